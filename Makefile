@@ -1,0 +1,126 @@
+# spapr-ddw build.  ./configure writes $(BUILD)/config.mak; plain `make`
+# runs it with defaults first.
+#
+#   make            build/spapr-ddw and the tests
+#   make check      unit tests + qtests ("N passed, N failed" at the end)
+#   make check-slow also the long randomized runs
+#   make bench      performance figures
+#   make run        the DDW bring-up demo on a 4 GiB pseries-2.7 machine
+#   make check-conformance   compare with real QEMU 7.2 (../shared)
+
+BUILD ?= build
+PYTHON ?= python3
+V ?=
+Q := $(if $(V),,@)
+
+all:
+
+$(BUILD)/config.mak:
+	./configure --builddir=$(BUILD)
+
+-include $(BUILD)/config.mak
+
+SRC_DIRS := util qom trace hw/core system chardev hw/pci hw/ppc hw/misc \
+            hw/vfio migration monitor
+TRACE_DIRS := $(patsubst %/trace-events,%,$(wildcard $(addsuffix /trace-events,$(SRC_DIRS))))
+TRACE_GROUPS := $(subst /,_,$(TRACE_DIRS))
+TRACE_H := $(patsubst %,$(BUILD)/trace/trace-%.h,$(TRACE_GROUPS))
+TRACE_C := $(patsubst %,$(BUILD)/trace/trace-%.c,$(TRACE_GROUPS))
+
+LIB_SRCS := $(filter-out system/vl.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
+            $(patsubst $(BUILD)/trace/%.c,$(BUILD)/obj/trace-gen/%.o,$(TRACE_C))
+BIN := $(BUILD)/spapr-ddw
+
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+LIBQOS_SRCS := $(wildcard tests/qtest/libqos/*.c)
+LIBQOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBQOS_SRCS))
+QTEST_SRCS := $(wildcard tests/qtest/*-test.c)
+QTEST_BINS := $(patsubst tests/qtest/%.c,$(BUILD)/tests/qtest/%,$(QTEST_SRCS))
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
+
+CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
+ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
+
+.PHONY: all check check-unit check-qtest check-slow bench run clean \
+        check-conformance distclean
+all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
+
+# hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
+.SECONDEXPANSION:
+$(BUILD)/trace/trace-%.h: $$(subst _,/,$$*)/trace-events scripts/tracetool.py
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) scripts/tracetool.py --group $* --format h $<=$@
+
+$(BUILD)/trace/trace-%.c: $$(subst _,/,$$*)/trace-events scripts/tracetool.py
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) scripts/tracetool.py --group $* --format c $<=$@
+
+$(BUILD)/obj/trace-gen/%.o: $(BUILD)/trace/%.c | $(TRACE_H)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/config.mak | $(TRACE_H)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Types, RTAS calls and hcalls register from constructors: link every
+# object file rather than an archive that would drop unreferenced ones.
+$(BIN): $(BUILD)/obj/system/vl.o $(LIB_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/qtest/%: $(BUILD)/obj/tests/qtest/%.o $(LIBQOS_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBQOS_OBJS) $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+check: all
+	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS)
+
+check-unit: $(UNIT_BINS)
+	@$(PYTHON) scripts/run-tests.py $(UNIT_BINS)
+
+check-qtest: $(BIN) $(QTEST_BINS)
+	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(QTEST_BINS)
+
+check-slow: all
+	@SPAPR_DDW_BIN=$(BIN) SPAPR_DDW_SLOW=1 $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS)
+
+bench: $(BIN) $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do SPAPR_DDW_BIN=$(BIN) $$b || exit 1; done
+
+run: $(BIN)
+	@$(PYTHON) scripts/ddw-demo.py $(BIN)
+
+check-conformance: $(BIN)
+	$(PYTHON) ../shared/conformance/ddwconf.py --ours $(BIN)
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench $(BIN)
+
+distclean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,382 @@
+/*
+ * Character devices on the GLib main loop.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include "qapi/error.h"
+#include "qemu/cutils.h"
+#include "chardev/char.h"
+
+struct Chardev {
+    char *id;
+    int in_fd, out_fd;          /* connected peer, -1 when none */
+    int listen_fd;              /* server sockets */
+    guint in_watch, listen_watch;
+    bool is_socket;
+    char *path;                 /* unix server socket to unlink */
+    ChrReadFn *read;
+    ChrEventFn *event;
+    void *opaque;
+};
+
+static GHashTable *chardevs;
+
+static void chr_close_peer(Chardev *chr);
+
+static gboolean chr_readable(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+    Chardev *chr = data;
+    uint8_t buf[4096];
+    ssize_t n = read(chr->in_fd, buf, sizeof(buf));
+
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n <= 0) {
+        chr->in_watch = 0;
+        chr_close_peer(chr);
+        return G_SOURCE_REMOVE;
+    }
+    if (chr->read) {
+        chr->read(chr->opaque, buf, n);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void chr_watch_input(Chardev *chr)
+{
+    GIOChannel *ch = g_io_channel_unix_new(chr->in_fd);
+
+    chr->in_watch = g_io_add_watch(ch, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                   chr_readable, chr);
+    g_io_channel_unref(ch);
+}
+
+static void chr_connected(Chardev *chr, int in_fd, int out_fd)
+{
+    chr->in_fd = in_fd;
+    chr->out_fd = out_fd;
+    chr_watch_input(chr);
+    if (chr->event) {
+        chr->event(chr->opaque, CHR_EVENT_OPENED);
+    }
+}
+
+static void chr_close_peer(Chardev *chr)
+{
+    if (chr->in_watch) {
+        g_source_remove(chr->in_watch);
+        chr->in_watch = 0;
+    }
+    if (chr->in_fd >= 0 && chr->is_socket) {
+        close(chr->in_fd);
+    }
+    chr->in_fd = chr->out_fd = -1;
+    if (chr->event) {
+        chr->event(chr->opaque, CHR_EVENT_CLOSED);
+    }
+}
+
+static gboolean chr_accept(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+    Chardev *chr = data;
+    int fd = accept(chr->listen_fd, NULL, NULL);
+
+    if (fd < 0) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (chr->in_fd >= 0) {
+        close(fd);      /* one client at a time, as QEMU's socket chardev */
+        return G_SOURCE_CONTINUE;
+    }
+    chr_connected(chr, fd, fd);
+    return G_SOURCE_CONTINUE;
+}
+
+static int socket_unix(const char *path, bool server, Error **errp)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        error_setg(errp, "unix socket path '%s' is too long", path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (server) {
+        unlink(path);
+    }
+    if (fd < 0 || (server ? bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0
+                            || listen(fd, 1) < 0
+                          : connect(fd, (struct sockaddr *)&sa,
+                                    sizeof(sa)) < 0)) {
+        error_setg_errno(errp, errno, "unix socket '%s'", path);
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    return fd;
+}
+
+static int socket_tcp(const char *host, const char *port, bool server,
+                      Error **errp)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+                              .ai_flags = server ? AI_PASSIVE : 0 };
+    struct addrinfo *res = NULL;
+    int fd = -1, one = 1;
+    int rc = getaddrinfo(*host ? host : NULL, port, &hints, &res);
+
+    if (rc) {
+        error_setg(errp, "tcp address '%s:%s': %s", host, port,
+                   gai_strerror(rc));
+        return -1;
+    }
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    if (fd < 0 || (server ? bind(fd, res->ai_addr, res->ai_addrlen) < 0
+                            || listen(fd, 1) < 0
+                          : connect(fd, res->ai_addr, res->ai_addrlen) < 0)) {
+        error_setg_errno(errp, errno, "tcp socket '%s:%s'", host, port);
+        if (fd >= 0) {
+            close(fd);
+        }
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+typedef struct SocketSpec {
+    char *path, *host, *port;
+    bool server, wait;
+} SocketSpec;
+
+static bool parse_flag(const char *kv, const char *key, bool *out)
+{
+    size_t n = strlen(key);
+
+    if (strncmp(kv, key, n) || kv[n] != '=') {
+        return false;
+    }
+    return qemu_strtobool(kv + n + 1, out);
+}
+
+static bool parse_socket_spec(const char *spec, SocketSpec *s, Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+
+    s->wait = true;
+    for (int i = 0; parts[i]; i++) {
+        const char *p = parts[i];
+        bool b;
+
+        if (i == 0 && g_str_has_prefix(p, "unix:")) {
+            s->path = g_strdup(p + 5);
+        } else if (i == 0 && g_str_has_prefix(p, "tcp:")) {
+            const char *colon = strrchr(p + 4, ':');
+
+            if (!colon) {
+                error_setg(errp, "'%s': expected tcp:HOST:PORT", spec);
+                return false;
+            }
+            s->host = g_strndup(p + 4, colon - (p + 4));
+            s->port = g_strdup(colon + 1);
+        } else if (i == 0 && !strcmp(p, "socket")) {
+            continue;
+        } else if (g_str_has_prefix(p, "path=")) {
+            s->path = g_strdup(p + 5);
+        } else if (g_str_has_prefix(p, "host=")) {
+            s->host = g_strdup(p + 5);
+        } else if (g_str_has_prefix(p, "port=")) {
+            s->port = g_strdup(p + 5);
+        } else if (parse_flag(p, "server", &b)) {
+            s->server = b;
+        } else if (parse_flag(p, "wait", &b)) {
+            s->wait = b;
+        } else if (!strcmp(p, "server")) {
+            s->server = true;
+        } else if (!strcmp(p, "nowait")) {
+            s->wait = false;
+        } else if (!g_str_has_prefix(p, "id=")) {
+            error_setg(errp, "'%s': unknown socket option '%s'", spec, p);
+            return false;
+        }
+    }
+    if (!s->path && !(s->host && s->port)) {
+        error_setg(errp, "'%s': socket needs path= or host= and port=", spec);
+        return false;
+    }
+    return true;
+}
+
+static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
+{
+    SocketSpec s = { 0 };
+    int fd;
+    bool ok = false;
+
+    if (!parse_socket_spec(spec, &s, errp)) {
+        goto out;
+    }
+    fd = s.path ? socket_unix(s.path, s.server, errp)
+                : socket_tcp(s.host ? s.host : "", s.port, s.server, errp);
+    if (fd < 0) {
+        goto out;
+    }
+    chr->is_socket = true;
+    if (!s.server) {
+        chr_connected(chr, fd, fd);
+    } else {
+        GIOChannel *ch = g_io_channel_unix_new(fd);
+
+        chr->listen_fd = fd;
+        chr->path = g_strdup(s.path);
+        if (s.wait) {
+            int c = accept(fd, NULL, NULL);     /* wait=on: block here */
+
+            if (c >= 0) {
+                chr_connected(chr, c, c);
+            }
+        }
+        chr->listen_watch = g_io_add_watch(ch, G_IO_IN, chr_accept, chr);
+        g_io_channel_unref(ch);
+    }
+    ok = true;
+out:
+    g_free(s.path);
+    g_free(s.host);
+    g_free(s.port);
+    return ok;
+}
+
+Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
+{
+    Chardev *chr = g_new0(Chardev, 1);
+
+    chr->in_fd = chr->out_fd = chr->listen_fd = -1;
+    chr->id = g_strdup(id);
+    if (!strcmp(spec, "stdio")) {
+        chr->in_fd = STDIN_FILENO;
+        chr->out_fd = STDOUT_FILENO;
+    } else if (g_str_has_prefix(spec, "file:")) {
+        chr->out_fd = open(spec + 5, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                           0644);
+        if (chr->out_fd < 0) {
+            error_setg_errno(errp, errno, "chardev file '%s'", spec + 5);
+            goto fail;
+        }
+    } else if (g_str_has_prefix(spec, "unix:") ||
+               g_str_has_prefix(spec, "tcp:") ||
+               g_str_has_prefix(spec, "socket")) {
+        if (!chr_open_socket(chr, spec, errp)) {
+            goto fail;
+        }
+    } else {
+        error_setg(errp, "unknown chardev '%s' (use stdio, file:PATH, "
+                   "unix:PATH or tcp:HOST:PORT)", spec);
+        goto fail;
+    }
+    if (!chardevs) {
+        chardevs = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    if (id) {
+        g_hash_table_insert(chardevs, chr->id, chr);
+    }
+    return chr;
+fail:
+    g_free(chr->id);
+    g_free(chr);
+    return NULL;
+}
+
+Chardev *qemu_chr_find(const char *id)
+{
+    return chardevs ? g_hash_table_lookup(chardevs, id) : NULL;
+}
+
+void qemu_chr_set_handlers(Chardev *chr, ChrReadFn *read, ChrEventFn *event,
+                           void *opaque)
+{
+    chr->read = read;
+    chr->event = event;
+    chr->opaque = opaque;
+    if (!chr->is_socket && chr->in_fd >= 0 && !chr->in_watch && read) {
+        chr_watch_input(chr);
+    }
+    if (chr->is_socket && chr->in_fd >= 0 && event) {
+        event(opaque, CHR_EVENT_OPENED);
+    }
+}
+
+bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+
+    while (len && chr->out_fd >= 0) {
+        ssize_t n = write(chr->out_fd, p, len);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        p += n;
+        len -= n;
+    }
+    return len == 0;
+}
+
+bool qemu_chr_printf(Chardev *chr, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *s = NULL;
+
+    va_start(ap, fmt);
+    s = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    return qemu_chr_write_all(chr, s, strlen(s));
+}
+
+bool qemu_chr_is_connected(Chardev *chr)
+{
+    return chr->out_fd >= 0;
+}
+
+void qemu_chr_disconnect(Chardev *chr)
+{
+    if (chr->is_socket && chr->in_fd >= 0) {
+        chr_close_peer(chr);
+    }
+}
+
+void qemu_chr_close_all(void)
+{
+    GHashTableIter it;
+    gpointer key, value;
+
+    if (!chardevs) {
+        return;
+    }
+    g_hash_table_iter_init(&it, chardevs);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        Chardev *chr = value;
+
+        if (chr->path && chr->listen_fd >= 0) {
+            unlink(chr->path);
+        }
+    }
+}

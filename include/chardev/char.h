@@ -1,0 +1,36 @@
+/*
+ * Character devices for qtest, QMP and monitors: stdio, file, and unix or
+ * tcp sockets (client, or server with wait=off), on the GLib main loop.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef CHARDEV_CHAR_H
+#define CHARDEV_CHAR_H
+
+typedef struct Chardev Chardev;
+
+typedef enum {
+    CHR_EVENT_OPENED,
+    CHR_EVENT_CLOSED,
+} QEMUChrEvent;
+
+typedef void ChrReadFn(void *opaque, const uint8_t *buf, size_t len);
+typedef void ChrEventFn(void *opaque, QEMUChrEvent event);
+
+/*
+ * spec: "stdio", "file:PATH", "unix:PATH[,server=on|off][,wait=on|off]",
+ * "tcp:HOST:PORT[,server=on|off][,wait=on|off]", or (from -chardev)
+ * "socket,path=PATH,..." / "socket,host=H,port=P,...".
+ */
+Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp);
+Chardev *qemu_chr_find(const char *id);
+void qemu_chr_set_handlers(Chardev *chr, ChrReadFn *read, ChrEventFn *event,
+                           void *opaque);
+/* Writes everything (blocking); false when the peer has gone. */
+bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len);
+bool qemu_chr_printf(Chardev *chr, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+bool qemu_chr_is_connected(Chardev *chr);
+void qemu_chr_disconnect(Chardev *chr);
+void qemu_chr_close_all(void);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Process-wide run state, and device creation shared by -device and QMP.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SYSEMU_SYSEMU_H
+#define SYSEMU_SYSEMU_H
+
+#include "hw/qdev-core.h"
+
+typedef enum RunState {
+    RUN_STATE_PRELAUNCH,
+    RUN_STATE_PAUSED,
+    RUN_STATE_RUNNING,
+    RUN_STATE_INMIGRATE,
+    RUN_STATE_POSTMIGRATE,
+    RUN_STATE_SHUTDOWN,
+} RunState;
+
+extern const char *qemu_name;
+
+RunState runstate_get(void);
+void runstate_set(RunState s);
+const char *runstate_name(RunState s);
+bool runstate_is_running(void);
+void vm_start(void);
+void vm_stop(RunState s);
+void qemu_system_shutdown_request(void);
+bool qemu_shutdown_requested(void);
+void qemu_system_reset(void);
+
+/*
+ * Creates, configures and realizes a device from "driver=...,id=...,k=v"
+ * options (already parsed).  Returns the device, or NULL with errp set.
+ */
+DeviceState *qdev_device_add(GPtrArray *opts, bool hotplug, Error **errp);
+/* Prints device types (-device help) or one type's properties. */
+void qdev_device_help_list(FILE *f);
+bool qdev_device_help_type(FILE *f, const char *driver, Error **errp);
+/* Starts the unplug of a device by id (QMP device_del). */
+bool qdev_device_del(const char *id, Error **errp);
+
+#endif

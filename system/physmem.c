@@ -1,0 +1,402 @@
+/*
+ * RAM allocation and memory access dispatch.
+ *
+ * Guest RAM is reserved lazily (MAP_NORESERVE): a 1 TiB model costs
+ * nothing until its pages are touched.  Accesses walk the flat view: RAM
+ * is copied, MMIO is split into accesses the device accepts, IOMMU
+ * regions translate page by page.  A failed read yields zeros and a failed
+ * write is dropped, each page on its own, as on a real bus.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include <sys/vfs.h>
+#include <fcntl.h>
+#include "qemu/bswap.h"
+#include "exec/memory.h"
+#include "memory-internal.h"
+
+#define DIRTY_PAGE_SHIFT 12
+#define IOMMU_MAX_DEPTH 4
+
+static MemoryRegion system_memory;
+static AddressSpace system_as;
+
+MemoryRegion *get_system_memory(void)
+{
+    if (!system_memory.name) {
+        memory_region_init(&system_memory, NULL, "system", UINT64_MAX);
+    }
+    return &system_memory;
+}
+
+AddressSpace *address_space_memory_get(void)
+{
+    if (!system_as.name) {
+        address_space_init(&system_as, get_system_memory(), "memory");
+    }
+    return &system_as;
+}
+
+bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
+                            const char *name, uint64_t size, Error **errp)
+{
+    void *p;
+
+    memory_region_init(mr, owner, name, size);
+    mr->kind = MR_RAM;
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        error_setg_errno(errp, errno, "cannot reserve %" PRIu64
+                         " bytes of guest RAM for '%s'", size, name);
+        mr->kind = MR_CONTAINER;
+        return false;
+    }
+    mr->ram_ptr = p;
+    mr->ram_page_size = getpagesize();
+    return true;
+}
+
+bool memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
+                                      const char *name, uint64_t size,
+                                      const char *path, bool share,
+                                      Error **errp)
+{
+    struct statfs fs;
+    int fd;
+    void *p;
+
+    fd = open(path, O_RDWR | O_CREAT, 0600);
+    if (fd < 0 && errno == EISDIR) {
+        g_autofree char *tmpl = g_strdup_printf("%s/spapr-ddw.XXXXXX", path);
+
+        fd = mkstemp(tmpl);
+        if (fd >= 0) {
+            unlink(tmpl);
+        }
+    }
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "mem-path '%s'", path);
+        return false;
+    }
+    if (fstatfs(fd, &fs) < 0 || ftruncate(fd, size) < 0) {
+        error_setg_errno(errp, errno, "mem-path '%s': cannot size to %"
+                         PRIu64 " bytes", path, size);
+        close(fd);
+        return false;
+    }
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+             (share ? MAP_SHARED : MAP_PRIVATE) | MAP_NORESERVE, fd, 0);
+    if (p == MAP_FAILED) {
+        error_setg_errno(errp, errno, "mem-path '%s': cannot map", path);
+        close(fd);
+        return false;
+    }
+    memory_region_init(mr, owner, name, size);
+    mr->kind = MR_RAM;
+    mr->ram_ptr = p;
+    mr->ram_fd = fd;
+    /* hugetlbfs reports its huge page size as the block size */
+    mr->ram_page_size = MAX((uint64_t)fs.f_bsize, (uint64_t)getpagesize());
+    return true;
+}
+
+void memory_region_ram_free(MemoryRegion *mr)
+{
+    if (mr->kind == MR_RAM && mr->ram_ptr) {
+        munmap(mr->ram_ptr, mr->size);
+        if (mr->ram_fd >= 0) {
+            close(mr->ram_fd);
+        }
+    }
+    if (mr->dirty_bitmap) {
+        munmap(mr->dirty_bitmap, (mr->size >> DIRTY_PAGE_SHIFT) / 8 + 8);
+    }
+}
+
+void memory_region_set_dirty_logging(MemoryRegion *mr, bool on)
+{
+    size_t len = (mr->size >> DIRTY_PAGE_SHIFT) / 8 + 8;
+
+    if (on && !mr->dirty_bitmap) {
+        /* Lazily backed too: a 1 TiB guest's bitmap costs what is dirtied. */
+        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        mr->dirty_bitmap = p == MAP_FAILED ? NULL : p;
+    } else if (!on && mr->dirty_bitmap) {
+        munmap(mr->dirty_bitmap, len);
+        mr->dirty_bitmap = NULL;
+    }
+}
+
+void memory_region_set_dirty(MemoryRegion *mr, hwaddr offset, hwaddr len)
+{
+    const unsigned bits = sizeof(unsigned long) * 8;
+
+    if (!mr->dirty_bitmap || !len) {
+        return;
+    }
+    for (hwaddr p = offset >> DIRTY_PAGE_SHIFT;
+         p <= (offset + len - 1) >> DIRTY_PAGE_SHIFT; p++) {
+        mr->dirty_bitmap[p / bits] |= 1UL << (p % bits);
+    }
+}
+
+static const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
+{
+    unsigned lo = 0, hi = view->nr;
+
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        const FlatRange *fr = &view->ranges[mid];
+
+        if (addr < fr->start) {
+            hi = mid;
+        } else if (addr >= fr->end) {
+            lo = mid + 1;
+        } else {
+            return fr;
+        }
+    }
+    return NULL;
+}
+
+/* Length from addr to the next mapped range (or the end of the space). */
+static hwaddr unassigned_len(FlatView *view, hwaddr addr, hwaddr len)
+{
+    for (unsigned i = 0; i < view->nr; i++) {
+        if (view->ranges[i].start > addr) {
+            unsigned __int128 gap = view->ranges[i].start - addr;
+
+            return gap < len ? (hwaddr)gap : len;
+        }
+    }
+    return len;
+}
+
+static bool mmio_big_endian(const MemoryRegionOps *ops)
+{
+    return ops->endianness != DEVICE_LITTLE_ENDIAN;
+}
+
+static unsigned mmio_access_size(const MemoryRegionOps *ops, hwaddr addr,
+                                 hwaddr len)
+{
+    unsigned max = ops->valid.max_access_size ? ops->valid.max_access_size : 4;
+    unsigned size = 1;
+
+    while (size * 2 <= max && size * 2 <= len && !(addr & (size * 2 - 1))) {
+        size *= 2;
+    }
+    return size;
+}
+
+static MemTxResult mmio_access(MemoryRegion *mr, hwaddr addr, uint8_t *buf,
+                               hwaddr len, bool is_write, bool ro)
+{
+    const MemoryRegionOps *ops = mr->ops;
+    unsigned min = ops->valid.min_access_size ? ops->valid.min_access_size : 1;
+    MemTxResult res = MEMTX_OK;
+
+    while (len) {
+        unsigned size = mmio_access_size(ops, addr, len);
+
+        if (size < min || (!ops->valid.unaligned && (addr & (size - 1)))) {
+            /* The device does not accept this access: a bus error. */
+            if (!is_write) {
+                memset(buf, 0, size);
+            }
+            res |= MEMTX_DECODE_ERROR;
+        } else if (is_write) {
+            uint64_t v = mmio_big_endian(ops) ? ldn_be_p(buf, size)
+                                              : ldn_le_p(buf, size);
+            if (ops->write && !ro) {
+                ops->write(mr->opaque, addr, v, size);
+            }
+        } else {
+            uint64_t v = ops->read ? ops->read(mr->opaque, addr, size) : 0;
+
+            if (mmio_big_endian(ops)) {
+                stn_be_p(buf, size, v);
+            } else {
+                stn_le_p(buf, size, v);
+            }
+        }
+        addr += size;
+        buf += size;
+        len -= size;
+    }
+    return res;
+}
+
+static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
+                               hwaddr len, bool is_write, int depth);
+
+static MemTxResult iommu_access(MemoryRegion *mr, hwaddr addr, uint8_t *buf,
+                                hwaddr *plen, bool is_write, int depth)
+{
+    IOMMUTLBEntry e = mr->iommu_ops->translate(mr, addr,
+                                               is_write ? IOMMU_WO : IOMMU_RO);
+    hwaddr page_left = (e.addr_mask | addr) - addr + 1;
+    hwaddr len = MIN(*plen, page_left ? page_left : *plen);
+
+    *plen = len;
+    if (!(e.perm & (is_write ? IOMMU_WO : IOMMU_RO)) || !e.target_as ||
+        depth >= IOMMU_MAX_DEPTH) {
+        if (!is_write) {
+            memset(buf, 0, len);
+        }
+        return MEMTX_DECODE_ERROR;
+    }
+    return flatview_rw(e.target_as,
+                       (e.translated_addr & ~e.addr_mask) | (addr & e.addr_mask),
+                       buf, len, is_write, depth + 1);
+}
+
+static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
+                               hwaddr len, bool is_write, int depth)
+{
+    MemTxResult res = MEMTX_OK;
+
+    while (len) {
+        const FlatRange *fr = flatview_lookup(as->current_map, addr);
+        unsigned __int128 left;
+        hwaddr l, off;
+
+        if (!fr) {
+            l = unassigned_len(as->current_map, addr, len);
+            if (!is_write) {
+                memset(buf, 0, l);
+            }
+            res |= MEMTX_DECODE_ERROR;
+        } else {
+            left = fr->end - addr;
+            l = left < len ? (hwaddr)left : len;
+            off = fr->offset_in_region + (addr - (hwaddr)fr->start);
+            if (fr->mr->kind == MR_RAM && !fr->mr->ram_device) {
+                if (!is_write) {
+                    memcpy(buf, fr->mr->ram_ptr + off, l);
+                } else if (!fr->readonly) {
+                    memcpy(fr->mr->ram_ptr + off, buf, l);
+                    memory_region_set_dirty(fr->mr, off, l);
+                }
+            } else if (fr->mr->kind == MR_IOMMU) {
+                res |= iommu_access(fr->mr, off, buf, &l, is_write, depth);
+            } else if (fr->mr->ops) {
+                res |= mmio_access(fr->mr, off, buf, l, is_write,
+                                   fr->readonly);
+            }
+        }
+        if (l == 0) {
+            break;      /* zero-length range: cannot progress */
+        }
+        addr += l;
+        buf += l;
+        len -= l;
+    }
+    return res;
+}
+
+MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
+                             void *buf, hwaddr len, bool is_write)
+{
+    /* A transfer may not wrap around the end of the address space. */
+    if (len && addr + len - 1 < addr) {
+        hwaddr first = -addr;
+        MemTxResult r = flatview_rw(as, addr, buf, first, is_write, 0);
+
+        if (!is_write) {
+            memset((uint8_t *)buf + first, 0, len - first);
+        }
+        return r | MEMTX_DECODE_ERROR;
+    }
+    return flatview_rw(as, addr, buf, len, is_write, 0);
+}
+
+MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
+                               MemTxAttrs attrs, void *buf, hwaddr len)
+{
+    return address_space_rw(as, addr, attrs, buf, len, false);
+}
+
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
+                                MemTxAttrs attrs, const void *buf,
+                                hwaddr len)
+{
+    return address_space_rw(as, addr, attrs, (void *)buf, len, true);
+}
+
+MemTxResult address_space_set(AddressSpace *as, hwaddr addr, uint8_t c,
+                              hwaddr len, MemTxAttrs attrs)
+{
+    uint8_t chunk[4096];
+    MemTxResult res = MEMTX_OK;
+
+    memset(chunk, c, sizeof(chunk));
+    while (len) {
+        hwaddr l = MIN(len, sizeof(chunk));
+
+        res |= address_space_write(as, addr, attrs, chunk, l);
+        addr += l;
+        len -= l;
+    }
+    return res;
+}
+
+uint32_t address_space_ldl_be(AddressSpace *as, hwaddr addr, MemTxResult *res)
+{
+    uint8_t b[4];
+    MemTxResult r = address_space_read(as, addr, MEMTXATTRS_UNSPECIFIED, b, 4);
+
+    if (res) {
+        *res = r;
+    }
+    return ldl_be_p(b);
+}
+
+uint64_t address_space_ldq_be(AddressSpace *as, hwaddr addr, MemTxResult *res)
+{
+    uint8_t b[8];
+    MemTxResult r = address_space_read(as, addr, MEMTXATTRS_UNSPECIFIED, b, 8);
+
+    if (res) {
+        *res = r;
+    }
+    return ldq_be_p(b);
+}
+
+void address_space_stl_be(AddressSpace *as, hwaddr addr, uint32_t val,
+                          MemTxResult *res)
+{
+    uint8_t b[4];
+    MemTxResult r;
+
+    stl_be_p(b, val);
+    r = address_space_write(as, addr, MEMTXATTRS_UNSPECIFIED, b, 4);
+    if (res) {
+        *res = r;
+    }
+}
+
+void *address_space_get_ram_ptr(AddressSpace *as, hwaddr addr, hwaddr *plen,
+                                MemoryRegion **pmr)
+{
+    const FlatRange *fr = flatview_lookup(as->current_map, addr);
+    hwaddr off;
+
+    if (!fr || fr->mr->kind != MR_RAM || fr->mr->ram_device) {
+        return NULL;
+    }
+    off = fr->offset_in_region + (addr - (hwaddr)fr->start);
+    if (plen) {
+        unsigned __int128 left = fr->end - addr;
+
+        *plen = left > UINT64_MAX ? UINT64_MAX : (hwaddr)left;
+    }
+    if (pmr) {
+        *pmr = fr->mr;
+    }
+    return fr->mr->ram_ptr + off;
+}

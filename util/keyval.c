@@ -1,0 +1,179 @@
+/*
+ * Option strings and their JSON form.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include <json-glib/json-glib.h>
+#include "qapi/error.h"
+#include "qemu/option.h"
+
+static void keyval_free(gpointer p)
+{
+    KeyVal *kv = p;
+
+    g_free(kv->key);
+    g_free(kv->value);
+    g_free(kv);
+}
+
+/* Reads up to the next unescaped ',' (or '=' if stop_at_eq). */
+static char *take_token(const char **p, bool stop_at_eq)
+{
+    GString *s = g_string_new("");
+
+    while (**p) {
+        if (**p == ',') {
+            if ((*p)[1] != ',') {
+                break;
+            }
+            (*p)++;
+        } else if (stop_at_eq && **p == '=') {
+            break;
+        }
+        g_string_append_c(s, **p);
+        (*p)++;
+    }
+    return g_string_free(s, false);
+}
+
+static bool keyval_add(GPtrArray *arr, char *key, char *value, Error **errp)
+{
+    KeyVal *kv;
+
+    if (keyval_get(arr, key)) {
+        error_setg(errp, "parameter '%s' given twice", key);
+        g_free(key);
+        g_free(value);
+        return false;
+    }
+    kv = g_new0(KeyVal, 1);
+    kv->key = key;
+    kv->value = value;
+    g_ptr_array_add(arr, kv);
+    return true;
+}
+
+GPtrArray *keyval_parse(const char *str, const char *implied_key,
+                        Error **errp)
+{
+    GPtrArray *arr = g_ptr_array_new_with_free_func(keyval_free);
+    const char *p = str;
+    bool first = true;
+
+    while (*p) {
+        char *key = take_token(&p, true);
+        char *value;
+
+        if (*p == '=') {
+            p++;
+            value = take_token(&p, false);
+        } else if (first && implied_key) {
+            value = key;
+            key = g_strdup(implied_key);
+        } else {
+            error_setg(errp, "parameter '%s' has no value (expected %s=VALUE)",
+                       key, key);
+            g_free(key);
+            goto fail;
+        }
+        if (!*key) {
+            error_setg(errp, "empty parameter name in '%s'", str);
+            g_free(key);
+            g_free(value);
+            goto fail;
+        }
+        if (!keyval_add(arr, key, value, errp)) {
+            goto fail;
+        }
+        if (*p == ',') {
+            p++;
+        }
+        first = false;
+    }
+    return arr;
+fail:
+    g_ptr_array_free(arr, true);
+    return NULL;
+}
+
+const char *keyval_get(GPtrArray *kv, const char *key)
+{
+    for (guint i = 0; kv && i < kv->len; i++) {
+        KeyVal *e = g_ptr_array_index(kv, i);
+
+        if (!strcmp(e->key, key)) {
+            return e->value;
+        }
+    }
+    return NULL;
+}
+
+char *keyval_take(GPtrArray *kv, const char *key)
+{
+    for (guint i = 0; kv && i < kv->len; i++) {
+        KeyVal *e = g_ptr_array_index(kv, i);
+
+        if (!strcmp(e->key, key)) {
+            char *v = e->value;
+
+            e->value = NULL;
+            g_ptr_array_remove_index(kv, i);
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static char *json_scalar_to_string(JsonNode *node)
+{
+    GType t = json_node_get_value_type(node);
+
+    if (t == G_TYPE_BOOLEAN) {
+        return g_strdup(json_node_get_boolean(node) ? "on" : "off");
+    }
+    if (t == G_TYPE_INT64) {
+        return g_strdup_printf("%" PRId64, json_node_get_int(node));
+    }
+    if (t == G_TYPE_STRING) {
+        return g_strdup(json_node_get_string(node));
+    }
+    return NULL;
+}
+
+GPtrArray *keyval_parse_json(const char *str, Error **errp)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) gerr = NULL;
+    GPtrArray *arr;
+    JsonObject *obj;
+    GList *members;
+
+    if (!json_parser_load_from_data(parser, str, -1, &gerr)) {
+        error_setg(errp, "invalid JSON: %s", gerr->message);
+        return NULL;
+    }
+    if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+        error_setg(errp, "JSON options must be an object");
+        return NULL;
+    }
+    obj = json_node_get_object(json_parser_get_root(parser));
+    arr = g_ptr_array_new_with_free_func(keyval_free);
+    members = json_object_get_members(obj);
+    for (GList *l = members; l; l = l->next) {
+        JsonNode *node = json_object_get_member(obj, l->data);
+        char *v = JSON_NODE_HOLDS_VALUE(node) ?
+                  json_scalar_to_string(node) : NULL;
+
+        if (!v) {
+            error_setg(errp, "JSON member '%s' must be a string, number or "
+                       "boolean", (char *)l->data);
+            g_list_free(members);
+            g_ptr_array_free(arr, true);
+            return NULL;
+        }
+        keyval_add(arr, g_strdup(l->data), v, NULL);
+    }
+    g_list_free(members);
+    return arr;
+}

@@ -1,0 +1,81 @@
+/*
+ * The debug log: -d selects what is logged, -D where it goes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/log.h"
+
+int qemu_loglevel;
+static FILE *logfile;
+
+FILE *qemu_log_file(void)
+{
+    return logfile ? logfile : stderr;
+}
+
+void qemu_log(const char *fmt, ...)
+{
+    va_list ap;
+    FILE *f = qemu_log_file();
+
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fflush(f);
+}
+
+bool qemu_set_log_filename(const char *filename, Error **errp)
+{
+    FILE *f = fopen(filename, "w");
+
+    if (!f) {
+        error_setg_errno(errp, errno, "-D: cannot open '%s'", filename);
+        return false;
+    }
+    qemu_log_close();
+    logfile = f;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    int mask;
+} log_items[] = {
+    { "guest_errors", LOG_GUEST_ERROR },
+    { "unimp", LOG_UNIMP },
+    { "trace", LOG_TRACE },
+};
+
+bool qemu_set_log_items(const char *items, Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(items, ",", -1);
+    int mask = 0;
+
+    for (int i = 0; parts[i]; i++) {
+        size_t j;
+
+        for (j = 0; j < ARRAY_SIZE(log_items); j++) {
+            if (!strcmp(parts[i], log_items[j].name)) {
+                mask |= log_items[j].mask;
+                break;
+            }
+        }
+        if (j == ARRAY_SIZE(log_items)) {
+            error_setg(errp, "-d: unknown log item '%s' "
+                       "(known: guest_errors, unimp, trace)", parts[i]);
+            return false;
+        }
+    }
+    qemu_loglevel |= mask;
+    return true;
+}
+
+void qemu_log_close(void)
+{
+    if (logfile) {
+        fclose(logfile);
+        logfile = NULL;
+    }
+}
