@@ -27,7 +27,7 @@ TRACE_GROUPS := $(subst /,_,$(TRACE_DIRS))
 TRACE_H := $(patsubst %,$(BUILD)/trace/trace-%.h,$(TRACE_GROUPS))
 TRACE_C := $(patsubst %,$(BUILD)/trace/trace-%.c,$(TRACE_GROUPS))
 
-LIB_SRCS := $(filter-out system/vl.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+LIB_SRCS := $(filter-out system/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
             $(patsubst $(BUILD)/trace/%.c,$(BUILD)/obj/trace-gen/%.o,$(TRACE_C))
 BIN := $(BUILD)/spapr-ddw
@@ -72,7 +72,7 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/config.mak | $(TRACE_H)
 
 # Types, RTAS calls and hcalls register from constructors: link every
 # object file rather than an archive that would drop unreferenced ones.
-$(BIN): $(BUILD)/obj/system/vl.o $(LIB_OBJS)
+$(BIN): $(BUILD)/obj/system/main.o $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 

@@ -12,6 +12,7 @@
 #include "qemu/osdep.h"
 #include "exec/memory.h"
 #include "memory-internal.h"
+#include "trace.h"
 
 typedef unsigned __int128 u128;
 
@@ -503,8 +504,11 @@ void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
     iommu_update_flags(mr, NULL);
 }
 
-void memory_region_notify_iommu(MemoryRegion *mr, const IOMMUTLBEvent *ev)
+bool memory_region_notify_iommu(MemoryRegion *mr, const IOMMUTLBEvent *ev)
 {
+    bool ok = true;
+
+    trace_memory_region_iommu_notify(mr->name, ev->iova, ev->size, ev->type);
     for (GList *l = mr->iommu_notifiers; l; l = l->next) {
         IOMMUNotifier *n = l->data;
         IOMMUTLBEvent clipped = *ev;
@@ -521,15 +525,14 @@ void memory_region_notify_iommu(MemoryRegion *mr, const IOMMUTLBEvent *ev)
         if (last > n->end) {
             clipped.size -= last - n->end;
         }
-        n->notify(n, &clipped);
+        ok &= n->notify(n, &clipped);
     }
+    return ok;
 }
 
-void memory_region_iommu_replay(MemoryRegion *mr, IOMMUNotifier *n)
+bool memory_region_iommu_replay(MemoryRegion *mr, IOMMUNotifier *n)
 {
-    if (mr->iommu_ops->replay) {
-        mr->iommu_ops->replay(mr, n);
-    }
+    return !mr->iommu_ops->replay || mr->iommu_ops->replay(mr, n);
 }
 
 uint64_t memory_region_iommu_get_min_page_size(MemoryRegion *mr)

@@ -17,9 +17,14 @@ static void print_device_type(ObjectClass *klass, void *opaque)
     if (!dc->user_creatable) {
         return;
     }
-    fprintf(f, "name \"%s\"%s%s%s%s\n", object_class_get_name(klass),
-            dc->bus_type ? ", bus " : "", dc->bus_type ? dc->bus_type : "",
-            klass->desc ? ", desc \"" : "", klass->desc ? klass->desc : "");
+    fprintf(f, "name \"%s\"", object_class_get_name(klass));
+    if (dc->bus_type) {
+        fprintf(f, ", bus %s", dc->bus_type);
+    }
+    if (klass->desc) {
+        fprintf(f, ", desc \"%s\"", klass->desc);
+    }
+    fputc('\n', f);
 }
 
 void qdev_device_help_list(FILE *f)

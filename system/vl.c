@@ -230,7 +230,12 @@ static void parse_args(VLConfig *c, int argc, char **argv)
     }
 }
 
-int main(int argc, char **argv)
+/*
+ * Builds the machine from a command line, exiting 1 with a message on any
+ * error.  main() then runs qemu_main_loop(); benchmarks and in-process
+ * tests call this and drive the machine directly.
+ */
+void qemu_init(int argc, char **argv)
 {
     VLConfig c = { 0 };
 
@@ -250,5 +255,9 @@ int main(int argc, char **argv)
     vl_start_servers(c.qtest_spec, c.qtest_log, c.chardevs, c.monitors,
                      c.qmp);
     vl_start(c.start_paused, c.incoming);
+}
+
+int qemu_main_loop(void)
+{
     return vl_main_loop();
 }

@@ -212,6 +212,24 @@ const Property *qdev_class_find_prop(DeviceClass *dc, const char *name)
     return NULL;
 }
 
+/* The default as a user would type it, or NULL for strings. */
+static char *qdev_prop_default_str(const Property *p)
+{
+    if (p->info == &qdev_prop_string) {
+        return NULL;
+    }
+    if (p->info == &qdev_prop_bool) {
+        return g_strdup(p->defval ? "on" : "off");
+    }
+    if (p->info == &qdev_prop_int32 || p->info == &qdev_prop_pci_devfn) {
+        return g_strdup_printf("%d", (int32_t)p->defval);
+    }
+    if (p->info == &qdev_prop_uint32 && (uint32_t)p->defval == UINT32_MAX) {
+        return g_strdup("unset");
+    }
+    return g_strdup_printf("0x%" PRIx64, p->defval);
+}
+
 void qdev_print_props(FILE *f, DeviceClass *dc)
 {
     ObjectClass *klass = OBJECT_CLASS(dc);
@@ -228,12 +246,10 @@ void qdev_print_props(FILE *f, DeviceClass *dc)
         }
         last = d->props_;
         for (Property *p = d->props_; p && p->name; p++) {
-            if (p->info == &qdev_prop_string) {
-                fprintf(f, "  %s=<%s>\n", p->name, p->info->name);
-            } else {
-                fprintf(f, "  %s=<%s> (default: 0x%" PRIx64 ")\n", p->name,
-                        p->info->name, p->defval);
-            }
+            g_autofree char *def = qdev_prop_default_str(p);
+
+            fprintf(f, "  %s=<%s>%s%s%s\n", p->name, p->info->name,
+                    def ? " (default: " : "", def ? def : "", def ? ")" : "");
         }
     }
 }

@@ -28,6 +28,14 @@ PCIBus *pci_get_bus(const PCIDevice *dev)
     return PCI_BUS(dev->qdev.parent_bus);
 }
 
+AddressSpace *pci_device_iommu_address_space(PCIDevice *dev)
+{
+    PCIBus *bus = pci_get_bus(dev);
+
+    return bus->iommu_fn ? bus->iommu_fn(bus, bus->iommu_opaque, dev->devfn)
+                         : &address_space_memory;
+}
+
 PCIDevice *pci_find_device(PCIBus *bus, int bus_num, int devfn)
 {
     /* Only the root bus (number 0) exists: there are no bridges. */
@@ -199,9 +207,7 @@ static void pci_config_init(PCIDevice *dev, PCIDeviceClass *pc)
 
 static void pci_init_bus_master(PCIDevice *dev, PCIBus *bus)
 {
-    AddressSpace *dma_as = bus->iommu_fn ?
-        bus->iommu_fn(bus, bus->iommu_opaque, dev->devfn) :
-        &address_space_memory;
+    AddressSpace *dma_as = pci_device_iommu_address_space(dev);
 
     memory_region_init(&dev->bus_master_container, OBJECT(dev),
                        "bus master container", UINT64_MAX);

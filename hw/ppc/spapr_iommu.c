@@ -87,46 +87,65 @@ typedef struct TceRun {
     bool open;
 } TceRun;
 
-static void tce_run_flush(TceRun *r)
+static bool tce_run_flush(TceRun *r)
 {
+    bool ok;
+
     if (!r->open) {
-        return;
+        return true;
     }
     trace_spapr_iommu_notify(r->tcet->liobn, r->ev.iova, r->ev.size,
                              r->ev.translated_addr, r->ev.perm);
-    if (r->only) {
-        r->only->notify(r->only, &r->ev);
-    } else {
-        memory_region_notify_iommu(&r->tcet->iommu, &r->ev);
-    }
     r->open = false;
+    if (r->only) {
+        return r->only->notify(r->only, &r->ev);
+    }
+    ok = memory_region_notify_iommu(&r->tcet->iommu, &r->ev);
+    if (!ok) {
+        trace_spapr_iommu_notify_failed(r->tcet->liobn, r->ev.iova,
+                                        r->ev.size);
+    }
+    return ok;
 }
 
-static void tce_run_add(TceRun *r, uint64_t index, uint64_t tce)
+/* Whether (index, tce) continues the open run. */
+static bool tce_run_extends(TceRun *r, uint64_t index, uint64_t tce)
 {
     uint64_t ps = tce_page_size(r->tcet);
-    uint64_t iova = index << r->tcet->page_shift;
     IOMMUAccessFlags perm = tce & TCE_PERM_MASK;
-    uint64_t addr = perm ? tce & ~(ps - 1) : 0;
+
+    return r->open && r->ev.perm == perm &&
+           (index << r->tcet->page_shift) == r->ev.iova + r->ev.size &&
+           (!perm || (tce & ~(ps - 1)) == r->ev.translated_addr + r->ev.size);
+}
+
+/* Extends the open run with (index, tce), or flushes it and starts anew. */
+static bool tce_run_add(TceRun *r, uint64_t index, uint64_t tce)
+{
+    uint64_t ps = tce_page_size(r->tcet);
+    IOMMUAccessFlags perm = tce & TCE_PERM_MASK;
     IOMMUTLBEvent *ev = &r->ev;
 
-    if (r->open && ev->perm == perm && iova == ev->iova + ev->size &&
-        (!perm || addr == ev->translated_addr + ev->size)) {
+    if (tce_run_extends(r, index, tce)) {
         ev->size += ps;
-        return;
+        return true;
     }
-    tce_run_flush(r);
+    if (!tce_run_flush(r)) {
+        return false;
+    }
     ev->type = perm ? IOMMU_NOTIFIER_MAP : IOMMU_NOTIFIER_UNMAP;
-    ev->iova = iova;
+    ev->iova = index << r->tcet->page_shift;
     ev->size = ps;
-    ev->translated_addr = addr;
+    ev->translated_addr = perm ? tce & ~(ps - 1) : 0;
     ev->perm = perm;
     ev->page_size = ps;
     r->open = true;
+    return true;
 }
 
 typedef struct TceReplay {
     TceRun run;
+    bool failed;
     uint64_t first, last;       /* index range the notifier covers */
 } TceReplay;
 
@@ -136,11 +155,17 @@ static int tce_replay_leaf(uint64_t first, const uint64_t *e, unsigned n,
     TceReplay *rp = opaque;
 
     for (unsigned i = 0; i < n; i++) {
+        bool ok;
+
         if (tce_perm_valid(e[i]) && first + i >= rp->first &&
             first + i <= rp->last) {
-            tce_run_add(&rp->run, first + i, e[i]);
+            ok = tce_run_add(&rp->run, first + i, e[i]);
         } else {
-            tce_run_flush(&rp->run);
+            ok = tce_run_flush(&rp->run);
+        }
+        if (!ok) {
+            rp->failed = true;
+            return 1;   /* the replay stops; the listener reports it */
         }
     }
     return 0;
@@ -151,7 +176,7 @@ static int tce_replay_leaf(uint64_t first, const uint64_t *e, unsigned n,
  * only, so an empty 2^31-entry window replays in microseconds, and a
  * direct map of all RAM replays as a handful of runs.
  */
-static void spapr_tce_replay(MemoryRegion *iommu, IOMMUNotifier *n)
+static bool spapr_tce_replay(MemoryRegion *iommu, IOMMUNotifier *n)
 {
     SpaprTceTable *tcet = iommu->iommu_opaque;
     TceReplay rp = {
@@ -161,11 +186,13 @@ static void spapr_tce_replay(MemoryRegion *iommu, IOMMUNotifier *n)
     };
 
     if (!tcet->store || !(n->flags & IOMMU_NOTIFIER_MAP)) {
-        return;
+        return true;
     }
     trace_spapr_iommu_replay(tcet->liobn, spapr_tce_store_valid(tcet->store));
-    spapr_tce_store_foreach_leaf(tcet->store, tce_replay_leaf, &rp);
-    tce_run_flush(&rp.run);
+    if (!spapr_tce_store_foreach_leaf(tcet->store, tce_replay_leaf, &rp)) {
+        rp.failed = !tce_run_flush(&rp.run);
+    }
+    return !rp.failed;
 }
 
 static const IOMMUMemoryRegionOps spapr_iommu_ops = {
@@ -196,25 +223,62 @@ uint64_t spapr_tce_table_bytes(SpaprTceTable *tcet)
 }
 
 /*
- * Stores n entries from index (all in range: callers check), from a list
- * or (list == NULL) the single value val, and notifies in runs.
+ * A listener could not map the run in ev: clear those entries so the
+ * guest's table and the host's agree (nothing mapped there), and tell
+ * every listener so.
  */
-static void spapr_tce_store_entries(SpaprTceTable *tcet, uint64_t index,
-                                    uint64_t n, const uint64_t *list,
-                                    uint64_t val)
+static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
 {
-    bool notify = tcet->iommu.iommu_notifiers != NULL;
-    TceRun run = { .tcet = tcet };
+    uint64_t first = ev->iova >> tcet->page_shift;
+    uint64_t n = ev->size >> tcet->page_shift;
+    IOMMUTLBEvent unmap = *ev;
 
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t tce = list ? list[i] : val;
-
-        spapr_tce_store_xchg(tcet->store, index + i, tce);
-        if (notify) {
-            tce_run_add(&run, index + i, tce);
-        }
+        spapr_tce_store_xchg(tcet->store, first + i, 0);
     }
-    tce_run_flush(&run);
+    unmap.type = IOMMU_NOTIFIER_UNMAP;
+    unmap.perm = IOMMU_NONE;
+    unmap.translated_addr = 0;
+    memory_region_notify_iommu(&tcet->iommu, &unmap);
+    qemu_log_mask(LOG_GUEST_ERROR, "TCE table 0x%x: a host IOMMU refused "
+                  "0x%" PRIx64 "+0x%" PRIx64 "; entries cleared\n",
+                  tcet->liobn, ev->iova, ev->size);
+}
+
+/*
+ * Stores n entries from index (all in range: callers check), from a list
+ * or (list == NULL) the single value val, notifying in runs.  Returns
+ * H_HARDWARE when a listener refused a run: entries before that run stay,
+ * the run itself is cleared, and later entries are not applied.
+ */
+static target_ulong spapr_tce_store_entries(SpaprTceTable *tcet,
+                                            uint64_t index, uint64_t n,
+                                            const uint64_t *list,
+                                            uint64_t val)
+{
+    TceRun run = { .tcet = tcet };
+
+    if (!tcet->iommu.iommu_notifiers) {
+        for (uint64_t i = 0; i < n; i++) {
+            spapr_tce_store_xchg(tcet->store, index + i, list ? list[i] : val);
+        }
+        return H_SUCCESS;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t tce = list ? list[i] : val;
+        IOMMUTLBEvent pending = run.ev;
+
+        if (!tce_run_add(&run, index + i, tce)) {
+            spapr_tce_undo_run(tcet, &pending);
+            return H_HARDWARE;
+        }
+        spapr_tce_store_xchg(tcet->store, index + i, tce);
+    }
+    if (!tce_run_flush(&run)) {
+        spapr_tce_undo_run(tcet, &run.ev);
+        return H_HARDWARE;
+    }
+    return H_SUCCESS;
 }
 
 /*
@@ -239,8 +303,7 @@ target_ulong spapr_tce_put(SpaprTceTable *tcet, uint64_t ioba, uint64_t tce)
     if (!spapr_tce_fit(tcet, ioba, 1, &index)) {
         return H_PARAMETER;
     }
-    spapr_tce_store_entries(tcet, index, 1, NULL, tce);
-    return H_SUCCESS;
+    return spapr_tce_store_entries(tcet, index, 1, NULL, tce);
 }
 
 static inline uint64_t tce_page_mask(SpaprTceTable *tcet)
@@ -293,6 +356,7 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
     target_ulong ioba = args[1], tce_list = args[2], npages = args[3];
     uint64_t list[TCE_INDIRECT_MAX];
     uint64_t index, fit;
+    target_ulong ret;
 
     /* npages == 0 is a parameter error too: QEMU returns its initial -4. */
     if (!tcet || npages == 0 || npages > TCE_INDIRECT_MAX ||
@@ -312,10 +376,12 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
     for (uint64_t i = 0; i < fit; i++) {
         list[i] = ldq_be_p(&list[i]);
     }
-    spapr_tce_store_entries(tcet, index, fit, list, 0);
-    trace_spapr_iommu_indirect(args[0], ioba, tce_list, npages,
-                               fit == npages ? H_SUCCESS : H_PARAMETER);
-    return fit == npages ? H_SUCCESS : H_PARAMETER;
+    ret = spapr_tce_store_entries(tcet, index, fit, list, 0);
+    if (ret == H_SUCCESS && fit < npages) {
+        ret = H_PARAMETER;
+    }
+    trace_spapr_iommu_indirect(args[0], ioba, tce_list, npages, ret);
+    return ret;
 }
 
 static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
@@ -323,6 +389,7 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
 {
     SpaprTceTable *tcet = spapr_tce_find_by_liobn(args[0]);
     target_ulong ioba = args[1], tce_value = args[2], npages = args[3];
+    target_ulong ret = H_SUCCESS;
     uint64_t index, fit;
 
     /* Bounded by the window size, not 512, as in QEMU. */
@@ -338,11 +405,13 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
         /* Clearing with nobody listening: skip never-written leaves. */
         spapr_tce_store_fill(tcet->store, index, fit, tce_value);
     } else {
-        spapr_tce_store_entries(tcet, index, fit, NULL, tce_value);
+        ret = spapr_tce_store_entries(tcet, index, fit, NULL, tce_value);
     }
-    trace_spapr_iommu_stuff(args[0], ioba, tce_value, npages,
-                            fit == npages ? H_SUCCESS : H_PARAMETER);
-    return fit == npages ? H_SUCCESS : H_PARAMETER;
+    if (ret == H_SUCCESS && fit < npages) {
+        ret = H_PARAMETER;
+    }
+    trace_spapr_iommu_stuff(args[0], ioba, tce_value, npages, ret);
+    return ret;
 }
 
 /* Window lifecycle */

@@ -83,7 +83,11 @@ typedef struct IOMMUTLBEvent {
     hwaddr page_size;
 } IOMMUTLBEvent;
 
-typedef void IOMMUNotify(IOMMUNotifier *n, const IOMMUTLBEvent *ev);
+/*
+ * Returns false when the listener could not follow the change (a host
+ * IOMMU refused a MAP); the IOMMU's owner then undoes the change.
+ */
+typedef bool IOMMUNotify(IOMMUNotifier *n, const IOMMUTLBEvent *ev);
 
 struct IOMMUNotifier {
     IOMMUNotify *notify;
@@ -99,8 +103,11 @@ typedef struct IOMMUMemoryRegionOps {
     /* Told when the union of notifier flags changes; may refuse. */
     bool (*notify_flag_changed)(MemoryRegion *iommu, IOMMUNotifierFlag old,
                                 IOMMUNotifierFlag new, Error **errp);
-    /* Sends MAP events for every valid mapping, coalesced into runs. */
-    void (*replay)(MemoryRegion *iommu, IOMMUNotifier *n);
+    /*
+     * Sends MAP events for every valid mapping, coalesced into runs;
+     * false if the notifier failed one (the replay stops there).
+     */
+    bool (*replay)(MemoryRegion *iommu, IOMMUNotifier *n);
 } IOMMUMemoryRegionOps;
 
 typedef enum {
@@ -221,8 +228,9 @@ bool memory_region_register_iommu_notifier(MemoryRegion *mr,
                                            IOMMUNotifier *n, Error **errp);
 void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
                                              IOMMUNotifier *n);
-void memory_region_notify_iommu(MemoryRegion *mr, const IOMMUTLBEvent *ev);
-void memory_region_iommu_replay(MemoryRegion *mr, IOMMUNotifier *n);
+/* Tells every interested notifier; false if any of them failed. */
+bool memory_region_notify_iommu(MemoryRegion *mr, const IOMMUTLBEvent *ev);
+bool memory_region_iommu_replay(MemoryRegion *mr, IOMMUNotifier *n);
 uint64_t memory_region_iommu_get_min_page_size(MemoryRegion *mr);
 static inline void iommu_notifier_init(IOMMUNotifier *n, IOMMUNotify *fn,
                                        IOMMUNotifierFlag flags,

@@ -19,6 +19,9 @@ typedef enum RunState {
 
 extern const char *qemu_name;
 
+void qemu_init(int argc, char **argv);
+int qemu_main_loop(void);
+
 RunState runstate_get(void);
 void runstate_set(RunState s);
 const char *runstate_name(RunState s);

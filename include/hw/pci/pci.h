@@ -112,6 +112,8 @@ void pci_register_bar(PCIDevice *dev, int region_num, uint8_t type,
                       MemoryRegion *memory);
 uint64_t pci_get_bar_addr(PCIDevice *dev, int region_num);
 PCIBus *pci_get_bus(const PCIDevice *dev);
+/* The address space the device's DMA enters (its PHB's IOMMU root). */
+AddressSpace *pci_device_iommu_address_space(PCIDevice *dev);
 PCIDevice *pci_find_device(PCIBus *bus, int bus_num, int devfn);
 
 /* Config space as the host bridge sees it (little-endian registers). */
