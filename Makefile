@@ -34,7 +34,7 @@ BIN := $(BUILD)/spapr-ddw
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
-LIBQOS_SRCS := $(wildcard tests/qtest/libqos/*.c)
+LIBQOS_SRCS := tests/qtest/libqtest.c $(wildcard tests/qtest/libqos/*.c)
 LIBQOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBQOS_SRCS))
 QTEST_SRCS := $(wildcard tests/qtest/*-test.c)
 QTEST_BINS := $(patsubst tests/qtest/%.c,$(BUILD)/tests/qtest/%,$(QTEST_SRCS))

@@ -1,0 +1,286 @@
+/*
+ * libqtest: a qtest client over pipes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "libqtest.h"
+
+struct QTestState {
+    pid_t pid;
+    FILE *to, *from;
+    char *errfile;
+};
+
+const char *qtest_binary(void)
+{
+    const char *b = g_getenv("SPAPR_DDW_BIN");
+
+    return b ? b : "build/spapr-ddw";
+}
+
+bool qtest_slow_enabled(void)
+{
+    return g_test_slow() || g_getenv("SPAPR_DDW_SLOW");
+}
+
+pid_t qtest_pid(QTestState *s)
+{
+    return s->pid;
+}
+
+static char **qtest_argv(const char *args)
+{
+    g_autofree char *cmd = g_strdup_printf("%s %s", qtest_binary(), args);
+    g_autoptr(GError) err = NULL;
+    char **argv = NULL;
+
+    if (!g_shell_parse_argv(cmd, NULL, &argv, &err)) {
+        g_error("bad qtest command line '%s': %s", cmd, err->message);
+    }
+    return argv;
+}
+
+/* Forks the binary with stdin/stdout on pipes and stderr to a file. */
+static pid_t spawn(const char *args, int *to_fd, int *from_fd, int err_fd)
+{
+    g_auto(GStrv) argv = qtest_argv(args);
+    int in[2], out[2];
+    pid_t pid;
+
+    g_assert_cmpint(pipe(in), ==, 0);
+    g_assert_cmpint(pipe(out), ==, 0);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(err_fd, 2);
+        close(in[1]);
+        close(out[0]);
+        execv(argv[0], argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    *to_fd = in[1];
+    *from_fd = out[0];
+    return pid;
+}
+
+QTestState *qtest_init_bare(const char *args)
+{
+    QTestState *s = g_new0(QTestState, 1);
+    g_autofree char *full = g_strdup_printf("-qtest stdio %s", args);
+    int err_fd, to_fd, from_fd;
+
+    s->errfile = g_build_filename(g_get_tmp_dir(), "qtest-err-XXXXXX", NULL);
+    err_fd = g_mkstemp(s->errfile);
+    g_assert_cmpint(err_fd, >=, 0);
+    s->pid = spawn(full, &to_fd, &from_fd, err_fd);
+    close(err_fd);
+    s->to = fdopen(to_fd, "w");
+    s->from = fdopen(from_fd, "r");
+    return s;
+}
+
+QTestState *qtest_init(const char *extra_args)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-M pseries-2.7 -m 4G -accel qtest -display none -nodefaults -S %s",
+        extra_args ? extra_args : "");
+
+    return qtest_init_bare(args);
+}
+
+QTestState *qtest_initf(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *extra = NULL;
+
+    va_start(ap, fmt);
+    extra = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    return qtest_init(extra);
+}
+
+char *qtest_stderr(QTestState *s)
+{
+    char *text = NULL;
+
+    g_file_get_contents(s->errfile, &text, NULL, NULL);
+    return text ? text : g_strdup("");
+}
+
+void qtest_quit(QTestState *s)
+{
+    int status = 0;
+
+    fclose(s->to);
+    fclose(s->from);
+    g_assert_cmpint(waitpid(s->pid, &status, 0), ==, s->pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        g_autofree char *err = qtest_stderr(s);
+
+        g_test_message("spapr-ddw stderr:\n%s", err);
+        g_assert_true(WIFEXITED(status));
+        g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    }
+    unlink(s->errfile);
+    g_free(s->errfile);
+    g_free(s);
+}
+
+char *qtest_raw(QTestState *s, const char *line)
+{
+    g_autofree char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+
+    fprintf(s->to, "%s\n", line);
+    fflush(s->to);
+    n = getline(&buf, &cap, s->from);
+    if (n <= 0) {
+        g_autofree char *err = qtest_stderr(s);
+
+        g_error("spapr-ddw closed the connection after '%.200s': %s",
+                line, err);
+    }
+    g_strchomp(buf);
+    return g_steal_pointer(&buf);
+}
+
+gchar **qtest_okf(QTestState *s, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *line = NULL;
+    g_autofree char *ans = NULL;
+
+    va_start(ap, fmt);
+    line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    ans = qtest_raw(s, line);
+    if (strncmp(ans, "OK", 2)) {
+        g_error("'%.200s' answered '%s'", line, ans);
+    }
+    return g_strsplit(ans, " ", -1);
+}
+
+static uint64_t qtest_read_n(QTestState *s, const char *verb, uint64_t addr)
+{
+    g_auto(GStrv) w = qtest_okf(s, "%s 0x%" PRIx64, verb, addr);
+
+    g_assert_nonnull(w[1]);
+    return g_ascii_strtoull(w[1], NULL, 0);
+}
+
+uint8_t qtest_readb(QTestState *s, uint64_t a) { return qtest_read_n(s, "readb", a); }
+uint16_t qtest_readw(QTestState *s, uint64_t a) { return qtest_read_n(s, "readw", a); }
+uint32_t qtest_readl(QTestState *s, uint64_t a) { return qtest_read_n(s, "readl", a); }
+uint64_t qtest_readq(QTestState *s, uint64_t a) { return qtest_read_n(s, "readq", a); }
+
+static void qtest_write_n(QTestState *s, const char *verb, uint64_t addr,
+                          uint64_t v)
+{
+    g_strfreev(qtest_okf(s, "%s 0x%" PRIx64 " 0x%" PRIx64, verb, addr, v));
+}
+
+void qtest_writeb(QTestState *s, uint64_t a, uint8_t v) { qtest_write_n(s, "writeb", a, v); }
+void qtest_writew(QTestState *s, uint64_t a, uint16_t v) { qtest_write_n(s, "writew", a, v); }
+void qtest_writel(QTestState *s, uint64_t a, uint32_t v) { qtest_write_n(s, "writel", a, v); }
+void qtest_writeq(QTestState *s, uint64_t a, uint64_t v) { qtest_write_n(s, "writeq", a, v); }
+
+void qtest_memread(QTestState *s, uint64_t addr, void *buf, size_t size)
+{
+    g_auto(GStrv) w = qtest_okf(s, "read 0x%" PRIx64 " 0x%zx", addr, size);
+    uint8_t *p = buf;
+
+    g_assert_nonnull(w[1]);
+    g_assert_cmpuint(strlen(w[1]), ==, 2 + 2 * size);
+    for (size_t i = 0; i < size; i++) {
+        char hex[3] = { w[1][2 + 2 * i], w[1][3 + 2 * i], 0 };
+
+        p[i] = strtoul(hex, NULL, 16);
+    }
+}
+
+void qtest_memwrite(QTestState *s, uint64_t addr, const void *buf,
+                    size_t size)
+{
+    GString *line = g_string_new("");
+    const uint8_t *p = buf;
+    g_autofree char *ans = NULL;
+
+    g_string_printf(line, "write 0x%" PRIx64 " 0x%zx 0x", addr, size);
+    for (size_t i = 0; i < size; i++) {
+        g_string_append_printf(line, "%02x", p[i]);
+    }
+    if (!size) {
+        g_string_append(line, "00");
+    }
+    ans = qtest_raw(s, line->str);
+    g_string_free(line, true);
+    g_assert_cmpstr(ans, ==, "OK");
+}
+
+void qtest_memset(QTestState *s, uint64_t addr, uint8_t v, size_t size)
+{
+    g_strfreev(qtest_okf(s, "memset 0x%" PRIx64 " 0x%zx 0x%x", addr, size, v));
+}
+
+int64_t qtest_clock_step(QTestState *s, int64_t ns)
+{
+    g_auto(GStrv) w = qtest_okf(s, "clock_step %" PRId64, ns);
+
+    return g_ascii_strtoll(w[1], NULL, 10);
+}
+
+uint64_t qtest_rtas_call(QTestState *s, const char *name, uint32_t nargs,
+                         uint64_t args, uint32_t nret, uint64_t rets)
+{
+    g_auto(GStrv) w = qtest_okf(s, "rtas %s %u 0x%" PRIx64 " %u 0x%" PRIx64,
+                                name, nargs, args, nret, rets);
+
+    return g_ascii_strtoull(w[1], NULL, 10);
+}
+
+void qtest_hcall(QTestState *s, uint64_t opcode, int nargs,
+                 const uint64_t *args, uint64_t r[9])
+{
+    GString *line = g_string_new("");
+    gchar **w;
+
+    g_string_printf(line, "hcall 0x%" PRIx64, opcode);
+    for (int i = 0; i < nargs; i++) {
+        g_string_append_printf(line, " 0x%" PRIx64, args[i]);
+    }
+    w = qtest_okf(s, "%s", line->str);
+    g_string_free(line, true);
+    for (int i = 0; i < 9; i++) {
+        g_assert_nonnull(w[1 + i]);
+        r[i] = g_ascii_strtoull(w[1 + i], NULL, 16);
+    }
+    g_strfreev(w);
+}
+
+int qtest_run_cmdline(const char *args, char **out, char **err)
+{
+    g_auto(GStrv) argv = qtest_argv(args);
+    g_autoptr(GError) gerr = NULL;
+    int status = -1;
+
+    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL,
+                      NULL, out, err, &status, &gerr)) {
+        g_error("cannot run %s: %s", argv[0], gerr->message);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
