@@ -1,5 +1,5 @@
 /*
- * Until QMP and migration land: refuse their options clearly.
+ * Until QMP lands: refuse monitor options clearly.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,11 +16,4 @@ bool vl_hook_monitors(GPtrArray *chardevs, GPtrArray *monitors,
         return false;
     }
     return true;
-}
-
-bool vl_hook_incoming(const char *uri, Error **errp)
-{
-    error_setg(errp, "-incoming %s: migration is not available in this "
-               "build", uri);
-    return false;
 }
