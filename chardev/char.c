@@ -29,6 +29,7 @@ struct Chardev {
 static GHashTable *chardevs;
 
 static void chr_close_peer(Chardev *chr);
+static void chr_watch_listen(Chardev *chr);
 
 static gboolean chr_readable(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
@@ -61,6 +62,14 @@ static void chr_watch_input(Chardev *chr)
 
 static void chr_connected(Chardev *chr, int in_fd, int out_fd)
 {
+    /*
+     * One client at a time, as QEMU's socket chardev: the next one waits
+     * in the listen backlog until this one has gone.
+     */
+    if (chr->listen_watch) {
+        g_source_remove(chr->listen_watch);
+        chr->listen_watch = 0;
+    }
     chr->in_fd = in_fd;
     chr->out_fd = out_fd;
     chr_watch_input(chr);
@@ -79,6 +88,9 @@ static void chr_close_peer(Chardev *chr)
         close(chr->in_fd);
     }
     chr->in_fd = chr->out_fd = -1;
+    if (chr->listen_fd >= 0) {
+        chr_watch_listen(chr);
+    }
     if (chr->event) {
         chr->event(chr->opaque, CHR_EVENT_CLOSED);
     }
@@ -96,8 +108,17 @@ static gboolean chr_accept(GIOChannel *ch, GIOCondition cond, gpointer data)
         close(fd);      /* one client at a time, as QEMU's socket chardev */
         return G_SOURCE_CONTINUE;
     }
+    chr->listen_watch = 0;      /* removed by returning G_SOURCE_REMOVE */
     chr_connected(chr, fd, fd);
-    return G_SOURCE_CONTINUE;
+    return G_SOURCE_REMOVE;
+}
+
+static void chr_watch_listen(Chardev *chr)
+{
+    GIOChannel *ch = g_io_channel_unix_new(chr->listen_fd);
+
+    chr->listen_watch = g_io_add_watch(ch, G_IO_IN, chr_accept, chr);
+    g_io_channel_unref(ch);
 }
 
 static int socket_unix(const char *path, bool server, Error **errp)
@@ -240,8 +261,6 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
     if (!s.server) {
         chr_connected(chr, fd, fd);
     } else {
-        GIOChannel *ch = g_io_channel_unix_new(fd);
-
         chr->listen_fd = fd;
         chr->path = g_strdup(s.path);
         if (s.wait) {
@@ -251,8 +270,9 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
                 chr_connected(chr, c, c);
             }
         }
-        chr->listen_watch = g_io_add_watch(ch, G_IO_IN, chr_accept, chr);
-        g_io_channel_unref(ch);
+        if (chr->in_fd < 0) {
+            chr_watch_listen(chr);
+        }
     }
     ok = true;
 out:

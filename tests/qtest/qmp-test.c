@@ -35,6 +35,13 @@ static void assert_error_desc(QMPClient *c, const char *cls,
     g_assert_cmpstr(got, ==, desc);
 }
 
+static void assert_contains_text(const char *haystack, const char *needle)
+{
+    if (!strstr(haystack, needle)) {
+        g_error("'%s' not found in:\n%s", needle, haystack);
+    }
+}
+
 /* Handshake */
 
 static char *socket_path_new(char **dir)
@@ -381,6 +388,117 @@ static void test_quit(void)
     qmp_test_end(s, c);         /* asserts exit status 0 */
 }
 
+
+/* Command line */
+
+static void test_chardev_mon_control(void)
+{
+    char *dir, *path = socket_path_new(&dir);
+    QTestState *s = qtest_initf("-chardev socket,id=mon0,path=%s,server=on,"
+                                "wait=off -mon chardev=mon0,mode=control",
+                                path);
+    QMPClient *c = qmp_client_connect(path);
+    bool running;
+
+    qmp_client_negotiate(c);
+    g_assert_cmpstr(query_status(c, &running), ==, "prelaunch");
+    qmp_client_close(c);
+    qtest_quit(s);
+    socket_path_free(dir, path);
+}
+
+static int raw_connect(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = -1;
+
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    for (int i = 0; i < 500 && fd < 0; i++) {
+        fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+            close(fd);
+            fd = -1;
+            g_usleep(10 * 1000);
+        }
+    }
+    g_assert_cmpint(fd, >=, 0);
+    return fd;
+}
+
+/* Reads until the "(qemu) " prompt; returns what came before it. */
+static char *hmp_read_prompt(int fd)
+{
+    GString *in = g_string_new(NULL);
+    char ch;
+
+    while (!g_str_has_suffix(in->str, "(qemu) ")) {
+        g_assert_cmpint(read(fd, &ch, 1), ==, 1);
+        g_string_append_c(in, ch);
+    }
+    g_string_truncate(in, in->len - strlen("(qemu) "));
+    return g_string_free(in, false);
+}
+
+static void test_mon_readline(void)
+{
+    char *dir, *path = socket_path_new(&dir);
+    QTestState *s = qtest_initf("-chardev socket,id=hmp0,path=%s,server=on,"
+                                "wait=off -mon chardev=hmp0", path);
+    int fd = raw_connect(path);
+    g_autofree char *banner = hmp_read_prompt(fd);
+    g_autofree char *status = NULL, *bad = NULL, *long_line = NULL;
+    g_autofree char *huge = g_strnfill(10000, 'x');
+
+    assert_contains_text(banner, "monitor - type 'help'");
+    g_assert_cmpint(write(fd, "info status\n", 12), ==, 12);
+    status = hmp_read_prompt(fd);
+    g_assert_cmpstr(status, ==, "VM status: paused (prelaunch)\r\n");
+    g_assert_cmpint(write(fd, "frobnicate\n", 11), ==, 11);
+    bad = hmp_read_prompt(fd);
+    g_assert_cmpstr(bad, ==, "unknown command: 'frobnicate'\r\n");
+    /* An overlong line is dropped whole, and the monitor carries on. */
+    g_assert_cmpint(write(fd, huge, 10000), ==, 10000);
+    g_assert_cmpint(write(fd, "\n", 1), ==, 1);
+    long_line = hmp_read_prompt(fd);
+    g_assert_cmpstr(long_line, ==, "");
+    close(fd);
+    qtest_quit(s);
+    socket_path_free(dir, path);
+}
+
+static const struct {
+    const char *args;
+    const char *message;
+} bad_cmdlines[] = {
+    { "-qmp bogus", "-qmp bogus: " },
+    { "-qmp unix:", "-qmp unix:: " },
+    { "-mon chardev=nope,mode=control", "chardev \"nope\" not found" },
+    { "-mon mode=control", "parameter 'chardev' is missing" },
+    { "-chardev socket,path=/nonexistent/x", "parameter 'id' is missing" },
+    { "-chardev serial,id=s0", "unsupported backend 'serial'" },
+    { "-chardev stdio,id=s0 -mon chardev=s0,mode=weird",
+      "mode must be 'control' or 'readline'" },
+    { "-chardev stdio,id=s0 -mon chardev=s0,colour=red",
+      "invalid parameter 'colour'" },
+    { "-chardev stdio,id=s0 -mon chardev=s0 -mon chardev=s0,mode=control",
+      "chardev \"s0\" is already in use" },
+    { "-chardev stdio,id=s0 -chardev stdio,id=s0",
+      "duplicate chardev id 's0'" },
+};
+
+static void test_bad_cmdlines(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(bad_cmdlines); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-M pseries-2.7 -accel qtest -display none -S %s",
+            bad_cmdlines[i].args);
+        g_autofree char *out = NULL, *err = NULL;
+
+        g_assert_cmpint(qtest_run_cmdline(args, &out, &err), ==, 1);
+        assert_contains_text(err, bad_cmdlines[i].message);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -395,5 +513,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/running-at-start", test_not_paused_at_start);
     g_test_add_func("/qmp/version-commands", test_version_commands);
     g_test_add_func("/qmp/quit", test_quit);
+    g_test_add_func("/qmp/cmdline/chardev-mon", test_chardev_mon_control);
+    g_test_add_func("/qmp/cmdline/readline", test_mon_readline);
+    g_test_add_func("/qmp/cmdline/errors", test_bad_cmdlines);
     return g_test_run();
 }
