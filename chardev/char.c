@@ -13,18 +13,26 @@
 #include "qapi/error.h"
 #include "qemu/cutils.h"
 #include "chardev/char.h"
+#include <glib-unix.h>
 
 struct Chardev {
     char *id;
     int in_fd, out_fd;          /* connected peer, -1 when none */
     int listen_fd;              /* server sockets */
-    guint in_watch, listen_watch;
+    guint in_watch, listen_watch, out_watch;
     bool is_socket;
+    GString *outbuf;            /* socket output the peer has not taken */
     char *path;                 /* unix server socket to unlink */
     ChrReadFn *read;
     ChrEventFn *event;
     void *opaque;
 };
+
+/*
+ * A socket peer that stops reading gets its output queued, never blocks
+ * the main loop; past this much it is disconnected.
+ */
+#define CHR_MAX_OUTBUF (16u << 20)
 
 static GHashTable *chardevs;
 
@@ -72,6 +80,9 @@ static void chr_connected(Chardev *chr, int in_fd, int out_fd)
     }
     chr->in_fd = in_fd;
     chr->out_fd = out_fd;
+    if (chr->is_socket) {
+        g_unix_set_fd_nonblocking(out_fd, true, NULL);
+    }
     chr_watch_input(chr);
     if (chr->event) {
         chr->event(chr->opaque, CHR_EVENT_OPENED);
@@ -83,6 +94,13 @@ static void chr_close_peer(Chardev *chr)
     if (chr->in_watch) {
         g_source_remove(chr->in_watch);
         chr->in_watch = 0;
+    }
+    if (chr->out_watch) {
+        g_source_remove(chr->out_watch);
+        chr->out_watch = 0;
+    }
+    if (chr->outbuf) {
+        g_string_truncate(chr->outbuf, 0);
     }
     if (chr->in_fd >= 0 && chr->is_socket) {
         close(chr->in_fd);
@@ -341,10 +359,76 @@ void qemu_chr_set_handlers(Chardev *chr, ChrReadFn *read, ChrEventFn *event,
     }
 }
 
+static ssize_t chr_write_some(Chardev *chr, const void *buf, size_t len)
+{
+    ssize_t n;
+
+    do {
+        n = write(chr->out_fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return 0;
+    }
+    return n;
+}
+
+static gboolean chr_writable(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+    Chardev *chr = data;
+    ssize_t n = chr_write_some(chr, chr->outbuf->str, chr->outbuf->len);
+
+    if (n < 0) {
+        chr->out_watch = 0;
+        chr_close_peer(chr);
+        return G_SOURCE_REMOVE;
+    }
+    g_string_erase(chr->outbuf, 0, n);
+    if (chr->outbuf->len) {
+        return G_SOURCE_CONTINUE;
+    }
+    chr->out_watch = 0;
+    return G_SOURCE_REMOVE;
+}
+
+/* Sockets: write what the peer takes now, queue the rest. */
+static bool chr_write_socket(Chardev *chr, const uint8_t *p, size_t len)
+{
+    GIOChannel *ch;
+    ssize_t n = 0;
+
+    if (!chr->outbuf) {
+        chr->outbuf = g_string_new(NULL);
+    }
+    if (!chr->outbuf->len) {
+        n = chr_write_some(chr, p, len);
+        if (n < 0) {
+            chr_close_peer(chr);
+            return false;
+        }
+    }
+    if ((size_t)n == len) {
+        return true;
+    }
+    if (chr->outbuf->len + (len - n) > CHR_MAX_OUTBUF) {
+        chr_close_peer(chr);
+        return false;
+    }
+    g_string_append_len(chr->outbuf, (const char *)p + n, len - n);
+    if (!chr->out_watch) {
+        ch = g_io_channel_unix_new(chr->out_fd);
+        chr->out_watch = g_io_add_watch(ch, G_IO_OUT, chr_writable, chr);
+        g_io_channel_unref(ch);
+    }
+    return true;
+}
+
 bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len)
 {
     const uint8_t *p = buf;
 
+    if (chr->is_socket) {
+        return chr->out_fd >= 0 && chr_write_socket(chr, p, len);
+    }
     while (len && chr->out_fd >= 0) {
         ssize_t n = write(chr->out_fd, p, len);
 
@@ -395,6 +479,13 @@ void qemu_chr_close_all(void)
     while (g_hash_table_iter_next(&it, &key, &value)) {
         Chardev *chr = value;
 
+        /* Last words (a quit's reply and SHUTDOWN event) still go out. */
+        if (chr->outbuf && chr->outbuf->len && chr->out_fd >= 0) {
+            g_unix_set_fd_nonblocking(chr->out_fd, false, NULL);
+            if (write(chr->out_fd, chr->outbuf->str, chr->outbuf->len) < 0) {
+                g_string_truncate(chr->outbuf, 0);
+            }
+        }
         if (chr->path && chr->listen_fd >= 0) {
             unlink(chr->path);
         }

@@ -389,6 +389,36 @@ static void test_quit(void)
 }
 
 
+/*
+ * A client that stops reading must not stall the machine: its replies
+ * queue while qtest keeps being served, and all arrive later, in order.
+ */
+static void test_slow_reader(void)
+{
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s", "-device edu,id=e1");
+    const int n = 1000;
+    size_t total = 0;
+
+    for (int i = 0; i < n; i++) {
+        g_autofree char *cmd = g_strdup_printf(
+            "{\"execute\": \"human-monitor-command\", \"arguments\": "
+            "{\"command-line\": \"info mtree\"}, \"id\": %d}\n", i);
+
+        qmp_send_raw(c, cmd, strlen(cmd));
+    }
+    g_assert_cmpint(qtest_clock_step(s, 1000), >, 0);
+    for (int i = 0; i < n; i++) {
+        JsonObject *r = qmp_receive(c);
+
+        g_assert_cmpint(json_object_get_int_member(r, "id"), ==, i);
+        total += strlen(json_object_get_string_member(r, "return"));
+        json_object_unref(r);
+    }
+    g_assert_cmpuint(total, >, 512 * 1024);     /* beyond socket buffers */
+    qmp_test_end(s, c);
+}
+
 /* Command line */
 
 static void test_chardev_mon_control(void)
@@ -513,6 +543,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/running-at-start", test_not_paused_at_start);
     g_test_add_func("/qmp/version-commands", test_version_commands);
     g_test_add_func("/qmp/quit", test_quit);
+    g_test_add_func("/qmp/slow-reader", test_slow_reader);
     g_test_add_func("/qmp/cmdline/chardev-mon", test_chardev_mon_control);
     g_test_add_func("/qmp/cmdline/readline", test_mon_readline);
     g_test_add_func("/qmp/cmdline/errors", test_bad_cmdlines);
