@@ -95,6 +95,26 @@ static void test_args(void)
                  "\"Parameter 'zz' is unexpected\"}}");
 }
 
+static void test_number_range(void)
+{
+    QmpSession sess = { .negotiated = true };
+    static const char *const inputs[] = {
+        "{\"execute\": \"test-echo\", \"id\": 1e400}",
+        "{\"execute\": \"test-echo\", \"id\": [{\"x\": -1e999}]}",
+        "{\"execute\": \"test-echo\", \"arguments\": {\"a\": 1e309}}",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        assert_reply(&sess, inputs[i], "{\"error\":{\"class\":"
+                     "\"GenericError\",\"desc\":\"JSON parse error, "
+                     "number out of range\"}}");
+    }
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\"}, \"id\": 0.5}",
+                 "{\"return\":{\"s\":\"x\",\"b\":false,\"i\":-1},"
+                 "\"id\":0.5}");
+}
+
 static void test_error_class(void)
 {
     QmpSession sess = { .negotiated = true };
@@ -163,6 +183,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-dispatch/negotiate", test_negotiate);
     g_test_add_func("/qmp-dispatch/args", test_args);
     g_test_add_func("/qmp-dispatch/error-class", test_error_class);
+    g_test_add_func("/qmp-dispatch/number-range", test_number_range);
     g_test_add_func("/qmp-dispatch/stream-error", test_stream_error);
     g_test_add_func("/qmp-dispatch/events", test_events);
     g_test_add_func("/qmp-dispatch/hmp-lines", test_hmp_lines);
