@@ -351,6 +351,7 @@ static void test_phb_with_edu(void)
     QMPClient *c = qmp_test_start(&s, "%s", "");
     g_autoptr(JsonNode) r1 = NULL, r2 = NULL;
     g_autofree char *ids = NULL, *qtree = NULL;
+    JsonObject *ev;
 
     plug_phb1(c);
     r1 = qmp_cmd_ok(c, "{\"execute\": \"device_add\", \"arguments\": "
@@ -363,10 +364,17 @@ static void test_phb_with_edu(void)
     assert_contains(qtree, "bus: phb1.0");
     assert_contains(qtree, "dev: edu, id \"e9\"");
 
-    /* Removing the PHB takes the device on its bus along. */
+    /* Removing the PHB takes the device on its bus along: e9 goes first. */
     r2 = qmp_cmd_ok(c, "{\"execute\": \"device_del\", \"arguments\": "
                     "{\"id\": \"phb1\"}}");
-    json_object_unref(qmp_event_wait(c, "DEVICE_DELETED"));
+    ev = qmp_event_wait(c, "DEVICE_DELETED");
+    g_assert_cmpstr(json_object_get_string_member(
+        json_object_get_object_member(ev, "data"), "device"), ==, "e9");
+    json_object_unref(ev);
+    ev = qmp_event_wait(c, "DEVICE_DELETED");
+    g_assert_cmpstr(json_object_get_string_member(
+        json_object_get_object_member(ev, "data"), "device"), ==, "phb1");
+    json_object_unref(ev);
     g_free(ids);
     ids = pci_ids(c);
     g_assert_cmpstr(ids, ==, "");
