@@ -395,7 +395,8 @@ static void op_rtas(void)
             SpaprTceTable *tc = fz.t[i].tcet;
 
             if ((tc->nb_table != 0) != before[i] ||
-                (which == 3 && tc->store && !spapr_tce_store_nonzero(tc->store))) {
+                (which == 3 && tc->store &&
+                 !spapr_tce_store_nonzero(tc->store))) {
                 table_forget(&fz.t[i]);
             }
         }
