@@ -42,13 +42,19 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
         check-conformance distclean
-all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
+all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
+     $(TOOL_BINS)
+
+# Object files are intermediates of the pattern rules: keep them.
+.SECONDARY:
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
 .SECONDEXPANSION:
@@ -96,6 +102,12 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Tools drive the binary over qtest, like the qtests.
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBQOS_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
 check: all
 	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS)
 
@@ -111,14 +123,15 @@ check-slow: all
 bench: $(BIN) $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do SPAPR_DDW_BIN=$(BIN) $$b || exit 1; done
 
-run: $(BIN)
-	@$(PYTHON) scripts/ddw-demo.py $(BIN)
+run: $(BIN) $(BUILD)/tools/ddw-demo
+	@$(BUILD)/tools/ddw-demo $(BIN)
 
 check-conformance: $(BIN)
 	$(PYTHON) ../shared/conformance/ddwconf.py --ours $(BIN)
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench $(BIN)
+	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench \
+	       $(BUILD)/tools $(BIN)
 
 distclean:
 	rm -rf $(BUILD)
