@@ -161,6 +161,39 @@ static void test_create_placement(void)
     qtest_quit(s);
 }
 
+/*
+ * The address follows the number of active windows, not the slot: after
+ * remove default, create (slot 0 at 0), create (slot 1 at 2^59), remove
+ * slot 0, a new window in slot 0 also lands at 2^59, on top of slot 1.
+ * QEMU 7.2 does exactly this (checked against qemu-system-ppc64); both
+ * tables stay separately addressable by LIOBN.
+ */
+static void test_create_shared_dma64(void)
+{
+    QTestState *s = qtest_init(NULL);
+    uint32_t liobn;
+    uint64_t start, tce;
+
+    g_assert_cmpint(qrtas_remove(s, LIOBN0), ==, 0);
+    g_assert_cmpint(qrtas_create(s, PHB0, 16, 32, &liobn, &start), ==, 0);
+    g_assert_cmphex(start, ==, 0);
+    g_assert_cmpint(qrtas_create(s, PHB0, 16, 32, &liobn, &start), ==, 0);
+    g_assert_cmphex(liobn, ==, LIOBN1);
+    g_assert_cmphex(start, ==, QDDW_DMA64_START);
+    g_assert_cmpint(qrtas_remove(s, LIOBN0), ==, 0);
+    g_assert_cmpint(qddw_active(s, PHB0), ==, 1);
+    g_assert_cmpint(qrtas_create(s, PHB0, 12, 30, &liobn, &start), ==, 0);
+    g_assert_cmphex(liobn, ==, LIOBN0);
+    g_assert_cmphex(start, ==, QDDW_DMA64_START);
+    g_assert_cmphex(qh_put_tce(s, LIOBN0, start, 0x1003), ==, H_SUCCESS_U);
+    g_assert_cmphex(qh_put_tce(s, LIOBN1, start, 0x2003), ==, H_SUCCESS_U);
+    g_assert_cmphex(qh_get_tce(s, LIOBN0, start, &tce), ==, H_SUCCESS_U);
+    g_assert_cmphex(tce, ==, 0x1003);
+    g_assert_cmphex(qh_get_tce(s, LIOBN1, start, &tce), ==, H_SUCCESS_U);
+    g_assert_cmphex(tce, ==, 0x2003);
+    qtest_quit(s);
+}
+
 static void test_create_16m(void)
 {
     QTestState *s = qtest_init("-global spapr-pci-host-bridge.pgsz=0x1011000");
@@ -901,6 +934,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ddw/query/errors", test_query_errors);
     g_test_add_func("/ddw/create/errors", test_create_errors);
     g_test_add_func("/ddw/create/placement", test_create_placement);
+    g_test_add_func("/ddw/create/shared-dma64", test_create_shared_dma64);
     g_test_add_func("/ddw/create/16m", test_create_16m);
     g_test_add_func("/ddw/create/2m", test_create_2m);
     g_test_add_func("/ddw/remove/errors", test_remove_errors);
