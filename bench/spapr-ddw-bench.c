@@ -197,6 +197,32 @@ static void bench_map_and_replay(void)
     remove_window(liobn);
 }
 
+/* A guest clearing a whole 2^31-TCE window while VFIO listens. */
+static void bench_stuff_clear(void)
+{
+    Counter c = { 0 };
+    uint64_t start;
+    uint32_t liobn = create(12, 43, &start);
+    SpaprTceTable *tcet = spapr_tce_find_by_liobn(liobn);
+    target_ulong args[SPAPR_HCALL_NARGS] = { liobn, start, 0, 1ULL << 31 };
+    double secs;
+    char v[48];
+
+    iommu_notifier_init(&c.n, count_event, IOMMU_NOTIFIER_ALL, 0, UINT64_MAX);
+    memory_region_register_iommu_notifier(spapr_tce_get_iommu(tcet), &c.n,
+                                          NULL);
+    secs = now_s();
+    if (spapr_hypercall(spapr_machine_get(), H_STUFF_TCE, args)) {
+        fprintf(stderr, "H_STUFF_TCE failed\n");
+        exit(1);
+    }
+    secs = now_s() - secs;
+    snprintf(v, sizeof(v), "%.1f us, %" PRIu64 " ev", secs * 1e6, c.events);
+    row("H_STUFF_TCE 0 over 2^31 TCEs, notifier on", v, "", true);
+    memory_region_unregister_iommu_notifier(spapr_tce_get_iommu(tcet), &c.n);
+    remove_window(liobn);
+}
+
 static long vm_rss_kb(pid_t pid)
 {
     g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
@@ -247,6 +273,7 @@ int main(int argc, char **argv)
     printf("  %-44s %16s   %-14s\n", "measure", "figure", "target");
     bench_create_remove();
     bench_map_and_replay();
+    bench_stuff_clear();
     bench_startup();
     return 0;
 }

@@ -233,9 +233,7 @@ static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
     uint64_t n = ev->size >> tcet->page_shift;
     IOMMUTLBEvent unmap = *ev;
 
-    for (uint64_t i = 0; i < n; i++) {
-        spapr_tce_store_xchg(tcet->store, first + i, 0);
-    }
+    spapr_tce_store_fill(tcet->store, first, n, 0);
     unmap.type = IOMMU_NOTIFIER_UNMAP;
     unmap.perm = IOMMU_NONE;
     unmap.translated_addr = 0;
@@ -279,9 +277,15 @@ static target_ulong spapr_tce_store_entries(SpaprTceTable *tcet,
         uint64_t first = i;
 
         tce_run_add(&run, index + i, list ? list[i] : val);
-        for (i++; i < n && tce_run_extends(&run, index + i,
-                                           list ? list[i] : val); i++) {
-            run.ev.size += ps;
+        if (!list && !tce_perm_valid(val)) {
+            /* Clearing a range: one UNMAP run, however long */
+            run.ev.size = (n - i) * ps;
+            i = n;
+        } else {
+            for (i++; i < n && tce_run_extends(&run, index + i,
+                                               list ? list[i] : val); i++) {
+                run.ev.size += ps;
+            }
         }
         tce_store_range(tcet, index + first, i - first,
                         list ? list + first : NULL, val);

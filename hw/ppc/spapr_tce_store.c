@@ -168,11 +168,12 @@ static void store_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
     if (!l) {
         unsigned i = 0;
 
-        while (i < chunk && !(list ? list[i] : val)) {
+        /* Zeros over a missing leaf change nothing */
+        while (list && i < chunk && !list[i]) {
             i++;
         }
-        if (i == chunk) {
-            return;     /* all zero over a missing leaf: nothing to do */
+        if (list ? i == chunk : !val) {
+            return;
         }
         l = leaf_get_alloc(s, idx, &d);
     }
@@ -194,10 +195,17 @@ static void store_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
 static void store_range(SpaprTceStore *s, uint64_t idx, uint64_t n,
                         const uint64_t *list, uint64_t val)
 {
-    while (n) {
-        unsigned chunk = MIN(n, TCE_LEAF_SIZE - leaf_idx(idx));
+    const uint64_t per_root = (uint64_t)TCE_LEAF_SIZE * TCE_DIR_SIZE;
 
-        store_leaf_range(s, idx, chunk, list, val);
+    while (n) {
+        uint64_t chunk = MIN(n, TCE_LEAF_SIZE - leaf_idx(idx));
+
+        if (!list && !val && !s->root[root_idx(idx)]) {
+            /* Zeroing where no directory exists: skip all of it */
+            chunk = MIN(n, per_root - (idx & (per_root - 1)));
+        } else {
+            store_leaf_range(s, idx, chunk, list, val);
+        }
         idx += chunk;
         n -= chunk;
         if (list) {

@@ -102,6 +102,28 @@ static void test_store_fill(void)
     spapr_tce_store_free(s);
 }
 
+/* Zeroing a whole 2^32 table skips missing directories and leaves. */
+static void test_store_fill_sparse_zero(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 32);
+    uint64_t empty = spapr_tce_store_bytes(s);
+    const uint64_t idx[] = { 5, (1ULL << 31) + 7, UINT32_MAX };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(idx); i++) {
+        spapr_tce_store_xchg(s, idx[i], 0x1000 | 3);
+    }
+    spapr_tce_store_fill(s, 6, (1ULL << 32) - 7, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, 5), ==, 0x1003);
+    g_assert_cmpuint(spapr_tce_store_get(s, UINT32_MAX), ==, 0x1003);
+    g_assert_cmpuint(spapr_tce_store_get(s, (1ULL << 31) + 7), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 2);
+    spapr_tce_store_fill(s, 0, 1ULL << 32, 0);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    spapr_tce_store_free(s);
+}
+
 static void test_store_write(void)
 {
     SpaprTceStore *s = spapr_tce_store_new(1ULL << 22);
@@ -269,6 +291,8 @@ int main(int argc, char **argv)
     g_test_add_func("/tce-store/get-xchg", test_store_get_xchg);
     g_test_add_func("/tce-store/leaf-alloc-free", test_store_leaf_alloc_free);
     g_test_add_func("/tce-store/fill", test_store_fill);
+    g_test_add_func("/tce-store/fill-sparse-zero",
+                    test_store_fill_sparse_zero);
     g_test_add_func("/tce-store/write", test_store_write);
     g_test_add_func("/tce-store/bytes-sparse", test_store_bytes_sparse);
     g_test_add_func("/tce-store/bytes-dense", test_store_bytes_dense);
