@@ -109,7 +109,8 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBQOS_OBJS)
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
 check: all
-	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS)
+	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) \
+	    $(FUZZ_BINS)
 
 check-unit: $(UNIT_BINS)
 	@$(PYTHON) scripts/run-tests.py $(UNIT_BINS)
