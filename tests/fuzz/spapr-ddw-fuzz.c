@@ -554,7 +554,7 @@ static void op_put_get(bool put)
     g_assert_cmphex(args[0], ==, fit ? shadow_get(t, idx) : liobn);
 }
 
-static uint64_t rnd_npages(FuzzTable *t, bool stuff, uint64_t val)
+static uint64_t rnd_npages(FuzzTable *t, bool stuff)
 {
     uint64_t nb = t && t->tcet->nb_table ? t->tcet->nb_table : 1;
 
@@ -568,14 +568,13 @@ static uint64_t rnd_npages(FuzzTable *t, bool stuff, uint64_t val)
     default:
         return 1 + rnd_below(chance(80) ? 16 : 600);
     }
-    (void)val;
 }
 
 static void op_stuff(void)
 {
     uint64_t liobn = rnd_liobn(), idx = 0, fit = 0, val = rnd_tce();
     FuzzTable *t = liobn <= UINT32_MAX ? table_by_liobn(liobn) : NULL;
-    uint64_t npages = rnd_npages(t, true, val);
+    uint64_t npages = rnd_npages(t, true);
     target_ulong args[SPAPR_HCALL_NARGS] = { liobn, rnd_ioba(t), val, npages };
     target_ulong want = H_PARAMETER, ret;
 
@@ -623,7 +622,7 @@ static void op_indirect(void)
 {
     uint64_t liobn = rnd_liobn(), idx = 0, fit = 0;
     FuzzTable *t = liobn <= UINT32_MAX ? table_by_liobn(liobn) : NULL;
-    uint64_t npages = rnd_npages(t, false, 0), list[512];
+    uint64_t npages = rnd_npages(t, false), list[512];
     uint64_t list_addr = LIST_AREA + rnd_below(16) * 0x1000;
     target_ulong args[SPAPR_HCALL_NARGS], want = H_PARAMETER, ret;
     unsigned n = MIN(npages, 512);
@@ -658,17 +657,25 @@ static void op_indirect(void)
     hcall_done(t, ret, want, idx, fit, list, 0);
 }
 
+static bool is_tce_hcall(uint64_t op)
+{
+    return op == H_PUT_TCE || op == H_GET_TCE || op == H_STUFF_TCE ||
+           op == H_PUT_TCE_INDIRECT;
+}
+
+/* Any other hcall number, with any arguments: must just be refused. */
 static void op_random_hcall(void)
 {
     target_ulong args[SPAPR_HCALL_NARGS];
+    uint64_t op;
 
+    do {
+        op = chance(50) ? rnd_edge64() : rnd_below(0x500) & ~3ULL;
+    } while (is_tce_hcall(op));
     for (int i = 0; i < SPAPR_HCALL_NARGS; i++) {
         args[i] = rnd_edge64();
     }
-    /* Not a TCE hcall: those are modelled above */
-    spapr_hypercall(spapr_machine_get(), chance(50) ? rnd_edge64() :
-                    rnd_below(0x500) & ~3ULL & ~(0x1CULL | 0x20 | 0x138 |
-                                                 0x13C) , args);
+    spapr_hypercall(spapr_machine_get(), op, args);
 }
 
 /* DMA from edu through PHB 0 */
