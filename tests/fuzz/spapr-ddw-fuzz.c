@@ -53,6 +53,7 @@ typedef struct Fuzz {
     const char *last_op;        /* for a debugger looking at a failure */
     bool refusing;              /* the notifier refuses some MAP events */
     uint64_t refused;
+    uint64_t created, removed, hw_errors;
 } Fuzz;
 
 static Fuzz fz;
@@ -410,6 +411,8 @@ static void op_rtas(void)
     }
     g_assert_true(status == 0 || status == (uint32_t)RTAS_OUT_HW_ERROR ||
                   status == (uint32_t)RTAS_OUT_PARAM_ERROR);
+    fz.created += which == 1 && status == 0;
+    fz.removed += which == 2 && status == 0;
     if (which == 1 && status == 0) {
         FuzzTable *t = table_by_liobn(out[1]);
         uint64_t start = (uint64_t)out[2] << 32 | out[3];
@@ -512,6 +515,7 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
                        uint64_t val)
 {
     if (ret == (target_ulong)H_HARDWARE && want != (target_ulong)H_HARDWARE) {
+        fz.hw_errors++;
         g_assert_true(fz.refusing && fit);
         for (uint64_t i = 0; i < fit; i++) {
             uint64_t now = spapr_tce_get_entry(t->tcet, idx + i);
@@ -859,9 +863,12 @@ static void test_ddw_fuzz(void)
         check_invariants(fz.steps % FULL_CHECK == FULL_CHECK - 1);
     }
     check_invariants(true);
-    g_test_message("%" PRIu64 " RTAS calls, %" PRIu64 " TCE hcalls, %" PRIu64
-                   " DMAs, %" PRIu64 " resets, %" PRIu64 " MAP events refused",
-                   fz.rtas, fz.hcalls, fz.dmas, fz.resets, fz.refused);
+    g_test_message("%" PRIu64 " RTAS calls (%" PRIu64 " windows created, %"
+                   PRIu64 " removed), %" PRIu64 " TCE hcalls (%" PRIu64
+                   " H_HARDWARE after %" PRIu64 " refused MAPs), %" PRIu64
+                   " DMAs, %" PRIu64 " resets", fz.rtas, fz.created,
+                   fz.removed, fz.hcalls, fz.hw_errors, fz.refused, fz.dmas,
+                   fz.resets);
 }
 
 int main(int argc, char **argv)
