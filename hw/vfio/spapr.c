@@ -57,7 +57,8 @@ uint32_t vfio_spapr_levels(uint64_t window_size, uint32_t page_shift,
 uint32_t vfio_spapr_max_levels(uint32_t page_shift, uint64_t host_page_size,
                                uint32_t host_levels)
 {
-    uint32_t max = (64 - page_shift) / MAX(1u, (unsigned)ctz64(host_page_size));
+    unsigned host_shift = MAX(1, ctz64(host_page_size));
+    uint32_t max = (64 - page_shift) / host_shift;
 
     max = MIN(max, VFIO_SPAPR_MAX_LEVELS);
     return host_levels ? MIN(max, host_levels) : max;
