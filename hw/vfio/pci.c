@@ -186,7 +186,8 @@ static bool vfio_pci_setup_bars(VFIOPCIDevice *v, Error **errp)
         if (!vfio_pci_setup_bar(v, i, type, errp)) {
             return false;
         }
-        if ((type & PCI_BASE_ADDRESS_MEM_TYPE_64) && i + 1 < VFIO_PCI_NUM_BARS) {
+        if ((type & PCI_BASE_ADDRESS_MEM_TYPE_64) &&
+            i + 1 < VFIO_PCI_NUM_BARS) {
             memset(v->emulated + PCI_BASE_ADDRESS_0 + (i + 1) * 4, 0xff, 4);
             i++;
         }

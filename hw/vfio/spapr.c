@@ -14,7 +14,7 @@
  * host's default window is removed so that host windows exist only for
  * guest windows.  Each guest window gets VFIO_IOMMU_SPAPR_TCE_CREATE with
  * the same size and the largest host page size not above the guest's
- * (which must not exceed the page size backing guest RAM); the table
+ * nor above the page size backing guest RAM (refused if none); the table
  * levels are computed as QEMU 4.0+ does and retried upward on failure,
  * never beyond what the host reports.  The host chooses the bus address:
  * a window not placed where the guest's is gets removed again and the
@@ -323,7 +323,12 @@ VFIOHostDMAWindow *vfio_spapr_find_window(VFIOContainer *c, hwaddr iova)
     return NULL;
 }
 
-/* The host page size for a guest window, or 0 with errp set. */
+/*
+ * The host page size for a guest window, or 0 with errp set.  The host
+ * maps no IOMMU page larger than the pages backing guest RAM, so a
+ * larger guest page is backed by several smaller host TCEs (as QEMU does
+ * since 3.1); with no host page size small enough, the window is refused.
+ */
 static uint64_t vfio_spapr_window_pagesize(VFIOContainer *c,
                                            MemoryRegionSection *s,
                                            Error **errp)
@@ -331,19 +336,14 @@ static uint64_t vfio_spapr_window_pagesize(VFIOContainer *c,
     uint64_t iommu_ps = memory_region_iommu_get_min_page_size(s->mr);
     MachineState *ms = current_machine_get();
     uint64_t ram_ps = ms ? machine_ram_pagesize(ms) : vfio_host_page_size();
-    uint64_t ps;
+    uint64_t ps = vfio_spapr_pick_pagesize(MIN(iommu_ps, ram_ps), c->pgsizes);
 
-    if (iommu_ps > ram_ps) {
-        error_setg(errp, "vfio: IOMMU page size 0x%" PRIx64 " is larger "
-                   "than the 0x%" PRIx64 " pages backing guest RAM (back RAM "
-                   "with hugepages, -mem-path)", iommu_ps, ram_ps);
-        return 0;
-    }
-    ps = vfio_spapr_pick_pagesize(iommu_ps, c->pgsizes);
     if (!ps) {
         error_setg(errp, "vfio: the host supports no IOMMU page size up to "
-                   "0x%" PRIx64 " (host page sizes 0x%" PRIx64 ")",
-                   iommu_ps, c->pgsizes);
+                   "0x%" PRIx64 " (guest IOMMU page size 0x%" PRIx64 ", "
+                   "guest RAM backed by 0x%" PRIx64 " pages, host page "
+                   "sizes 0x%" PRIx64 ")", MIN(iommu_ps, ram_ps), iommu_ps,
+                   ram_ps, c->pgsizes);
     }
     return ps;
 }
