@@ -32,6 +32,28 @@
 #include "trace.h"
 
 static GList *vfio_containers;
+static GHashTable *vfio_named_hosts;   /* id -> VFIOHost */
+
+void vfio_host_register(const char *id, VFIOHost *h)
+{
+    if (!vfio_named_hosts) {
+        vfio_named_hosts = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                 g_free, NULL);
+    }
+    if (h) {
+        g_hash_table_insert(vfio_named_hosts, g_strdup(id), h);
+    } else {
+        g_hash_table_remove(vfio_named_hosts, id);
+    }
+}
+
+VFIOHost *vfio_host_lookup(const char *id, Error **errp)
+{
+    VFIOHost *h = vfio_named_hosts ? g_hash_table_lookup(vfio_named_hosts,
+                                                         id) : NULL;
+
+    return h ? h : vfio_host_emu_find(id, errp);
+}
 
 /* The transport's answer as -errno; positive returns are kernel bugs. */
 static int vfio_host_ret(int ret)

@@ -261,7 +261,7 @@ static bool vfio_pci_get_transport(VFIOPCIDevice *v, Error **errp)
         return false;
     }
     if (v->host_emu) {
-        v->vhost = vfio_host_emu_find(v->host_emu, errp);
+        v->vhost = vfio_host_lookup(v->host_emu, errp);
         return v->vhost;
     }
     v->vhost = vfio_host_linux_new(v->host, v->sysfsdev, errp);

@@ -15,10 +15,15 @@
 #include "qemu/cutils.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/vfio/vfio-common.h"
+#include "qemu/option.h"
 #include "sysemu/sysemu.h"
 
 #define MOCK_CONTAINER_FD   10
 #define MOCK_GROUP_FD       11
+#define MOCK_DEVICE_FD      12
+#define MOCK_CONFIG_OFFSET  (7ULL << 40)
+#define MOCK_BAR0_SIZE      0x1000
+#define PHB0_MMIO32         0x100a0000000ULL    /* PCI 0x80000000 */
 #define SCRATCH             0x10000000ULL
 #define TCE_LIST            0x10001000ULL
 #define RAM_SIZE            (4ULL << 30)
@@ -43,6 +48,10 @@ typedef struct MockHost {
     unsigned min_levels;        /* fewer levels: -ENOMEM (allocation) */
     unsigned fail_map_at;       /* fail the n-th next MAP_DMA */
     int fail_register;          /* -errno for REGISTER_MEMORY */
+    unsigned groups;            /* attached to the container */
+    unsigned resets;
+    uint8_t config[256];
+    uint8_t bar0[MOCK_BAR0_SIZE];
 } MockHost;
 
 static MockHost mock;
@@ -197,6 +206,65 @@ static int mock_info(struct vfio_iommu_spapr_tce_info *i)
     return 0;
 }
 
+static int mock_device_info(struct vfio_device_info *i)
+{
+    i->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+    i->num_regions = VFIO_PCI_NUM_REGIONS;
+    i->num_irqs = 0;
+    return 0;
+}
+
+static int mock_region_info(struct vfio_region_info *r)
+{
+    r->size = 0;
+    r->offset = (uint64_t)r->index << 40;
+    if (r->index == VFIO_PCI_BAR0_REGION_INDEX) {
+        r->size = MOCK_BAR0_SIZE;
+    } else if (r->index == VFIO_PCI_CONFIG_REGION_INDEX) {
+        r->size = sizeof(mock.config);
+    }
+    return 0;
+}
+
+/* The device's regions as bytes; NULL outside them. */
+static uint8_t *mock_region(off_t off, size_t len)
+{
+    if (off >= (off_t)MOCK_CONFIG_OFFSET &&
+        off - MOCK_CONFIG_OFFSET + len <= sizeof(mock.config)) {
+        return mock.config + (off - MOCK_CONFIG_OFFSET);
+    }
+    if (off >= 0 && off + len <= MOCK_BAR0_SIZE) {
+        return mock.bar0 + off;
+    }
+    return NULL;
+}
+
+static ssize_t mock_pread(VFIOHost *h, int fd, void *buf, size_t len,
+                          off_t off)
+{
+    uint8_t *p = mock_region(off, len);
+
+    g_assert_cmpint(fd, ==, MOCK_DEVICE_FD);
+    if (!p) {
+        return -EINVAL;
+    }
+    memcpy(buf, p, len);
+    return len;
+}
+
+static ssize_t mock_pwrite(VFIOHost *h, int fd, const void *buf, size_t len,
+                           off_t off)
+{
+    uint8_t *p = mock_region(off, len);
+
+    g_assert_cmpint(fd, ==, MOCK_DEVICE_FD);
+    if (!p) {
+        return -EINVAL;
+    }
+    memcpy(p, buf, len);
+    return len;
+}
+
 static int mock_ioctl(VFIOHost *h, int fd, unsigned long req, void *arg)
 {
     switch (req) {
@@ -213,7 +281,20 @@ static int mock_ioctl(VFIOHost *h, int fd, unsigned long req, void *arg)
         ((struct vfio_group_status *)arg)->flags = VFIO_GROUP_FLAGS_VIABLE;
         return 0;
     case VFIO_GROUP_SET_CONTAINER:
+        mock.groups++;
+        return 0;
     case VFIO_GROUP_UNSET_CONTAINER:
+        mock.groups--;
+        return 0;
+    case VFIO_GROUP_GET_DEVICE_FD:
+        return strcmp(arg, "mock") ? -ENODEV : MOCK_DEVICE_FD;
+    case VFIO_DEVICE_GET_INFO:
+        return mock_device_info(arg);
+    case VFIO_DEVICE_GET_REGION_INFO:
+        return mock_region_info(arg);
+    case VFIO_DEVICE_RESET:
+        mock.resets++;
+        return 0;
     case VFIO_IOMMU_ENABLE:
     case VFIO_IOMMU_DISABLE:
         return 0;
@@ -253,6 +334,8 @@ static const VFIOHostOps mock_ops = {
     .open_container = mock_open_container,
     .open_group = mock_open_group,
     .ioctl = mock_ioctl,
+    .pread = mock_pread,
+    .pwrite = mock_pwrite,
     .close = mock_close,
 };
 
@@ -263,6 +346,10 @@ static void mock_reset(bool v2, uint64_t pgsizes, unsigned levels)
         .host = { .ops = &mock_ops, .device_name = (char *)"mock" },
         .offer_v2 = v2, .pgsizes = pgsizes, .max_levels = levels,
     };
+    /* An edu-like function: 1234:11e8, one 32-bit memory BAR. */
+    stn_le_p(mock.config, 4, 0x11e81234);
+    mock.config[PCI_CLASS_DEVICE + 1] = 0xff;
+    mock.config[PCI_INTERRUPT_PIN] = 1;
 }
 
 /* Guest side */
@@ -654,6 +741,116 @@ static void test_pagesize(void)
     g_assert_cmphex(vfio_spapr_pick_pagesize(0, 0x1000), ==, 0);
 }
 
+static PCIDevice *plug(const char *id)
+{
+    g_autofree char *str = g_strdup_printf("driver=vfio-pci,host-emu=mock0,"
+                                           "id=%s", id);
+    GPtrArray *opts = keyval_parse(str, NULL, NULL);
+    Error *err = NULL;
+    DeviceState *dev = qdev_device_add(opts, true, &err);
+
+    g_ptr_array_unref(opts);
+    g_assert_null(err);
+    return PCI_DEVICE(dev);
+}
+
+static void unplug(const char *id)
+{
+    Error *err = NULL;
+
+    g_assert_true(qdev_device_del(id, &err));
+    g_assert_null(err);
+}
+
+static void test_pci_forwarding(void)
+{
+    PCIDevice *pdev;
+    uint8_t buf[4];
+
+    mock_reset(true, 0x11011000, 5);
+    pdev = plug("vf0");
+    g_assert_cmphex(pci_host_config_read(pdev, PCI_VENDOR_ID, 4), ==,
+                    0x11e81234);
+    g_assert_cmphex(pci_host_config_read(pdev, PCI_BASE_ADDRESS_0, 4), ==,
+                    0);
+    /* Sizing, then placement: emulated, the device's BAR is untouched. */
+    pci_host_config_write(pdev, PCI_BASE_ADDRESS_0, 0xffffffff, 4);
+    g_assert_cmphex(pci_host_config_read(pdev, PCI_BASE_ADDRESS_0, 4), ==,
+                    (uint32_t)~(MOCK_BAR0_SIZE - 1));
+    pci_host_config_write(pdev, PCI_BASE_ADDRESS_0, 0x80000000, 4);
+    g_assert_cmphex(ldn_le_p(mock.config + PCI_BASE_ADDRESS_0, 4), ==, 0);
+    /* The command register reaches the device and maps the BAR. */
+    pci_host_config_write(pdev, PCI_COMMAND, PCI_COMMAND_MEMORY |
+                          PCI_COMMAND_MASTER, 2);
+    g_assert_cmphex(ldn_le_p(mock.config + PCI_COMMAND, 2), ==, 6);
+    g_assert_cmphex(pci_get_bar_addr(pdev, 0), ==, 0x80000000);
+    stl_be_p(buf, 0x12345678);
+    address_space_write(&address_space_memory, PHB0_MMIO32 + 8,
+                        MEMTXATTRS_UNSPECIFIED, buf, 4);
+    g_assert_cmphex(ldn_le_p(mock.bar0 + 8, 4), ==, 0x12345678);
+    stn_le_p(mock.bar0 + 0x20, 4, 0xcafef00d);
+    g_assert_cmphex(address_space_ldl_be(&address_space_memory,
+                                         PHB0_MMIO32 + 0x20, NULL), ==,
+                    0xcafef00d);
+    unplug("vf0");
+    g_assert_null(vfio_container_find(&phb0()->iommu_as));
+    g_assert_cmpuint(mock.groups, ==, 0);
+    g_assert_null(mock.preregs);
+    g_assert_cmpint(rtas_reset(), ==, 0);
+}
+
+static void test_pci_hotplug(void)
+{
+    SpaprTceTable *t = phb0()->tcet[0];
+    VFIOContainer *c;
+
+    mock_reset(true, 0x11011000, 5);
+    g_assert_cmpint(hcall(H_PUT_TCE, SPAPR_PCI_LIOBN(0, 0), 0x3000,
+                          0x9000003, 0), ==, H_SUCCESS);
+    for (int round = 0; round < 2; round++) {
+        plug("vf0");
+        plug("vf1");
+        c = vfio_container_find(&phb0()->iommu_as);
+        g_assert_cmpuint(g_list_length(c->groups), ==, 2);
+        g_assert_cmpuint(mock.groups, ==, 2);
+        g_assert_cmpuint(g_list_length(t->iommu.iommu_notifiers), ==, 1);
+        g_assert_cmpuint(mock.maps, ==, 1);    /* replayed once */
+        check_prereg();
+        check_tables();
+        unplug("vf0");
+        g_assert_true(vfio_container_find(&phb0()->iommu_as) == c);
+        check_tables();
+        unplug("vf1");
+        g_assert_null(vfio_container_find(&phb0()->iommu_as));
+        g_assert_null(t->iommu.iommu_notifiers);
+        mock_reset(true, 0x11011000, 5);
+    }
+    g_assert_cmpint(rtas_reset(), ==, 0);
+}
+
+static void test_pci_realize_errors(void)
+{
+    const char *bad[] = {
+        "driver=vfio-pci",
+        "driver=vfio-pci,host-emu=nosuch",
+        "driver=vfio-pci,host-emu=mock0,host=00:01.0",
+        "driver=vfio-pci,host=0000:00:01.0",
+    };
+
+    mock_reset(true, 0x1010000, 5);     /* no 4K pages: default fails */
+    for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+        GPtrArray *opts = keyval_parse(bad[i], NULL, NULL);
+        Error *err = NULL;
+
+        g_assert_null(qdev_device_add(opts, true, &err));
+        g_assert_nonnull(err);
+        error_free(err);
+        g_ptr_array_unref(opts);
+    }
+    g_assert_null(vfio_container_find(&phb0()->iommu_as));
+    mock_reset(true, 0x11011000, 5);
+}
+
 int main(int argc, char **argv)
 {
     char *args[] = { (char *)"test", (char *)"-M", (char *)"pseries",
@@ -661,6 +858,7 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     qemu_init(ARRAY_SIZE(args) - 1, args);
+    vfio_host_register("mock0", &mock.host);
     g_test_add_func("/vfio/levels", test_levels);
     g_test_add_func("/vfio/pagesize", test_pagesize);
     g_test_add_func("/vfio/container/default-window", test_default_window);
@@ -671,5 +869,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vfio/container/hotplug-replay", test_hotplug_replay);
     g_test_add_func("/vfio/container/v1", test_v1);
     g_test_add_func("/vfio/container/realize-refused", test_realize_refused);
+    g_test_add_func("/vfio/pci/forwarding", test_pci_forwarding);
+    g_test_add_func("/vfio/pci/hotplug", test_pci_hotplug);
+    g_test_add_func("/vfio/pci/realize-errors", test_pci_realize_errors);
     return g_test_run();
 }

@@ -78,6 +78,12 @@ typedef struct VFIOGroup {
 
 /* common.c */
 /*
+ * Transports by name for host-emu=ID: those registered here (h NULL
+ * unregisters), then the emulated hosts' -object ids.
+ */
+void vfio_host_register(const char *id, VFIOHost *h);
+VFIOHost *vfio_host_lookup(const char *id, Error **errp);
+/*
  * Opens the IOMMU group of host and puts it into the container of as,
  * creating the container (and mirroring every existing window and
  * mapping into it) for the first group.
