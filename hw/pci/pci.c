@@ -265,6 +265,8 @@ static void pci_qdev_realize(DeviceState *qdev, Error **errp)
         address_space_destroy(&dev->bus_master_as);
         memory_region_del_subregion(&dev->bus_master_container,
                                     &dev->bus_master_enable_region);
+        memory_region_finalize(&dev->bus_master_enable_region);
+        memory_region_finalize(&dev->bus_master_container);
         error_propagate(errp, local_err);
     }
 }
@@ -292,6 +294,8 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     address_space_destroy(&dev->bus_master_as);
     memory_region_del_subregion(&dev->bus_master_container,
                                 &dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_container);
     bus->devices[dev->devfn] = NULL;
 }
 
