@@ -7,6 +7,7 @@
 #   make bench      performance figures
 #   make run        the DDW bring-up demo on a 4 GiB pseries-2.7 machine
 #   make check-conformance   compare with real QEMU 7.2 (../shared)
+#   make check-vfio-conformance   the DMA scenarios through vfio-pci
 
 BUILD ?= build
 PYTHON ?= python3
@@ -47,7 +48,7 @@ CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
-        check-conformance distclean
+        check-conformance check-vfio-conformance distclean
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
@@ -116,6 +117,9 @@ run: $(BIN)
 
 check-conformance: $(BIN)
 	$(PYTHON) ../shared/conformance/ddwconf.py --ours $(BIN)
+
+check-vfio-conformance: $(BIN)
+	$(PYTHON) tests/vfio-conformance.py $(BIN)
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench $(BIN)
