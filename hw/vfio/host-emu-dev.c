@@ -62,14 +62,20 @@ static bool emu_dev_dma(void *opaque, uint64_t addr, void *buf, uint64_t len,
                    (perm & need);
 
         chunk = MIN(len, (1ULL << shift) - (addr & ((1ULL << shift) - 1)));
-        if (hit) {
-            void *host = (void *)(uintptr_t)(ua + (addr & ((1ULL << shift) -
-                                                           1)));
+        ua += addr & ((1ULL << shift) - 1);
+        /*
+         * The kernel would hold the pages pinned; a process that unmapped
+         * registered memory gets a failed DMA here rather than a SIGSEGV.
+         */
+        if (hit && emu_range_mapped(ua, chunk)) {
+            void *host = (void *)(uintptr_t)ua;
+
             memcpy(to_memory ? host : p, to_memory ? p : host, chunk);
         } else {
             trace_vfio_host_emu_dma_fault(addr, to_memory,
                                           !master ? "bus mastering off" :
-                                          perm ? "permission" : "no TCE");
+                                          !hit && perm ? "permission" :
+                                          hit ? "memory unmapped" : "no TCE");
             if (!to_memory) {
                 memset(p, 0, chunk);
             }

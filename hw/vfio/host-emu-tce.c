@@ -99,7 +99,8 @@ static void emu_tce_clear(EmuContainer *c, EmuTceTable *t, uint64_t first,
     uint64_t leaf_mask = (1ULL << t->level_bits) - 1;
     uint64_t idx = first, end = first + count;
 
-    while (idx < end) {
+    /* Once no valid TCE is left there is nothing more to clear. */
+    while (idx < end && t->mapped) {
         uint64_t *e = emu_tce_entry(t, idx, false);
 
         if (!e) {

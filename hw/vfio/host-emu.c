@@ -483,6 +483,16 @@ VFIOHost *vfio_host_emu_find(const char *id, Error **errp)
     return &VFIO_HOST_EMU(obj)->host;
 }
 
+void vfio_host_emu_ref(VFIOHost *h)
+{
+    object_ref(OBJECT(vfio_host_emu_from(h)));
+}
+
+void vfio_host_emu_unref(VFIOHost *h)
+{
+    object_unref(OBJECT(vfio_host_emu_from(h)));
+}
+
 /* QOM */
 
 static bool vfio_host_emu_complete(Object *obj, Error **errp)

@@ -11,6 +11,7 @@
 #include <linux/vfio.h>
 #include "qemu/timer.h"
 #include "qom/object.h"
+#include "exec/memory.h"
 #include "hw/vfio/host-emu.h"
 #include "vfio-errno-table.h"
 
@@ -602,6 +603,59 @@ static void test_device(void)
     emu_close(&e);
 }
 
+/*
+ * Memory that the system address space knows as RAM with large backing
+ * pages (hugepages) may back large IOMMU pages; other memory may not.
+ */
+static void test_backing_pages(void)
+{
+    MemoryRegion ram;
+    uint8_t *big;
+    VFIOHostEmuPrereg p[2];
+    uint8_t *other = g_aligned_alloc0(MiB, 1, MiB);
+    uint64_t start;
+    Emu e;
+
+    g_assert_true(memory_region_init_ram(&ram, NULL, "test.ram", 4 * MiB,
+                                         NULL));
+    ram.ram_page_size = 64 * KiB;   /* as a hugepage backing reports it */
+    memory_region_add_subregion(get_system_memory(), 0x40000000, &ram);
+    big = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)ram.ram_ptr, 64 * KiB);
+
+    emu_open(&e, NULL, VFIO_SPAPR_TCE_v2_IOMMU);
+    g_assert_cmpint(emu_register(&e, big, 2 * MiB), ==, 0);
+    g_assert_cmpint(emu_register(&e, other, MiB), ==, 0);
+    g_assert_cmpuint(vfio_host_emu_preregs(e.h, p, 2), ==, 2);
+    g_assert_cmpuint(p[0].page_shift, ==, 16);
+    g_assert_cmpuint(p[1].page_shift, ==, 12);
+    g_assert_cmpint(emu_create_window(&e, 16, GiB, 1, &start), ==, 0);
+    g_assert_cmpint(emu_map(&e, DMA64, big, 128 * KiB,
+                            VFIO_DMA_MAP_FLAG_READ), ==, 0);
+    g_assert_cmpint(emu_map(&e, DMA64 + MiB, other, 64 * KiB,
+                            VFIO_DMA_MAP_FLAG_READ), ==, -EINVAL);
+    /* 4K pages from the large-page region are fine too */
+    g_assert_cmpint(emu_map(&e, 0, big + 4 * KiB, 4 * KiB,
+                            VFIO_DMA_MAP_FLAG_READ), ==, 0);
+    emu_close(&e);
+    memory_region_del_subregion(get_system_memory(), &ram);
+    memory_region_finalize(&ram);
+    g_aligned_free(other);
+}
+
+/* A user's reference keeps the object from being deleted. */
+static void test_ref(void)
+{
+    VFIOHost *h = emu_create_ok("emu0", NULL);
+    Error *err = NULL;
+
+    vfio_host_emu_ref(h);
+    g_assert_false(user_creatable_del("emu0", &err));
+    g_assert_nonnull(err);
+    error_free(err);
+    vfio_host_emu_unref(h);
+    g_assert_true(user_creatable_del("emu0", NULL));
+}
+
 /* The v1 IOMMU: ENABLE, no preregistration, no DDW */
 static void test_v1(void)
 {
@@ -698,6 +752,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vfio-host-emu/fds", test_fds);
     g_test_add_func("/vfio-host-emu/device", test_device);
     g_test_add_func("/vfio-host-emu/v1", test_v1);
+    g_test_add_func("/vfio-host-emu/backing-pages", test_backing_pages);
+    g_test_add_func("/vfio-host-emu/ref", test_ref);
     g_test_add_func("/vfio-host-emu/config", test_config);
     return g_test_run();
 }

@@ -58,8 +58,14 @@ typedef struct VFIOHostEmuPrereg {
 typedef bool VFIOHostEmuTceFn(uint64_t iova, uint64_t vaddr, int perm,
                               unsigned page_shift, void *opaque);
 
-/* The VFIOHost of the -object with that id, or NULL with errp set. */
+/*
+ * The VFIOHost of the -object with that id, or NULL with errp set.  A user
+ * that keeps it (a vfio-pci device) holds a reference meanwhile, so that
+ * object-del is refused while the host is in use.
+ */
 VFIOHost *vfio_host_emu_find(const char *id, Error **errp);
+void vfio_host_emu_ref(VFIOHost *h);
+void vfio_host_emu_unref(VFIOHost *h);
 
 /* The TCE covering iova: false when none is valid there. */
 bool vfio_host_emu_lookup(VFIOHost *h, uint64_t iova, uint64_t *vaddr,
