@@ -281,7 +281,8 @@ int main(int argc, char **argv)
         (char *)"4G",
         (char *)"-device", (char *)"spapr-pci-host-bridge,index=1,id=phb1",
         (char *)"-object", (char *)"vfio-spapr-host-emu,id=h0",
-        (char *)"-object", (char *)"vfio-spapr-host-emu,id=h1,max-levels=1,memlock-limit=5G",
+        (char *)"-object",
+        (char *)"vfio-spapr-host-emu,id=h1,max-levels=1,memlock-limit=5G",
         (char *)"-device", (char *)"vfio-pci,host-emu=h0", NULL,
     };
 
