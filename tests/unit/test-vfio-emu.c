@@ -236,12 +236,33 @@ static void test_windows(void)
     check_prereg(h);
 }
 
+static void plug_h1(void)
+{
+    Error *err = NULL;
+    GPtrArray *opts = keyval_parse("driver=vfio-pci,host-emu=h1,bus=phb1.0,"
+                                   "id=vf1", NULL, &err);
+
+    g_assert_nonnull(qdev_device_add(opts, true, &err));
+    g_assert_null(err);
+    g_ptr_array_unref(opts);
+}
+
+static void unplug_h1(void)
+{
+    VFIOHost *h = host("h1");
+
+    g_assert_true(qdev_device_del("vf1", NULL));
+    g_assert_null(vfio_container_find(&phb(1)->iommu_as));
+    g_assert_null(phb(1)->tcet[0]->iommu.iommu_notifiers);
+    g_assert_null(phb(1)->tcet[1]->iommu.iommu_notifiers);
+    g_assert_cmpuint(vfio_host_emu_windows(h, NULL, 0), ==, 0);
+    g_assert_cmpuint(vfio_host_emu_preregs(h, NULL, 0), ==, 0);
+}
+
+/* Mappings of both windows exist before the device: replayed as runs. */
 static void test_hotplug(void)
 {
-    GPtrArray *opts;
-    Error *err = NULL;
-    uint32_t liobn = SPAPR_PCI_LIOBN(1, 0), l2;
-    SpaprTceTable *t = phb(1)->tcet[0];
+    uint32_t liobn = SPAPR_PCI_LIOBN(1, 0), ddw;
     VFIOHost *h = host("h1");
     uint64_t start;
 
@@ -249,28 +270,29 @@ static void test_hotplug(void)
         g_assert_cmpint(hcall(H_PUT_TCE, liobn, 0x10000 + i * 0x1000,
                               0x20000003 + i * 0x1000, 0), ==, H_SUCCESS);
     }
+    g_assert_cmpint(rtas_create(1, 16, 30, &ddw, &start), ==, 0);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmpint(hcall(H_PUT_TCE, ddw, start + i * 0x10000,
+                              0x40000001 + i * 0x10000, 0), ==, H_SUCCESS);
+    }
     for (int round = 0; round < 2; round++) {
         uint64_t maps = map_ioctls(h);
 
-        opts = keyval_parse("driver=vfio-pci,host-emu=h1,bus=phb1.0,id=vf1",
-                            NULL, &err);
-        g_assert_nonnull(qdev_device_add(opts, true, &err));
-        g_assert_null(err);
-        g_ptr_array_unref(opts);
-        g_assert_cmpuint(map_ioctls(h) - maps, ==, 1);   /* one run */
-        g_assert_cmpuint(g_list_length(t->iommu.iommu_notifiers), ==, 1);
+        plug_h1();
+        g_assert_cmpuint(map_ioctls(h) - maps, ==, 2);   /* two runs */
+        g_assert_cmpuint(g_list_length(
+                             phb(1)->tcet[0]->iommu.iommu_notifiers), ==, 1);
         check_prereg(h);
         check_tables(1, h);
-        /* The table of a 1 TiB window of 4K pages exceeds memlock. */
-        g_assert_cmpint(rtas_create(1, 12, 40, &l2, &start), ==, -1);
-        g_assert_cmpuint(phb(1)->tcet[1]->nb_table, ==, 0);
-        check_tables(1, h);
-        g_assert_true(qdev_device_del("vf1", &err));
-        g_assert_null(vfio_container_find(&phb(1)->iommu_as));
-        g_assert_null(t->iommu.iommu_notifiers);
-        g_assert_cmpuint(vfio_host_emu_windows(h, NULL, 0), ==, 0);
-        g_assert_cmpuint(vfio_host_emu_preregs(h, NULL, 0), ==, 0);
+        unplug_h1();
     }
+    g_assert_cmpint(rtas_remove(ddw), ==, 0);
+    /* The table of a 1 TiB window of 4K pages exceeds the lock limit. */
+    plug_h1();
+    g_assert_cmpint(rtas_create(1, 12, 40, &ddw, &start), ==, -1);
+    g_assert_cmpuint(phb(1)->tcet[1]->nb_table, ==, 0);
+    check_tables(1, h);
+    unplug_h1();
     g_assert_cmpint(rtas_reset(1), ==, 0);
 }
 
