@@ -389,6 +389,26 @@ static int vfio_spapr_tce_create(VFIOContainer *c, uint32_t page_shift,
     return ret;
 }
 
+/* Whether the host has a free window slot for [iova, iova + size). */
+static bool vfio_spapr_window_free(VFIOContainer *c, hwaddr iova,
+                                   uint64_t size, Error **errp)
+{
+    for (unsigned i = 0; i < c->nr_hostwin; i++) {
+        if (ranges_overlap(c->hostwin[i].min_iova, c->hostwin[i].max_iova -
+                           c->hostwin[i].min_iova + 1, iova, size)) {
+            error_setg(errp, "vfio: DMA window 0x%" PRIx64 " overlaps a "
+                       "host window", iova);
+            return false;
+        }
+    }
+    if (c->nr_hostwin >= c->max_windows) {
+        error_setg(errp, "vfio: the host supports only %u DMA windows",
+                   c->max_windows);
+        return false;
+    }
+    return true;
+}
+
 bool vfio_spapr_create_window(VFIOContainer *c, MemoryRegionSection *s,
                               Error **errp)
 {
@@ -405,17 +425,7 @@ bool vfio_spapr_create_window(VFIOContainer *c, MemoryRegionSection *s,
     if (!c->v2) {
         return vfio_spapr_v1_check(c, iova, last, ps, errp);
     }
-    for (unsigned i = 0; i < c->nr_hostwin; i++) {
-        if (ranges_overlap(c->hostwin[i].min_iova, c->hostwin[i].max_iova -
-                           c->hostwin[i].min_iova + 1, iova, s->size)) {
-            error_setg(errp, "vfio: DMA window 0x%" PRIx64 " overlaps a "
-                       "host window", iova);
-            return false;
-        }
-    }
-    if (c->nr_hostwin >= c->max_windows) {
-        error_setg(errp, "vfio: the host supports only %u DMA windows",
-                   c->max_windows);
+    if (!vfio_spapr_window_free(c, iova, s->size, errp)) {
         return false;
     }
     ret = vfio_spapr_tce_create(c, ctz64(ps), s->size, &start, &levels);
