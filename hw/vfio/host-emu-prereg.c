@@ -108,13 +108,12 @@ EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua,
     return NULL;
 }
 
-int emu_register(EmuContainer *c,
-                        struct vfio_iommu_spapr_register_memory *r)
+/* The checks that come before anything is charged or pinned. */
+static int emu_register_check(EmuContainer *c,
+                              struct vfio_iommu_spapr_register_memory *r)
 {
     const char *req = "REGISTER_MEMORY";
-    EmuPrereg *p;
     uint64_t end;
-    int ret;
 
     if (r->argsz < offsetof(struct vfio_iommu_spapr_register_memory, size) +
                    sizeof(r->size) || r->flags) {
@@ -128,7 +127,8 @@ int emu_register(EmuContainer *c,
         return emu_refuse(req, EINVAL, "size 0");
     }
     for (unsigned i = 0; i < c->prereg->len; i++) {
-        p = g_ptr_array_index(c->prereg, i);
+        EmuPrereg *p = g_ptr_array_index(c->prereg, i);
+
         if (p->ua == r->vaddr && p->size == r->size) {
             return emu_refuse(req, EBUSY, "range already registered");
         }
@@ -136,20 +136,38 @@ int emu_register(EmuContainer *c,
     if (c->prereg->len >= EMU_MAX_PREREG) {
         return emu_refuse(req, ENOMEM, "too many regions");
     }
-    ret = emu_memlock_charge(c->host, r->size);
+    return 0;
+}
+
+/* Charged first, then pinned, then checked for overlap: the kernel's order */
+int emu_register(EmuContainer *c,
+                 struct vfio_iommu_spapr_register_memory *r)
+{
+    const char *req = "REGISTER_MEMORY";
+    const char *why = NULL;
+    EmuPrereg *p;
+    int ret = emu_register_check(c, r);
+
     if (ret) {
-        return emu_refuse(req, -ret, "memlock limit");
+        return ret;
+    }
+    if (emu_memlock_charge(c->host, r->size)) {
+        return emu_refuse(req, ENOMEM, "memlock limit");
     }
     if (!emu_range_mapped(r->vaddr, r->size)) {
-        emu_memlock_uncharge(c->host, r->size);
-        return emu_refuse(req, EFAULT, "range not mapped");
+        ret = -EFAULT;
+        why = "range not mapped";
     }
-    for (unsigned i = 0; i < c->prereg->len; i++) {
+    for (unsigned i = 0; !ret && i < c->prereg->len; i++) {
         p = g_ptr_array_index(c->prereg, i);
         if (ranges_overlap(p->ua, p->size, r->vaddr, r->size)) {
-            emu_memlock_uncharge(c->host, r->size);
-            return emu_refuse(req, EINVAL, "overlaps a registered range");
+            ret = -EINVAL;
+            why = "overlaps a registered range";
         }
+    }
+    if (ret) {
+        emu_memlock_uncharge(c->host, r->size);
+        return emu_refuse(req, -ret, why);
     }
     p = g_new0(EmuPrereg, 1);
     p->ua = r->vaddr;

@@ -158,43 +158,30 @@ static uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
     return bytes * 2;
 }
 
-static int emu_window_create(EmuContainer *c, unsigned page_shift,
-                             uint64_t window_size, unsigned levels,
-                             uint64_t *start)
+/* Page size, levels and size: EINVAL before anything is charged. */
+static int emu_window_check(VFIOHostEmu *s, unsigned page_shift,
+                            uint64_t window_size, unsigned levels)
 {
-    const char *req = "TCE_CREATE";
-    VFIOHostEmu *s = c->host;
-    unsigned slot = 0, level_bits;
-    EmuTceTable *t;
-    uint64_t bytes;
-
-    while (slot < EMU_MAX_WINDOWS && c->tables[slot]) {
-        slot++;
-    }
-    if (slot == EMU_MAX_WINDOWS) {
-        return emu_refuse(req, ENOSPC, "no free window slot");
-    }
     if (page_shift >= 64 || !(s->iommu_pgsizes & (1ULL << page_shift))) {
-        return emu_refuse(req, EINVAL, "page size not supported");
+        return emu_refuse("TCE_CREATE", EINVAL, "page size not supported");
     }
     if (!levels || levels > s->max_levels || !is_power_of_2(window_size) ||
         window_size < (1ULL << page_shift)) {
-        return emu_refuse(req, EINVAL, "levels or window size");
+        return emu_refuse("TCE_CREATE", EINVAL, "levels or window size");
     }
-    bytes = emu_table_size(page_shift, window_size, levels, &level_bits);
-    if (emu_memlock_charge(s, bytes)) {
-        return emu_refuse(req, ENOMEM, "memlock limit");
-    }
-    if (level_bits * levels + page_shift >= TCE_LEVEL_LIMIT) {
-        emu_memlock_uncharge(s, bytes);
-        return emu_refuse(req, EINVAL, "too many entries for the levels");
-    }
-    t = g_new0(EmuTceTable, 1);
+    return 0;
+}
+
+static EmuTceTable *emu_table_new(unsigned slot, unsigned page_shift,
+                                  uint64_t window_size, unsigned levels,
+                                  unsigned level_bits)
+{
+    EmuTceTable *t = g_new0(EmuTceTable, 1);
+
     t->root = g_try_new0(uint64_t, 1ULL << level_bits);
     if (!t->root) {
         g_free(t);
-        emu_memlock_uncharge(s, bytes);
-        return emu_refuse(req, ENOMEM, "table allocation");
+        return NULL;
     }
     t->slot = slot;
     t->start = slot ? VFIO_HOST_EMU_DMA64_START : VFIO_HOST_EMU_DMA32_START;
@@ -203,8 +190,45 @@ static int emu_window_create(EmuContainer *c, unsigned page_shift,
     t->levels = levels;
     t->level_bits = level_bits;
     t->entries = window_size >> page_shift;
-    t->charged = bytes;
     t->level_pages = 1;
+    return t;
+}
+
+static int emu_window_create(EmuContainer *c, unsigned page_shift,
+                             uint64_t window_size, unsigned levels,
+                             uint64_t *start)
+{
+    const char *req = "TCE_CREATE";
+    unsigned slot = 0, level_bits;
+    EmuTceTable *t = NULL;
+    uint64_t bytes;
+    int ret;
+
+    while (slot < EMU_MAX_WINDOWS && c->tables[slot]) {
+        slot++;
+    }
+    if (slot == EMU_MAX_WINDOWS) {
+        return emu_refuse(req, ENOSPC, "no free window slot");
+    }
+    ret = emu_window_check(c->host, page_shift, window_size, levels);
+    if (ret) {
+        return ret;
+    }
+    bytes = emu_table_size(page_shift, window_size, levels, &level_bits);
+    if (emu_memlock_charge(c->host, bytes)) {
+        return emu_refuse(req, ENOMEM, "memlock limit");
+    }
+    if (level_bits * levels + page_shift >= TCE_LEVEL_LIMIT) {
+        ret = emu_refuse(req, EINVAL, "too many entries for the levels");
+    } else if (!(t = emu_table_new(slot, page_shift, window_size, levels,
+                                   level_bits))) {
+        ret = emu_refuse(req, ENOMEM, "table allocation");
+    }
+    if (ret) {
+        emu_memlock_uncharge(c->host, bytes);
+        return ret;
+    }
+    t->charged = bytes;
     c->tables[slot] = t;
     *start = t->start;
     trace_vfio_host_emu_window_create(slot, t->start, window_size,
@@ -278,7 +302,9 @@ static int emu_tce_source_v2(EmuContainer *c, uint64_t ua, unsigned shift,
 {
     EmuPrereg *p = *pp;
 
-    if (!p || ua < p->ua || ua - p->ua > p->size - (1ULL << shift)) {
+    /* Consecutive pages usually come from the same region. */
+    if (!p || ua < p->ua || p->size < (1ULL << shift) ||
+        ua - p->ua > p->size - (1ULL << shift)) {
         p = emu_prereg_find(c, ua, 1ULL << shift);
     }
     if (!p) {
