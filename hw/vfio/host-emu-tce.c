@@ -98,7 +98,6 @@ static void emu_tce_unuse(EmuContainer *c, uint64_t tce, unsigned shift,
     }
 }
 
-/* Clears count entries from first; empty level pages are skipped. */
 /* Clears count entries from first, a leaf page at a time. */
 static void emu_tce_clear(EmuContainer *c, EmuTceTable *t, uint64_t first,
                           uint64_t count)
@@ -145,8 +144,8 @@ static void emu_table_free(EmuContainer *c, EmuTceTable *t)
 }
 
 /*
- * The kernel's table size for this geometry (0: invalid geometry) and the
- * log2 of entries per level page.
+ * The kernel's get_table_size() for a valid geometry (bytes to charge), and
+ * the log2 of the entries in one level page.
  */
 static uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
                                unsigned levels, unsigned *level_bits)
