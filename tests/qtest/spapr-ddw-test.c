@@ -320,7 +320,7 @@ static void check_default_only(QTestState *s)
 static void test_reset(void)
 {
     QTestState *s = qtest_init(NULL);
-    uint32_t r[1], args[3] = { 0, PHB0 >> 32, (uint32_t)PHB0 };
+    uint32_t r[2], args[4] = { 0, PHB0 >> 32, (uint32_t)PHB0 };
     uint32_t liobn;
 
     g_assert_cmpuint(qrtas_call(s, "ibm,reset-pe-dma-window", 4, args, 1, r),
