@@ -95,8 +95,7 @@ bool emu_range_mapped(uint64_t ua, uint64_t size)
 
 /* Preregistration */
 
-EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua,
-                                  uint64_t size)
+EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua, uint64_t size)
 {
     for (unsigned i = 0; i < c->prereg->len; i++) {
         EmuPrereg *p = g_ptr_array_index(c->prereg, i);
@@ -181,7 +180,7 @@ int emu_register(EmuContainer *c,
 }
 
 int emu_unregister(EmuContainer *c,
-                          struct vfio_iommu_spapr_register_memory *r)
+                   struct vfio_iommu_spapr_register_memory *r)
 {
     const char *req = "UNREGISTER_MEMORY";
 

@@ -79,40 +79,46 @@ static void emu_level_free(uint64_t *level, unsigned depth, uint64_t n)
     g_free(level);
 }
 
-static void emu_tce_unuse(EmuContainer *c, uint64_t tce, unsigned shift)
+/* A TCE goes: its region has one mapping less (v2). */
+static void emu_tce_unuse(EmuContainer *c, uint64_t tce, unsigned shift,
+                          EmuPrereg **cache)
 {
-    EmuPrereg *p;
+    uint64_t ua = tce & ~TCE_PERM_MASK, size = 1ULL << shift;
+    EmuPrereg *p = *cache;
 
     if (c->iommu != EMU_IOMMU_V2) {
         return;
     }
-    p = emu_prereg_find(c, tce & ~TCE_PERM_MASK, 1ULL << shift);
+    if (!p || ua < p->ua || p->size < size || ua - p->ua > p->size - size) {
+        p = emu_prereg_find(c, ua, size);
+    }
     if (p && p->mapped) {
         p->mapped--;
+        *cache = p;
     }
 }
 
-/* Clears count entries from first; empty level pages are skipped. */
+/* Clears count entries from first, a leaf page at a time. */
 static void emu_tce_clear(EmuContainer *c, EmuTceTable *t, uint64_t first,
                           uint64_t count)
 {
-    uint64_t leaf_mask = (1ULL << t->level_bits) - 1;
+    uint64_t leaf = 1ULL << t->level_bits;
     uint64_t idx = first, end = first + count;
+    EmuPrereg *cache = NULL;
 
     /* Once no valid TCE is left there is nothing more to clear. */
     while (idx < end && t->mapped) {
+        uint64_t n = MIN(end - idx, leaf - (idx & (leaf - 1)));
         uint64_t *e = emu_tce_entry(t, idx, false);
 
-        if (!e) {
-            idx = (idx | leaf_mask) + 1;
-            continue;
+        for (uint64_t i = 0; e && i < n; i++) {
+            if (e[i]) {
+                emu_tce_unuse(c, e[i], t->page_shift, &cache);
+                e[i] = 0;
+                t->mapped--;
+            }
         }
-        if (*e) {
-            emu_tce_unuse(c, *e, t->page_shift);
-            *e = 0;
-            t->mapped--;
-        }
-        idx++;
+        idx += n;
     }
 }
 
@@ -138,8 +144,8 @@ static void emu_table_free(EmuContainer *c, EmuTceTable *t)
 }
 
 /*
- * The kernel's table size for this geometry (0: invalid geometry) and the
- * log2 of entries per level page.
+ * The kernel's get_table_size() for a valid geometry (bytes to charge), and
+ * the log2 of the entries in one level page.
  */
 static uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
                                unsigned levels, unsigned *level_bits)
@@ -317,14 +323,38 @@ static int emu_tce_source_v2(EmuContainer *c, uint64_t ua, unsigned shift,
     return 0;
 }
 
+/* Writes n consecutive entries of one leaf page. */
+static void emu_tce_fill(EmuContainer *c, EmuTceTable *t, uint64_t *e,
+                         uint64_t n, uint64_t ua, int perm)
+{
+    uint64_t ps = 1ULL << t->page_shift;
+    EmuPrereg *cache = NULL;
+
+    for (uint64_t i = 0; i < n; i++, ua += ps) {
+        if (e[i]) {
+            emu_tce_unuse(c, e[i], t->page_shift, &cache);
+            t->mapped--;
+        }
+        e[i] = ua | perm;
+    }
+    t->mapped += n;
+}
+
+/*
+ * Maps pages from index first, a leaf page (and a registered region) at a
+ * time; on failure the entries written so far are cleared, as the kernel
+ * does.
+ */
 static int emu_tce_build(EmuContainer *c, EmuTceTable *t, uint64_t first,
                          uint64_t ua, uint64_t pages, int perm)
 {
+    uint64_t leaf = 1ULL << t->level_bits, done = 0;
     EmuPrereg *p = NULL;
-    uint64_t i;
     int ret = 0;
 
-    for (i = 0; i < pages; i++, ua += 1ULL << t->page_shift) {
+    while (done < pages) {
+        uint64_t idx = first + done;
+        uint64_t n = MIN(pages - done, leaf - (idx & (leaf - 1)));
         uint64_t *e;
 
         if (c->iommu == EMU_IOMMU_V2) {
@@ -332,24 +362,22 @@ static int emu_tce_build(EmuContainer *c, EmuTceTable *t, uint64_t first,
             if (ret) {
                 break;
             }
+            n = MIN(n, (p->ua + p->size - ua) >> t->page_shift);
         }
-        e = emu_tce_entry(t, first + i, true);
+        e = emu_tce_entry(t, idx, true);
         if (!e) {
             ret = emu_refuse("MAP_DMA", ENOMEM, "table level allocation");
             break;
         }
-        if (*e) {
-            emu_tce_unuse(c, *e, t->page_shift);
-            t->mapped--;
-        }
-        *e = ua | perm;
-        t->mapped++;
+        emu_tce_fill(c, t, e, n, ua, perm);
         if (p) {
-            p->mapped++;
+            p->mapped += n;
         }
+        done += n;
+        ua += n << t->page_shift;
     }
     if (ret) {
-        emu_tce_clear(c, t, first, i);
+        emu_tce_clear(c, t, first, done);
     }
     return ret;
 }

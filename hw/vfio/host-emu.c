@@ -15,6 +15,12 @@
  * pread/pwrite reach the device fd's regions at index << 40.  Every call
  * returns >= 0 or -errno.
  *
+ * Options: iommu-pgsizes (the DDW page sizes offered, default PHB3's
+ * 4K|64K|16M|256M; 4K is required: the default window uses it),
+ * max-levels (1..5, default 5) and memlock-limit (default unlimited; when
+ * set, registered memory plus TCE tables beyond it get ENOMEM, as
+ * RLIMIT_MEMLOCK does).  Bad values are configuration errors.
+ *
  * Lifetimes are the kernel's: a container lives while its fd is open or a
  * group is attached; detaching the last group drops its IOMMU (windows and
  * registered memory); the group can be opened once at a time, and its

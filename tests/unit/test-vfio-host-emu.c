@@ -192,13 +192,17 @@ static void test_errno_kernel_rows(void)
         g_autofree char *msg = NULL;
 
         for (int j = 0; j < VFIO_ERRNO_MAX_STEPS; j++) {
-            differs |= row->steps[j].kernel_differs;
+            const VFIOErrnoStep *s = &row->steps[j];
+
+            g_assert_true(!s->kernel_differs || row->note);
+            differs |= vfio_errno_expected(s, true) !=
+                       vfio_errno_expected(s, false);
         }
-        g_assert_true(differs == !!row->note);
         g_assert_true(vfio_errno_run_row(&env, row, &msg) == !differs);
         differing += differs;
     }
-    g_assert_cmpuint(differing, ==, 8);
+    /* 7 kernel bugs, and the level limit of 64K-page kernels */
+    g_assert_cmpuint(differing, ==, getpagesize() >= 65536 ? 8 : 7);
     g_assert_true(user_creatable_del("errno", NULL));
 }
 
