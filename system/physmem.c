@@ -18,6 +18,7 @@
 #include "memory-internal.h"
 
 #define DIRTY_PAGE_SHIFT 12
+#define RAM_ALIGN (2ULL << 20)
 #define IOMMU_MAX_DEPTH 4
 
 static MemoryRegion system_memory;
@@ -39,6 +40,29 @@ AddressSpace *address_space_memory_get(void)
     return &system_as;
 }
 
+/*
+ * Anonymous, lazily backed memory aligned to 2 MiB: a host that backs
+ * memory with 64K or huge pages (a POWER host kernel, THP) sees whole,
+ * aligned pages.  The alignment slack is returned at once.
+ */
+static void *ram_mmap_aligned(uint64_t size)
+{
+    const uint64_t align = RAM_ALIGN;
+    uint8_t *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    uint8_t *start;
+
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+    start = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)p, align);
+    if (start > p) {
+        munmap(p, start - p);
+    }
+    munmap(start + size, p + align - start);
+    return start;
+}
+
 bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
                             const char *name, uint64_t size, Error **errp)
 {
@@ -46,9 +70,8 @@ bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
 
     memory_region_init(mr, owner, name, size);
     mr->kind = MR_RAM;
-    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
+    p = ram_mmap_aligned(size);
+    if (!p) {
         error_setg_errno(errp, errno, "cannot reserve %" PRIu64
                          " bytes of guest RAM for '%s'", size, name);
         mr->kind = MR_CONTAINER;
