@@ -307,9 +307,19 @@ static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
                 }
             } else if (fr->mr->kind == MR_IOMMU) {
                 res |= iommu_access(fr->mr, off, buf, &l, is_write, depth);
-            } else if (fr->mr->ops) {
+            } else if (fr->mr->kind == MR_IO && fr->mr->ops) {
                 res |= mmio_access(fr->mr, off, buf, l, is_write,
                                    fr->readonly);
+            } else {
+                /*
+                 * Nothing behind it we may touch (device RAM, an I/O
+                 * region without ops): as unassigned, never leaving the
+                 * caller's buffer as it was.
+                 */
+                if (!is_write) {
+                    memset(buf, 0, l);
+                }
+                res |= MEMTX_DECODE_ERROR;
             }
         }
         if (l == 0) {
