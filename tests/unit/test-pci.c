@@ -115,11 +115,12 @@ static void test_unplug_refused(void)
 {
     Error *err = NULL;
     g_autoptr(GPtrArray) kv = keyval_parse(
-        "spapr-pci-host-bridge,index=3,id=phb3", "driver", NULL);
+        "spapr-pci-host-bridge,index=0,id=phb3", "driver", NULL);
 
-    /* PHBs are cold-plugged only. */
+    /* A PHB may be hot-plugged, but not over an index in use. */
     g_assert_null(qdev_device_add(kv, true, &err));
-    g_assert_nonnull(strstr(error_get_pretty(err), "can not be hot-plugged"));
+    g_assert_nonnull(strstr(error_get_pretty(err), "already in use"));
+    g_assert_null(qdev_find_by_id("phb3"));
     g_clear_pointer(&err, error_free);
     /* A failed hot-plug leaves the slot free. */
     g_assert_nonnull(add_edu("edu,id=e3,addr=4.0", &err));
