@@ -14,6 +14,7 @@
 #include <sys/vfs.h>
 #include <fcntl.h>
 #include "qemu/bswap.h"
+#include "qemu/mmap-alloc.h"
 #include "exec/memory.h"
 #include "memory-internal.h"
 
@@ -41,28 +42,10 @@ AddressSpace *address_space_memory_get(void)
 }
 
 /*
- * Anonymous, lazily backed memory aligned to 2 MiB: a host that backs
- * memory with 64K or huge pages (a POWER host kernel, THP) sees whole,
- * aligned pages.  The alignment slack is returned at once.
+ * Guest RAM is anonymous, lazily backed and aligned to 2 MiB: a host that
+ * backs memory with 64K or huge pages (a POWER host kernel, THP) then sees
+ * whole, aligned pages.
  */
-static void *ram_mmap_aligned(uint64_t size)
-{
-    const uint64_t align = RAM_ALIGN;
-    uint8_t *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    uint8_t *start;
-
-    if (p == MAP_FAILED) {
-        return NULL;
-    }
-    start = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)p, align);
-    if (start > p) {
-        munmap(p, start - p);
-    }
-    munmap(start + size, p + align - start);
-    return start;
-}
-
 bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
                             const char *name, uint64_t size, Error **errp)
 {
@@ -70,7 +53,7 @@ bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
 
     memory_region_init(mr, owner, name, size);
     mr->kind = MR_RAM;
-    p = ram_mmap_aligned(size);
+    p = qemu_anon_mmap_aligned(size, RAM_ALIGN, MAP_NORESERVE);
     if (!p) {
         error_setg_errno(errp, errno, "cannot reserve %" PRIu64
                          " bytes of guest RAM for '%s'", size, name);

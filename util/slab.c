@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
+#include "qemu/mmap-alloc.h"
 #include "qemu/slab.h"
 
 #define SLAB_SMALL_CHUNK    (64 * 1024)
@@ -24,31 +25,14 @@ void qemu_slab_init(QemuSlab *s, size_t obj_size)
     s->chunks = g_ptr_array_new();
 }
 
-/* An anonymous mapping of size bytes aligned to align; NULL on failure. */
-static void *slab_map(size_t size, size_t align)
-{
-    uint8_t *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    uint8_t *start;
-
-    if (p == MAP_FAILED) {
-        return NULL;
-    }
-    start = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)p, align);
-    if (start > p) {
-        munmap(p, start - p);
-    }
-    munmap(start + size, p + align - start);
-    return start;
-}
-
 static bool slab_grow(QemuSlab *s)
 {
     bool huge = s->chunk_bytes >= SLAB_SMALL_LIMIT ||
                 s->obj_size > SLAB_SMALL_CHUNK;
     size_t size = huge ? SLAB_HUGE_CHUNK : SLAB_SMALL_CHUNK;
     QemuSlabChunk *c;
-    void *p = slab_map(size, huge ? SLAB_HUGE_CHUNK : getpagesize());
+    void *p = qemu_anon_mmap_aligned(size, huge ? SLAB_HUGE_CHUNK :
+                                     (size_t)getpagesize(), 0);
 
     if (!p) {
         return false;
