@@ -34,7 +34,8 @@ struct Chardev {
  */
 #define CHR_MAX_OUTBUF (16u << 20)
 
-static GHashTable *chardevs;
+static GHashTable *chardevs;    /* by id */
+static GList *all_chardevs;     /* with or without an id (-qtest has none) */
 
 static void chr_close_peer(Chardev *chr);
 static void chr_watch_listen(Chardev *chr);
@@ -70,14 +71,6 @@ static void chr_watch_input(Chardev *chr)
 
 static void chr_connected(Chardev *chr, int in_fd, int out_fd)
 {
-    /*
-     * One client at a time, as QEMU's socket chardev: the next one waits
-     * in the listen backlog until this one has gone.
-     */
-    if (chr->listen_watch) {
-        g_source_remove(chr->listen_watch);
-        chr->listen_watch = 0;
-    }
     chr->in_fd = in_fd;
     chr->out_fd = out_fd;
     if (chr->is_socket) {
@@ -106,9 +99,6 @@ static void chr_close_peer(Chardev *chr)
         close(chr->in_fd);
     }
     chr->in_fd = chr->out_fd = -1;
-    if (chr->listen_fd >= 0) {
-        chr_watch_listen(chr);
-    }
     if (chr->event) {
         chr->event(chr->opaque, CHR_EVENT_CLOSED);
     }
@@ -126,9 +116,8 @@ static gboolean chr_accept(GIOChannel *ch, GIOCondition cond, gpointer data)
         close(fd);      /* one client at a time, as QEMU's socket chardev */
         return G_SOURCE_CONTINUE;
     }
-    chr->listen_watch = 0;      /* removed by returning G_SOURCE_REMOVE */
     chr_connected(chr, fd, fd);
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE;
 }
 
 static void chr_watch_listen(Chardev *chr)
@@ -288,9 +277,7 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
                 chr_connected(chr, c, c);
             }
         }
-        if (chr->in_fd < 0) {
-            chr_watch_listen(chr);
-        }
+        chr_watch_listen(chr);
     }
     ok = true;
 out:
@@ -333,6 +320,7 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
     if (id) {
         g_hash_table_insert(chardevs, chr->id, chr);
     }
+    all_chardevs = g_list_append(all_chardevs, chr);
     return chr;
 fail:
     g_free(chr->id);
@@ -469,15 +457,8 @@ void qemu_chr_disconnect(Chardev *chr)
 
 void qemu_chr_close_all(void)
 {
-    GHashTableIter it;
-    gpointer key, value;
-
-    if (!chardevs) {
-        return;
-    }
-    g_hash_table_iter_init(&it, chardevs);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        Chardev *chr = value;
+    for (GList *l = all_chardevs; l; l = l->next) {
+        Chardev *chr = l->data;
 
         /* Last words (a quit's reply and SHUTDOWN event) still go out. */
         if (chr->outbuf && chr->outbuf->len && chr->out_fd >= 0) {
