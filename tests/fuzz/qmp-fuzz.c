@@ -21,6 +21,7 @@
 #include "qemu/osdep.h"
 #include "sysemu/sysemu.h"
 #include "monitor/monitor-internal.h"
+#include "fuzz-rng.h"
 
 #define NUM_EDU     6
 #define NUM_PHB     5           /* indexes 0..4; 0 is the machine's */
@@ -46,18 +47,9 @@ typedef struct QmpFuzz {
 
 static QmpFuzz fz;
 
-static uint64_t rnd(void)
-{
-    uint64_t z = (fz.rng += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static uint64_t rnd_below(uint64_t n)
 {
-    return rnd() % n;
+    return fuzz_rng_below(&fz.rng, n);
 }
 
 static void fz_reply(void *opaque, const char *text, size_t len,
