@@ -64,22 +64,12 @@ static char *pci_ids(QMPClient *c)
     return g_string_free(ids, false);
 }
 
-static void test_edu_plug(void)
+/* e1 at slot 3 as query-pci shows it. */
+static void check_edu_pci_entry(QMPClient *c)
 {
-    QTestState *s;
-    QMPClient *c = qmp_test_start(&s, "%s", "");
-    g_autoptr(JsonNode) r1 = NULL, r2 = NULL, pci = NULL;
-    g_autofree char *ids0 = pci_ids(c), *ids1 = NULL, *ids2 = NULL;
-    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
-    JsonObject *ev, *data, *dev, *id, *region;
+    g_autoptr(JsonNode) pci = qmp_cmd_ok(c, "{\"execute\": \"query-pci\"}");
+    JsonObject *dev, *id, *region;
 
-    g_assert_cmpstr(ids0, ==, "");
-    r1 = qmp_cmd_ok(c, "{\"execute\": \"device_add\", \"arguments\": "
-                    "{\"driver\": \"edu\", \"id\": \"e1\", \"addr\": \"3.0\","
-                    " \"dma_mask\": 4294967295}}");
-    ids1 = pci_ids(c);
-    g_assert_cmpstr(ids1, ==, "e1,");
-    pci = qmp_cmd_ok(c, "{\"execute\": \"query-pci\"}");
     dev = json_array_get_object_element(json_object_get_array_member(
         json_array_get_object_element(ret_array(pci), 0), "devices"), 0);
     g_assert_cmpint(json_object_get_int_member(dev, "slot"), ==, 3);
@@ -93,6 +83,11 @@ static void test_edu_plug(void)
     g_assert_cmpint(json_object_get_int_member(region, "bar"), ==, 0);
     g_assert_cmpint(json_object_get_int_member(region, "size"), ==, 1 << 20);
     g_assert_cmpint(json_object_get_int_member(region, "address"), ==, -1);
+}
+
+static void check_device_add_errors(QMPClient *c)
+{
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
 
     e1 = qmp_cmd_err(c, "GenericError", "{\"execute\": \"device_add\", "
                      "\"arguments\": {\"driver\": \"edu\", \"id\": \"e1\"}}");
@@ -107,6 +102,25 @@ static void test_edu_plug(void)
     e4 = qmp_cmd_err(c, "GenericError", "{\"execute\": \"device_add\", "
                      "\"arguments\": {\"driver\": \"edu\", \"id\": \"e2\", "
                      "\"dma_mask\": [1]}}");
+    assert_contains(e4, "dma_mask");
+}
+
+static void test_edu_plug(void)
+{
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s", "");
+    g_autoptr(JsonNode) r1 = NULL, r2 = NULL;
+    g_autofree char *ids0 = pci_ids(c), *ids1 = NULL, *ids2 = NULL;
+    JsonObject *ev, *data;
+
+    g_assert_cmpstr(ids0, ==, "");
+    r1 = qmp_cmd_ok(c, "{\"execute\": \"device_add\", \"arguments\": "
+                    "{\"driver\": \"edu\", \"id\": \"e1\", \"addr\": \"3.0\","
+                    " \"dma_mask\": 4294967295}}");
+    ids1 = pci_ids(c);
+    g_assert_cmpstr(ids1, ==, "e1,");
+    check_edu_pci_entry(c);
+    check_device_add_errors(c);
 
     r2 = qmp_cmd_ok(c, "{\"execute\": \"device_del\", \"arguments\": "
                     "{\"id\": \"e1\"}}");
@@ -292,24 +306,14 @@ static void check_hmp_spapr_dma(QMPClient *c)
     assert_contains(out, "vfio: none");
 }
 
-static void test_ddw_bringup(void)
+/* A 1 GiB window of 64 KiB pages next to the default one, 5 pages mapped. */
+static uint32_t create_and_map_ddw(QTestState *s, QMPClient *c)
 {
-    QTestState *s;
-    QMPClient *c = qmp_test_start(&s, "%s", "");
-    g_autoptr(JsonNode) del = NULL;
     uint32_t liobn = 0;
     uint64_t start = 0;
     DmaWindow w;
     unsigned nr;
-    JsonObject *ev;
 
-    plug_phb1(c);
-    check_default_windows(c);
-    put_tces(s, LIOBN_PHB(1, 0), 0, 12, 3);
-    g_assert_true(dma_window(c, 1, 0, &w, &nr));
-    g_assert_cmpuint(w.mapped, ==, 3);
-
-    /* A 1 GiB window of 64 KiB pages next to the default one. */
     g_assert_cmpint(qrtas_create(s, BUID_PHB(1), 16, 30, &liobn, &start),
                     ==, RTAS_SUCCESS);
     g_assert_cmphex(liobn, ==, LIOBN_PHB(1, 1));
@@ -323,9 +327,27 @@ static void test_ddw_bringup(void)
     put_tces(s, liobn, start, 16, 5);
     g_assert_true(dma_window(c, 1, 1, &w, &nr));
     g_assert_cmpuint(w.mapped, ==, 5);
-    /* PHB 0 is untouched. */
+    return liobn;
+}
+
+static void test_ddw_bringup(void)
+{
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s", "");
+    g_autoptr(JsonNode) del = NULL;
+    uint32_t liobn;
+    DmaWindow w;
+    unsigned nr;
+    JsonObject *ev;
+
+    plug_phb1(c);
+    check_default_windows(c);
+    put_tces(s, LIOBN_PHB(1, 0), 0, 12, 3);
+    g_assert_true(dma_window(c, 1, 0, &w, &nr));
+    g_assert_cmpuint(w.mapped, ==, 3);
+    liobn = create_and_map_ddw(s, c);
     g_assert_true(dma_window(c, 0, 0, &w, &nr));
-    g_assert_cmpuint(w.mapped, ==, 0);
+    g_assert_cmpuint(w.mapped, ==, 0);      /* PHB 0 is untouched */
     check_hmp_spapr_dma(c);
 
     g_assert_cmpint(qrtas_remove(s, liobn), ==, RTAS_SUCCESS);
