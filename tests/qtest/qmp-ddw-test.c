@@ -207,6 +207,38 @@ static void test_qom(void)
     qmp_test_end(s, c);
 }
 
+static void test_qom_set_types(void)
+{
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s", "");
+    g_autoptr(JsonNode) set = NULL, got = NULL;
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL;
+
+    set = qmp_cmd_ok(c, "{\"execute\": \"qom-set\", \"arguments\": "
+                     "{\"path\": \"/machine\", \"property\": \"dumpdtb\", "
+                     "\"value\": \"/tmp/never-written.dtb\"}}");
+    got = qom_get(c, "/machine", "dumpdtb");
+    g_assert_cmpstr(json_node_get_string(got), ==, "/tmp/never-written.dtb");
+    e1 = qmp_cmd_err(c, "GenericError", "{\"execute\": \"qom-set\", "
+                     "\"arguments\": {\"path\": \"/machine\", \"property\": "
+                     "\"dumpdtb\", \"value\": true}}");
+    g_assert_cmpstr(e1, ==, "Invalid parameter type for 'value', expected: "
+                    "string");
+    e2 = qmp_cmd_err(c, "GenericError", "{\"execute\": \"qom-set\", "
+                     "\"arguments\": {\"path\": "
+                     "\"/machine/unattached/device[0]\", \"property\": "
+                     "\"ddw\", \"value\": \"off\"}}");
+    g_assert_cmpstr(e2, ==, "Invalid parameter type for 'value', expected: "
+                    "boolean");
+    e3 = qmp_cmd_err(c, "GenericError", "{\"execute\": \"qom-set\", "
+                     "\"arguments\": {\"path\": "
+                     "\"/machine/unattached/device[0]\", \"property\": "
+                     "\"pgsz\", \"value\": \"0x11000\"}}");
+    g_assert_cmpstr(e3, ==, "Invalid parameter type for 'value', expected: "
+                    "integer");
+    qmp_test_end(s, c);
+}
+
 /* The DDW bring-up */
 
 typedef struct DmaWindow {
@@ -466,6 +498,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-ddw/edu-plug", test_edu_plug);
     g_test_add_func("/qmp-ddw/device-del-errors", test_device_del_errors);
     g_test_add_func("/qmp-ddw/qom", test_qom);
+    g_test_add_func("/qmp-ddw/qom-set-types", test_qom_set_types);
     g_test_add_func("/qmp-ddw/bringup", test_ddw_bringup);
     g_test_add_func("/qmp-ddw/phb-with-edu", test_phb_with_edu);
     g_test_add_func("/qmp-ddw/hmp", test_hmp);
