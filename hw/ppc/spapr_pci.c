@@ -278,7 +278,8 @@ static void spapr_phb_unrealize(DeviceState *dev)
         if (sphb->tcet[i]) {
             memory_region_del_subregion(&sphb->iommu_root,
                                         &sphb->tcet[i]->root);
-            object_unparent(OBJECT(sphb->tcet[i]));
+            /* Unrealize, not just unparent: the table frees its store. */
+            qdev_unrealize(DEVICE(sphb->tcet[i]));
             sphb->tcet[i] = NULL;
         }
     }
