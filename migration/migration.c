@@ -335,6 +335,7 @@ bool migration_start_outgoing(const char *uri, Error **errp)
 
     savevm_put_header(&w, mig.compress ? MIG_FLAG_ZLIB : 0);
     g_byte_array_append(mig.out, w.buf->data, w.buf->len);
+    mig.total_bytes = w.buf->len;
     g_byte_array_set_size(w.buf, 0);
     if (mig.compress) {
         memset(&mig.zs, 0, sizeof(mig.zs));

@@ -27,6 +27,7 @@
 #include "qemu/bswap.h"
 #include "migration/vmstate.h"
 #include "migration/ram.h"
+#include "migration/migration.h"
 #include "migration/savevm.h"
 #include "trace.h"
 
@@ -254,4 +255,39 @@ bool savevm_load_stream(const uint8_t *data, size_t len, Error **errp)
     }
     mig_reader_init(&r, r.data, r.len);
     return savevm_load_records(&r, false, errp);
+}
+
+GByteArray *migration_save_to_buffer(bool compress)
+{
+    MigWriter w = { .buf = g_byte_array_new() };
+    GByteArray *out = g_byte_array_new();
+    MigWriter hdr = { .buf = out };
+    RamSaveState *rs = g_new0(RamSaveState, 1);
+
+    mig_put_u8(&w, MIG_REC_RAM_BLOCKS);
+    ram_save_setup(rs, &w);
+    ram_save_iterate(rs, &w, SIZE_MAX);
+    ram_save_cleanup(rs);
+    g_free(rs);
+    savevm_put_devices(&w);
+    savevm_put_header(&hdr, compress ? MIG_FLAG_ZLIB : 0);
+    if (compress) {
+        uLongf len = compressBound(w.buf->len);
+        size_t at = out->len;
+
+        g_byte_array_set_size(out, at + len);
+        compress2(out->data + at, &len, w.buf->data, w.buf->len,
+                  Z_DEFAULT_COMPRESSION);
+        g_byte_array_set_size(out, at + len);
+    } else {
+        g_byte_array_append(out, w.buf->data, w.buf->len);
+    }
+    g_byte_array_unref(w.buf);
+    return out;
+}
+
+bool migration_load_from_buffer(const uint8_t *data, size_t len,
+                                Error **errp)
+{
+    return savevm_load_stream(data, len, errp);
 }

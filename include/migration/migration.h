@@ -44,6 +44,13 @@ bool migration_set_parameter(const char *name, const char *value,
  * -S).  Set by the command line before -incoming.
  */
 void migration_set_autostart(bool on);
+/*
+ * In-process streams (tests, fuzzing, benchmarks): the whole state of
+ * this machine in one buffer, and loading one (validated, then applied).
+ */
+GByteArray *migration_save_to_buffer(bool compress);
+bool migration_load_from_buffer(const uint8_t *data, size_t len,
+                                Error **errp);
 /* Observers (QMP MIGRATION events). */
 void migration_add_status_notifier(void (*fn)(MigrationStatus s));
 
