@@ -113,7 +113,9 @@ static int channel_exec(const char *cmd, bool outgoing, GPid *child,
     int fd = -1;
 
     if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
-                                  G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD |
+                                  (outgoing ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
+                                  NULL, NULL,
                                   child, outgoing ? &fd : NULL,
                                   outgoing ? NULL : &fd, NULL, &gerr)) {
         error_setg(errp, "migration URI exec:%s: %s", cmd, gerr->message);

@@ -891,7 +891,8 @@ static const VMStateDescription vmstate_spapr_tce_table = {
     .post_load = spapr_tce_table_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32_EQUAL(liobn, SpaprTceTable),
-        VMSTATE_UINT32(mig_nb_table, SpaprTceTable),
+        /* at most the largest window the DDW query ever advertises */
+        VMSTATE_UINT32_MAX(mig_nb_table, SpaprTceTable, 0x80000000),
         VMSTATE_BOOL(mig_bypass, SpaprTceTable),
         {
             .name = "entries", .type = VMS_CUSTOM,
