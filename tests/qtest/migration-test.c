@@ -161,11 +161,13 @@ static Vm *vm_start(const char *dir, const char *name, const char *machine,
                     const char *extra)
 {
     Vm *vm = g_new0(Vm, 1);
+    g_autofree char *args = NULL;
 
     vm->qmp_path = g_strdup_printf("%s/%s.qmp", dir, name);
-    vm->qts = qtest_init_bare(g_strdup_printf(
-        "-M %s " MACHINE_ARGS "-qmp unix:%s,server=on,wait=off %s",
-        machine, vm->qmp_path, extra ? extra : ""));
+    args = g_strdup_printf("-M %s " MACHINE_ARGS
+                           "-qmp unix:%s,server=on,wait=off %s",
+                           machine, vm->qmp_path, extra ? extra : "");
+    vm->qts = qtest_init_bare(args);
     vm->qmp = qmp_connect(vm->qmp_path);
     return vm;
 }
