@@ -93,32 +93,76 @@ static bool ram_test_and_clear_dirty(RamBlockInfo *b, uint64_t page)
     return true;
 }
 
-/* Next candidate page at or after rs->page in block b; false at its end. */
-static bool ram_next_resident(RamBlockInfo *b, uint64_t *page)
+/* Residency of the chunk holding page (cached while the cursor is in it). */
+static const unsigned char *ram_residency(RamSaveState *rs, RamBlockInfo *b,
+                                          uint64_t off, uint64_t *chunk_off)
 {
-    uint64_t npages = b->size >> MIG_PAGE_SHIFT;
+    uint64_t chunk = off / RAM_RESIDENCY_CHUNK;
+    uint64_t start = chunk * RAM_RESIDENCY_CHUNK;
+    uint64_t len = MIN(RAM_RESIDENCY_CHUNK, b->size - start);
     long host_ps = getpagesize();
 
+    *chunk_off = start;
+    if (rs->resv && rs->resv_block == rs->block && rs->resv_chunk == chunk) {
+        return rs->resv;
+    }
+    if (!rs->resv) {
+        rs->resv = g_malloc(RAM_RESIDENCY_CHUNK / host_ps + 1);
+    }
+    if (mincore(b->host + start, len, rs->resv) < 0) {
+        /* Cannot tell (unaligned block?): treat all as resident. */
+        memset(rs->resv, 1, (len + host_ps - 1) / host_ps);
+    }
+    rs->resv_block = rs->block;
+    rs->resv_chunk = chunk;
+    return rs->resv;
+}
+
+/* First index in vec[i..n) with the residency bit, or n. */
+static size_t ram_vec_find(const unsigned char *vec, size_t i, size_t n)
+{
+    while (i < n && (i & 7)) {
+        if (vec[i] & 1) {
+            return i;
+        }
+        i++;
+    }
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+
+        memcpy(&w, vec + i, 8);
+        if (w & 0x0101010101010101ULL) {
+            break;
+        }
+    }
+    for (; i < n; i++) {
+        if (vec[i] & 1) {
+            return i;
+        }
+    }
+    return n;
+}
+
+/* Next resident page at or after *page in block b; false at its end. */
+static bool ram_next_resident(RamSaveState *rs, RamBlockInfo *b,
+                              uint64_t *page)
+{
+    uint64_t npages = b->size >> MIG_PAGE_SHIFT;
+    uint64_t host_ps = getpagesize();
+
     while (*page < npages) {
-        uint64_t off = *page << MIG_PAGE_SHIFT;
-        uint64_t len = MIN(RAM_RESIDENCY_CHUNK - off % RAM_RESIDENCY_CHUNK,
-                           b->size - off);
-        uint64_t start = off & ~(uint64_t)(host_ps - 1);
-        size_t nvec = (off + len - start + host_ps - 1) / host_ps;
-        g_autofree unsigned char *vec = g_malloc(nvec);
+        uint64_t off = *page << MIG_PAGE_SHIFT, start;
+        const unsigned char *vec = ram_residency(rs, b, off, &start);
+        uint64_t end = MIN(start + RAM_RESIDENCY_CHUNK, b->size);
+        size_t n = (end - start + host_ps - 1) / host_ps;
+        size_t i = ram_vec_find(vec, (off - start) / host_ps, n);
 
-        if (mincore(b->host + start, off + len - start, vec) < 0) {
-            return true;        /* cannot tell: send (zero pages skip) */
+        if (i < n) {
+            /* the first 4 KiB page at or after off in that host page */
+            *page = MAX(off, start + i * host_ps) >> MIG_PAGE_SHIFT;
+            return true;
         }
-        for (size_t i = (off - start) / host_ps; i < nvec; i++) {
-            if (vec[i] & 1) {
-                uint64_t p = (start + i * host_ps) >> MIG_PAGE_SHIFT;
-
-                *page = MAX(p, *page);
-                return true;
-            }
-        }
-        *page = (off + len) >> MIG_PAGE_SHIFT;
+        *page = end >> MIG_PAGE_SHIFT;
     }
     return false;
 }
@@ -177,7 +221,7 @@ bool ram_save_iterate(RamSaveState *rs, MigWriter *w, size_t budget)
 
     while (rs->block < rs->nr_blocks) {
         RamBlockInfo *b = &rs->blocks[rs->block];
-        bool more = rs->round == 0 ? ram_next_resident(b, &rs->page)
+        bool more = rs->round == 0 ? ram_next_resident(rs, b, &rs->page)
                                    : ram_next_dirty(b, &rs->page);
 
         if (!more) {
@@ -207,6 +251,7 @@ void ram_save_next_round(RamSaveState *rs)
 
 void ram_save_cleanup(RamSaveState *rs)
 {
+    g_clear_pointer(&rs->resv, g_free);
     for (unsigned i = 0; i < rs->nr_blocks; i++) {
         memory_region_set_dirty_logging(rs->blocks[i].mr, false);
     }

@@ -32,6 +32,9 @@ typedef struct RamSaveState {
     uint64_t round_pages;       /* pages sent this round */
     uint64_t pages_sent, zero_pages;
     uint64_t ram_bytes;
+    unsigned char *resv;        /* round 0: mincore() of one chunk */
+    unsigned resv_block;
+    uint64_t resv_chunk;
 } RamSaveState;
 
 /* The guest RAM blocks of the system address space (<= MIG_RAM_MAX_BLOCKS). */
