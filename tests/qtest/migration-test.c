@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <json-glib/json-glib.h>
@@ -37,7 +38,7 @@
 #define WAIT_TRIES      3000            /* x 10 ms: a bound, not a timing */
 
 #define MACHINE_ARGS \
-    "-m 512M -accel qtest -display none -nodefaults -S " \
+    "-accel qtest -display none -nodefaults -S " \
     "-global spapr-pci-host-bridge.dma_win_size=0x2000000 " \
     "-device edu,addr=2,dma_mask=0xffffffffffffffff "
 
@@ -46,6 +47,8 @@ typedef struct Vm {
     FILE *qmp;
     char *qmp_path;
 } Vm;
+
+static const char *vm_mem = "512M";
 
 /* QMP */
 
@@ -164,9 +167,10 @@ static Vm *vm_start(const char *dir, const char *name, const char *machine,
     g_autofree char *args = NULL;
 
     vm->qmp_path = g_strdup_printf("%s/%s.qmp", dir, name);
-    args = g_strdup_printf("-M %s " MACHINE_ARGS
+    args = g_strdup_printf("-M %s -m %s " MACHINE_ARGS
                            "-qmp unix:%s,server=on,wait=off %s",
-                           machine, vm->qmp_path, extra ? extra : "");
+                           machine, vm_mem, vm->qmp_path,
+                           extra ? extra : "");
     vm->qts = qtest_init_bare(args);
     vm->qmp = qmp_connect(vm->qmp_path);
     return vm;
@@ -703,6 +707,112 @@ static void test_hostile(void)
     rm_dir(dir);
 }
 
+static int64_t ram_transferred(Vm *vm)
+{
+    bool err;
+    JsonNode *r = qmp_cmd(vm->qmp, "{\"execute\": \"query-migrate\"}",
+                          &err);
+    JsonObject *o = json_node_get_object(r);
+    int64_t v = 0;
+
+    if (json_object_has_member(o, "ram")) {
+        v = json_object_get_int_member(
+            json_object_get_object_member(o, "ram"), "transferred");
+    }
+    json_node_unref(r);
+    return v;
+}
+
+/* A page written after it was sent travels again (dirty logging). */
+static void test_dirty_pages(void)
+{
+    char *dir = tmp_dir();
+    g_autofree char *gate = g_strdup_printf("%s/gate", dir);
+    g_autofree char *file = g_strdup_printf("%s/dirty.mig", dir);
+    g_autofree char *uri = g_strdup_printf("exec:read x < %s; cat > %s",
+                                           gate, file);
+    g_autofree char *incoming = g_strdup_printf("-incoming 'exec:cat %s'",
+                                                file);
+    g_autofree char *st = NULL, *dt = NULL;
+    uint8_t fresh[PAGE], got[PAGE];
+    Vm *src = vm_start(dir, "src", "pseries-2.7", NULL), *dst;
+    FILE *g;
+
+    g_assert_cmpint(mkfifo(gate, 0600), ==, 0);
+    populate_ram(src->qts);
+    populate_tces(src->qts, true);
+    migrate_to(src, uri);
+    /* The stream is blocked behind the gate once the first round is out. */
+    for (int i = 0; ram_transferred(src) == 0; i++) {
+        g_assert_cmpint(i, <, WAIT_TRIES);
+        g_usleep(10000);
+    }
+    st = migrate_status(src);
+    g_assert_cmpstr(st, ==, "active");
+    g_clear_pointer(&st, g_free);
+    memset(fresh, 0xa5, PAGE);
+    qtest_memwrite(src->qts, PATTERN_BASE, fresh, PAGE);
+    qtest_memset(src->qts, PATTERN_BASE + 0x10000, 0, PAGE);
+    g_assert_cmphex(qh_put_tce(src->qts, LIOBN_DEF, 7 * PAGE, 0x9000 | 3),
+                    ==, H_SUCCESS_U);
+    g = fopen(gate, "w");
+    g_assert_nonnull(g);
+    fputs("go\n", g);
+    fclose(g);
+    st = wait_migration_end(src);
+    g_assert_cmpstr(st, ==, "completed");
+
+    dst = vm_start(dir, "dst", "pseries-2.7", incoming);
+    dt = wait_migration_end(dst);
+    g_assert_cmpstr(dt, ==, "completed");
+    qtest_memread(dst->qts, PATTERN_BASE, got, PAGE);
+    g_assert_cmpmem(got, PAGE, fresh, PAGE);
+    memset(fresh, 0, PAGE);     /* a page that became zero: zero record */
+    qtest_memread(dst->qts, PATTERN_BASE + 0x10000, got, PAGE);
+    g_assert_cmpmem(got, PAGE, fresh, PAGE);
+    compare_window(src->qts, dst->qts, LIOBN_DEF, 0, 12, DEF_ENTRIES);
+    vm_quit(src);
+    vm_quit(dst);
+    rm_dir(dir);
+}
+
+/* A 1 TiB guest that touched little sends little: untouched RAM is skipped. */
+static void test_large_empty_guest(void)
+{
+    char *dir = tmp_dir();
+    g_autofree char *uri = g_strdup_printf("unix:%s/mig.sock", dir);
+    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri);
+    g_autofree char *st = NULL, *dt = NULL;
+    Vm *src, *dst;
+    bool err;
+    JsonNode *r;
+    JsonObject *ram;
+
+    vm_mem = "1T";
+    src = vm_start(dir, "src", "pseries-2.7", NULL);
+    dst = vm_start(dir, "dst", "pseries-2.7", incoming);
+    vm_mem = "512M";
+    populate_ram(src->qts);
+    populate_tces(src->qts, true);
+    migrate_to(src, uri);
+    st = wait_migration_end(src);
+    g_assert_cmpstr(st, ==, "completed");
+    dt = wait_migration_end(dst);
+    g_assert_cmpstr(dt, ==, "completed");
+    r = qmp_cmd(src->qmp, "{\"execute\": \"query-migrate\"}", &err);
+    ram = json_object_get_object_member(json_node_get_object(r), "ram");
+    g_test_message("1 TiB guest: %" G_GINT64_FORMAT " bytes",
+                   json_object_get_int_member(ram, "total-transferred"));
+    g_assert_cmpint(json_object_get_int_member(ram, "total-transferred"),
+                    <, 1 << 20);
+    json_node_unref(r);
+    check_ram(dst->qts, true);
+    check_tces(dst->qts, true);
+    vm_quit(src);
+    vm_quit(dst);
+    rm_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -718,5 +828,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/migration/golden/pseries-2.7-ddw",
                          GINT_TO_POINTER(true), test_golden);
     g_test_add_func("/migration/hostile", test_hostile);
+    g_test_add_func("/migration/dirty-pages", test_dirty_pages);
+    g_test_add_func("/migration/large-empty-guest", test_large_empty_guest);
     return g_test_run();
 }
