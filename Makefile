@@ -7,6 +7,7 @@
 #   make bench      performance figures
 #   make run        the DDW bring-up demo on a 4 GiB pseries-2.7 machine
 #   make check-conformance   compare with real QEMU 7.2 (../shared)
+#   make check-vfio-conformance   the DMA scenarios through vfio-pci
 
 BUILD ?= build
 PYTHON ?= python3
@@ -15,7 +16,10 @@ Q := $(if $(V),,@)
 
 all:
 
+# A fresh machine gets its Debian packages first (as root; else the command
+# to run is printed), then the default configuration.
 $(BUILD)/config.mak:
+	scripts/install-deps.sh
 	./configure --builddir=$(BUILD)
 
 -include $(BUILD)/config.mak
@@ -34,6 +38,9 @@ BIN := $(BUILD)/spapr-ddw
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+# Helpers shared by unit tests (tests/unit/*.c other than test-*.c).
+UNIT_HELPER_SRCS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_HELPER_SRCS))
 LIBQOS_SRCS := tests/qtest/libqtest.c $(wildcard tests/qtest/libqos/*.c)
 LIBQOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBQOS_SRCS))
 QTEST_SRCS := $(wildcard tests/qtest/*-test.c)
@@ -42,15 +49,20 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
-        check-conformance distclean
-all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
+        check-conformance check-vfio-conformance check-sanitizers \
+        distclean
+all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
+     $(TOOL_BINS)
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
+.SECONDARY:
 .SECONDEXPANSION:
 $(BUILD)/trace/trace-%.h: $$(subst _,/,$$*)/trace-events scripts/tracetool.py
 	@mkdir -p $(@D)
@@ -76,7 +88,7 @@ $(BIN): $(BUILD)/obj/system/main.o $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS)
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_HELPER_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
@@ -96,8 +108,14 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Tools drive the binary over qtest, like the qtests.
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBQOS_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
 check: all
-	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS)
+	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS)
 
 check-unit: $(UNIT_BINS)
 	@$(PYTHON) scripts/run-tests.py $(UNIT_BINS)
@@ -111,14 +129,23 @@ check-slow: all
 bench: $(BIN) $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do SPAPR_DDW_BIN=$(BIN) $$b || exit 1; done
 
-run: $(BIN)
-	@$(PYTHON) scripts/ddw-demo.py $(BIN)
+run: $(BIN) $(BUILD)/tools/ddw-demo
+	@$(BUILD)/tools/ddw-demo $(BIN)
+
+# The same tests under ASAN + UBSAN, in their own build directory.
+check-sanitizers:
+	@test -f build-san/config.mak || ./configure --enable-sanitizers --builddir=build-san
+	$(MAKE) BUILD=build-san check
 
 check-conformance: $(BIN)
 	$(PYTHON) ../shared/conformance/ddwconf.py --ours $(BIN)
 
+check-vfio-conformance: $(BIN)
+	$(PYTHON) tests/vfio-conformance.py $(BIN)
+
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench $(BIN)
+	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench \
+	       $(BUILD)/tools $(BIN)
 
 distclean:
 	rm -rf $(BUILD)

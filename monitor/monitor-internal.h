@@ -36,6 +36,8 @@ void qmp_stream_destroy(QmpStream *s);
 
 JsonObject *qmp_version_object(void);
 char *qmp_node_to_text(JsonNode *node);
+/* device_del for both monitors: unplugs, then emits DEVICE_DELETED. */
+bool monitor_device_del(const char *id, Error **errp);
 /* The QMP and human monitors' connections on the chardevs. */
 bool monitor_init_qmp(const char *chardev_id, Error **errp);
 bool monitor_init_hmp(const char *chardev_id, Error **errp);

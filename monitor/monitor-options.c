@@ -74,9 +74,18 @@ static bool mon_add(const char *opt, Error **errp)
         error_prepend(errp, "-mon %s: ", opt);
         return false;
     }
+    for (guint i = 0; i < kv->len; i++) {
+        const char *key = ((KeyVal *)g_ptr_array_index(kv, i))->key;
+
+        if (strcmp(key, "chardev") && strcmp(key, "mode") &&
+            strcmp(key, "pretty")) {
+            error_setg(errp, "-mon %s: invalid parameter '%s' (chardev, "
+                       "mode, pretty)", opt, key);
+            return false;
+        }
+    }
     chardev = keyval_get(kv, "chardev");
     mode = keyval_get(kv, "mode") ? keyval_get(kv, "mode") : "readline";
-    g_free(keyval_take(kv, "pretty"));
     if (!chardev) {
         error_setg(errp, "-mon %s: parameter 'chardev' is missing", opt);
         return false;

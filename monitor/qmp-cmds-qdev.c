@@ -22,9 +22,8 @@ static JsonNode *qmp_device_add(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
-static JsonNode *qmp_device_del(JsonObject *args, Error **errp)
+bool monitor_device_del(const char *id, Error **errp)
 {
-    const char *id = qmp_arg_str(args, "id");
     DeviceState *dev = qdev_find_by_id(id);
     g_autofree char *path = NULL;
     JsonObject *data;
@@ -32,16 +31,25 @@ static JsonNode *qmp_device_del(JsonObject *args, Error **errp)
     if (!dev) {
         qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
                       "Device '%s' not found", id);
-        return NULL;
+        return false;
     }
     path = object_get_canonical_path(OBJECT(dev));
     if (!qdev_device_del(id, errp)) {
-        return NULL;
+        return false;
     }
+    /* Unplug is synchronous here: the device is gone, say so now. */
     data = json_object_new();
     json_object_set_string_member(data, "device", id);
     json_object_set_string_member(data, "path", path);
     qmp_event_emit("DEVICE_DELETED", data);
+    return true;
+}
+
+static JsonNode *qmp_device_del(JsonObject *args, Error **errp)
+{
+    if (!monitor_device_del(qmp_arg_str(args, "id"), errp)) {
+        return NULL;
+    }
     return qmp_return_empty();
 }
 

@@ -234,9 +234,7 @@ static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
     uint64_t n = ev->size >> tcet->page_shift;
     IOMMUTLBEvent unmap = *ev;
 
-    for (uint64_t i = 0; i < n; i++) {
-        spapr_tce_store_xchg(tcet->store, first + i, 0);
-    }
+    spapr_tce_store_fill(tcet->store, first, n, 0);
     unmap.type = IOMMU_NOTIFIER_UNMAP;
     unmap.perm = IOMMU_NONE;
     unmap.translated_addr = 0;
@@ -246,49 +244,58 @@ static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
                   tcet->liobn, ev->iova, ev->size);
 }
 
-/*
- * Stores n entries from index (all in range: callers check), from a list
- * or (list == NULL) the single value val, notifying in runs.  Returns
- * H_HARDWARE when a listener refused a run: entries before that run stay,
- * the run itself is cleared, and later entries are not applied.
- */
-static target_ulong spapr_tce_store_entries_step(SpaprTceTable *tcet,
-                                                 uint64_t index, uint64_t n,
-                                                 const uint64_t *list,
-                                                 uint64_t val, uint64_t step)
+/* Stores n entries from index: a list, or val n times (list == NULL). */
+static void tce_store_range(SpaprTceTable *tcet, uint64_t index, uint64_t n,
+                            const uint64_t *list, uint64_t val)
 {
-    TceRun run = { .tcet = tcet };
-
-    if (!tcet->iommu.iommu_notifiers) {
-        for (uint64_t i = 0; i < n; i++) {
-            spapr_tce_store_xchg(tcet->store, index + i,
-                                 list ? list[i] : val + i * step);
-        }
-        return H_SUCCESS;
+    if (list) {
+        spapr_tce_store_write(tcet->store, index, n, list);
+    } else {
+        spapr_tce_store_fill(tcet->store, index, n, val);
     }
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t tce = list ? list[i] : val + i * step;
-        IOMMUTLBEvent pending = run.ev;
-
-        if (!tce_run_add(&run, index + i, tce)) {
-            spapr_tce_undo_run(tcet, &pending);
-            return H_HARDWARE;
-        }
-        spapr_tce_store_xchg(tcet->store, index + i, tce);
-    }
-    if (!tce_run_flush(&run)) {
-        spapr_tce_undo_run(tcet, &run.ev);
-        return H_HARDWARE;
-    }
-    return H_SUCCESS;
 }
 
+/*
+ * Stores n entries from index (all in range: callers check), from a list
+ * or (list == NULL) the single value val, notifying in runs.  Each run is
+ * stored a leaf at a time, then announced.  Returns H_HARDWARE when a
+ * listener refused a run: entries before that run stay, the run itself
+ * is cleared, and later entries are not applied.
+ */
 static target_ulong spapr_tce_store_entries(SpaprTceTable *tcet,
                                             uint64_t index, uint64_t n,
                                             const uint64_t *list,
                                             uint64_t val)
 {
-    return spapr_tce_store_entries_step(tcet, index, n, list, val, 0);
+    uint64_t i = 0, ps = tce_page_size(tcet);
+
+    if (!tcet->iommu.iommu_notifiers) {
+        tce_store_range(tcet, index, n, list, val);
+        return H_SUCCESS;
+    }
+    while (i < n) {
+        TceRun run = { .tcet = tcet };
+        uint64_t first = i;
+
+        tce_run_add(&run, index + i, list ? list[i] : val);
+        if (!list && !tce_perm_valid(val)) {
+            /* Clearing a range: one UNMAP run, however long */
+            run.ev.size = (n - i) * ps;
+            i = n;
+        } else {
+            for (i++; i < n && tce_run_extends(&run, index + i,
+                                               list ? list[i] : val); i++) {
+                run.ev.size += ps;
+            }
+        }
+        tce_store_range(tcet, index + first, i - first,
+                        list ? list + first : NULL, val);
+        if (!tce_run_flush(&run)) {
+            spapr_tce_undo_run(tcet, &run.ev);
+            return H_HARDWARE;
+        }
+    }
+    return H_SUCCESS;
 }
 
 /*
@@ -795,20 +802,31 @@ static bool spapr_tce_table_validate(void *opaque, int version_id,
     return true;
 }
 
-/* Stores one incoming run, notifying listeners (a VFIO container). */
+/*
+ * Stores one incoming run through the hypercalls' path, so listeners (a
+ * VFIO container) are notified in coalesced runs; a chunk at a time.
+ */
+#define TCE_MIG_CHUNK   65536
+
 static bool spapr_tce_apply_run(SpaprTceTable *tcet, SpaprTceMigRun *run)
 {
-    g_autofree uint64_t *list = NULL;
+    g_autofree uint64_t *list = g_new(uint64_t, MIN(run->count,
+                                                    TCE_MIG_CHUNK));
+    uint64_t ps = tce_page_size(tcet);
 
-    if (run->list) {
-        list = g_new(uint64_t, run->count);
-        for (uint64_t i = 0; i < run->count; i++) {
-            list[i] = ldq_be_p(run->list + i * 8);
+    for (uint64_t done = 0; done < run->count; done += TCE_MIG_CHUNK) {
+        uint64_t n = MIN(TCE_MIG_CHUNK, run->count - done);
+
+        for (uint64_t i = 0; i < n; i++) {
+            list[i] = run->list ? ldq_be_p(run->list + (done + i) * 8)
+                                : run->first + (done + i) * ps;
+        }
+        if (spapr_tce_store_entries(tcet, run->start + done, n, list, 0) !=
+            H_SUCCESS) {
+            return false;
         }
     }
-    return spapr_tce_store_entries_step(tcet, run->start, run->count, list,
-                                        run->first,
-                                        tce_page_size(tcet)) == H_SUCCESS;
+    return true;
 }
 
 static bool spapr_tce_table_post_load(void *opaque, int version_id,

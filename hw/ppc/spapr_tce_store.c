@@ -152,24 +152,78 @@ uint64_t spapr_tce_store_xchg(SpaprTceStore *s, uint64_t idx, uint64_t val)
     return old;
 }
 
-void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,
-                          uint64_t val)
+/*
+ * Stores chunk entries (list, or val when list is NULL) from idx, all in
+ * one leaf: one lookup for the leaf and the counters updated once, which
+ * is what makes mapping all of RAM in 512-entry hcalls cheap.
+ */
+static void store_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
+                             const uint64_t *list, uint64_t val)
 {
+    unsigned li = leaf_idx(idx), di = dir_idx(idx);
+    TceDir *d = s->root[root_idx(idx)];
+    TceLeaf *l = d ? d->leaf[di] : NULL;
+    int64_t dnz = 0, dvalid = 0;
+
+    if (!l) {
+        unsigned i = 0;
+
+        /* Zeros over a missing leaf change nothing */
+        while (list && i < chunk && !list[i]) {
+            i++;
+        }
+        if (list ? i == chunk : !val) {
+            return;
+        }
+        l = leaf_get_alloc(s, idx, &d);
+    }
+    for (unsigned i = 0; i < chunk; i++) {
+        uint64_t v = list ? list[i] : val, old = l->e[li + i];
+
+        l->e[li + i] = v;
+        dnz += (v != 0) - (old != 0);
+        dvalid += !!(v & TCE_VALID_BITS) - !!(old & TCE_VALID_BITS);
+    }
+    d->used[di] += dnz;
+    s->nonzero += dnz;
+    s->valid += dvalid;
+    if (!d->used[di]) {
+        leaf_release(s, d, di, root_idx(idx));
+    }
+}
+
+static void store_range(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                        const uint64_t *list, uint64_t val)
+{
+    const uint64_t per_root = (uint64_t)TCE_LEAF_SIZE * TCE_DIR_SIZE;
+
     while (n) {
         uint64_t chunk = MIN(n, TCE_LEAF_SIZE - leaf_idx(idx));
-        TceDir *d = s->root[root_idx(idx)];
 
-        if (!val && (!d || !d->leaf[dir_idx(idx)])) {
-            idx += chunk;   /* already zero: skip the whole leaf */
-            n -= chunk;
-            continue;
-        }
-        for (uint64_t i = 0; i < chunk; i++) {
-            spapr_tce_store_xchg(s, idx + i, val);
+        if (!list && !val && !s->root[root_idx(idx)]) {
+            /* Zeroing where no directory exists: skip all of it */
+            chunk = MIN(n, per_root - (idx & (per_root - 1)));
+        } else {
+            store_leaf_range(s, idx, chunk, list, val);
         }
         idx += chunk;
         n -= chunk;
+        if (list) {
+            list += chunk;
+        }
     }
+}
+
+void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                          uint64_t val)
+{
+    store_range(s, idx, n, NULL, val);
+}
+
+void spapr_tce_store_write(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                           const uint64_t *list)
+{
+    store_range(s, idx, n, list, 0);
 }
 
 uint64_t spapr_tce_store_nonzero(const SpaprTceStore *s)
