@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <json-glib/json-glib.h>
@@ -49,8 +50,36 @@ typedef struct Vm {
 } Vm;
 
 static const char *vm_mem = "512M";
+static GList *live_vms;         /* Vm, for diagnostics when one dies */
+
+static void dump_vms(void)
+{
+    for (GList *l = live_vms; l; l = l->next) {
+        Vm *vm = l->data;
+        g_autofree char *err = qtest_stderr(vm->qts);
+
+        int status = 0;
+        pid_t r = waitpid(qtest_pid(vm->qts), &status, WNOHANG);
+
+        g_test_message("%s (exited: %d, status 0x%x) stderr:\n%s",
+                       vm->qmp_path, r, status, err);
+    }
+}
 
 /* QMP */
+
+static void qmp_send(FILE *f, const char *json)
+{
+    g_autofree char *line = g_strdup_printf("%s\n", json);
+    size_t len = strlen(line), done = 0;
+
+    while (done < len) {
+        ssize_t n = write(fileno(f), line + done, len - done);
+
+        g_assert_cmpint(n, >, 0);
+        done += n;
+    }
+}
 
 static FILE *qmp_connect(const char *path)
 {
@@ -66,10 +95,10 @@ static FILE *qmp_connect(const char *path)
         g_assert_cmpint(i, <, WAIT_TRIES);
         g_usleep(10000);
     }
-    f = fdopen(fd, "r+");
+    /* Reads through stdio, writes straight to the socket (no r+ mixing). */
+    f = fdopen(fd, "r");
     g_assert_cmpint(getline(&line, &n, f), >, 0);     /* greeting */
-    fputs("{\"execute\": \"qmp_capabilities\"}\n", f);
-    fflush(f);
+    qmp_send(f, "{\"execute\": \"qmp_capabilities\"}");
     g_assert_cmpint(getline(&line, &n, f), >, 0);
     g_assert_nonnull(strstr(line, "return"));
     free(line);
@@ -83,13 +112,16 @@ static JsonNode *qmp_cmd(FILE *f, const char *json, bool *is_error)
     size_t n = 0;
     JsonNode *ret = NULL;
 
-    fprintf(f, "%s\n", json);
-    fflush(f);
+    qmp_send(f, json);
     while (!ret) {
         g_autoptr(JsonParser) p = json_parser_new();
         JsonObject *o;
 
-        g_assert_cmpint(getline(&line, &n, f), >, 0);
+        if (getline(&line, &n, f) <= 0) {
+            g_test_message("no answer to %s", json);
+            dump_vms();
+            g_assert_not_reached();
+        }
         g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
         o = json_node_get_object(json_parser_get_root(p));
         if (json_object_has_member(o, "return")) {
@@ -173,11 +205,13 @@ static Vm *vm_start(const char *dir, const char *name, const char *machine,
                            extra ? extra : "");
     vm->qts = qtest_init_bare(args);
     vm->qmp = qmp_connect(vm->qmp_path);
+    live_vms = g_list_prepend(live_vms, vm);
     return vm;
 }
 
 static void vm_quit(Vm *vm)
 {
+    live_vms = g_list_remove(live_vms, vm);
     fclose(vm->qmp);
     qtest_quit(vm->qts);
     unlink(vm->qmp_path);
