@@ -300,38 +300,10 @@ static void migration_watch_child(void)
     }
 }
 
-bool migration_start_outgoing(const char *uri, Error **errp)
+/* Queues the header and the RAM layout; dirty logging starts. */
+static void migration_outgoing_setup(void)
 {
     MigWriter w = { .buf = g_byte_array_new() };
-
-    if (migration_is_active()) {
-        error_setg(errp, "a migration is already in progress");
-        return false;
-    }
-    if (runstate_get() == RUN_STATE_INMIGRATE) {
-        error_setg(errp, "cannot migrate out before the incoming migration "
-                   "finished");
-        return false;
-    }
-    mig.incoming = false;
-    mig.fd = migration_channel_connect(uri, &mig.child, errp);
-    if (mig.fd < 0) {
-        g_byte_array_unref(w.buf);
-        return false;
-    }
-    signal(SIGPIPE, SIG_IGN);   /* a closed peer is an error, not a death */
-    g_unix_set_fd_nonblocking(mig.fd, true, NULL);
-    migration_watch_child();
-    g_clear_pointer(&mig.error_desc, g_free);
-    mig.total_bytes = mig.ram_bytes = mig.device_bytes = 0;
-    mig.downtime_ms = mig.total_time_ms = 0;
-    mig.start_ms = mig_now_ms();
-    mig.stage = STAGE_RAM;
-    mig.compress = mig_param_compress;
-    mig.out = g_byte_array_new();
-    mig.out_pos = 0;
-    migration_set_status(MIGRATION_STATUS_SETUP);
-    trace_migration_start_outgoing(uri, mig.compress);
 
     savevm_put_header(&w, mig.compress ? MIG_FLAG_ZLIB : 0);
     g_byte_array_append(mig.out, w.buf->data, w.buf->len);
@@ -345,6 +317,38 @@ bool migration_start_outgoing(const char *uri, Error **errp)
     ram_save_setup(&mig.ram, &w);
     migration_queue(w.buf->data, w.buf->len, false);
     g_byte_array_unref(w.buf);
+}
+
+bool migration_start_outgoing(const char *uri, Error **errp)
+{
+    if (migration_is_active()) {
+        error_setg(errp, "a migration is already in progress");
+        return false;
+    }
+    if (runstate_get() == RUN_STATE_INMIGRATE) {
+        error_setg(errp, "cannot migrate out before the incoming migration "
+                   "finished");
+        return false;
+    }
+    mig.incoming = false;
+    mig.fd = migration_channel_connect(uri, &mig.child, errp);
+    if (mig.fd < 0) {
+        return false;
+    }
+    signal(SIGPIPE, SIG_IGN);   /* a closed peer is an error, not a death */
+    g_unix_set_fd_nonblocking(mig.fd, true, NULL);
+    migration_watch_child();
+    g_clear_pointer(&mig.error_desc, g_free);
+    mig.ram_bytes = mig.device_bytes = 0;
+    mig.downtime_ms = mig.total_time_ms = 0;
+    mig.start_ms = mig_now_ms();
+    mig.stage = STAGE_RAM;
+    mig.compress = mig_param_compress;
+    mig.out = g_byte_array_new();
+    mig.out_pos = 0;
+    migration_set_status(MIGRATION_STATUS_SETUP);
+    trace_migration_start_outgoing(uri, mig.compress);
+    migration_outgoing_setup();
     mig.watch = g_unix_fd_add(mig.fd, G_IO_OUT, migration_writable, NULL);
     migration_set_status(MIGRATION_STATUS_ACTIVE);
     return true;

@@ -127,15 +127,40 @@ static bool savevm_load_device(MigReader *r, GHashTable *seen, bool dry_run,
     return true;
 }
 
+/* One record after the RAM layout. */
+static bool savevm_load_record(MigReader *r, uint8_t type, GHashTable *seen,
+                               bool dry_run, Error **errp)
+{
+    switch (type) {
+    case MIG_REC_RAM_BLOCKS:
+        error_setg(errp, "RAM layout given twice");
+        return false;
+    case MIG_REC_RAM_PAGE:
+        return ram_load_page(r, dry_run, errp);
+    case MIG_REC_DEVICE:
+        return savevm_load_device(r, seen, dry_run, errp);
+    default:
+        error_setg(errp, "unknown record type 0x%x at offset %zu", type,
+                   r->pos - 1);
+        return false;
+    }
+}
+
 /* One pass over the records. */
 static bool savevm_load_records(MigReader *r, bool dry_run, Error **errp)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
-    bool blocks_seen = false;
 
+    if (mig_get_u8(r) != MIG_REC_RAM_BLOCKS) {
+        error_setg(errp, r->failed ? "stream truncated after its header"
+                         : "stream does not start with the RAM layout");
+        return false;
+    }
+    if (!ram_load_blocks(r, errp)) {
+        return false;
+    }
     for (;;) {
         uint8_t type = mig_get_u8(r);
-        bool ok;
 
         if (r->failed) {
             error_setg(errp, "stream truncated (no end record)");
@@ -148,31 +173,7 @@ static bool savevm_load_records(MigReader *r, bool dry_run, Error **errp)
             }
             return true;
         }
-        if (type != MIG_REC_RAM_BLOCKS && !blocks_seen) {
-            error_setg(errp, "stream does not start with the RAM layout");
-            return false;
-        }
-        switch (type) {
-        case MIG_REC_RAM_BLOCKS:
-            ok = !blocks_seen && ram_load_blocks(r, errp);
-            if (blocks_seen) {
-                error_setg(errp, "RAM layout given twice");
-            }
-            blocks_seen = true;
-            break;
-        case MIG_REC_RAM_PAGE:
-            ok = ram_load_page(r, dry_run, errp);
-            break;
-        case MIG_REC_DEVICE:
-            ok = savevm_load_device(r, seen, dry_run, errp);
-            break;
-        default:
-            error_setg(errp, "unknown record type 0x%x at offset %zu", type,
-                       r->pos - 1);
-            ok = false;
-            break;
-        }
-        if (!ok) {
+        if (!savevm_load_record(r, type, seen, dry_run, errp)) {
             return false;
         }
     }
