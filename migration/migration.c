@@ -48,6 +48,7 @@ typedef struct MigrationState {
     int fd;
     int listen_fd;
     guint watch;
+    guint throttle;             /* timeout while over max-bandwidth */
     GPid child;
     guint child_watch;
     bool await_child;
@@ -124,6 +125,9 @@ static void migration_complete_outgoing(void);
 static void mig_child_exited(GPid pid, gint status, gpointer opaque)
 {
     g_spawn_close_pid(pid);
+    if (pid != mig.child) {
+        return;     /* the command of an earlier, cancelled migration */
+    }
     mig.child = 0;
     mig.child_watch = 0;
     if (mig.await_child) {
@@ -135,6 +139,10 @@ static void mig_child_exited(GPid pid, gint status, gpointer opaque)
 /* Closes the channel; an exec: child is reaped when it exits. */
 static void migration_close(void)
 {
+    if (mig.throttle) {
+        g_source_remove(mig.throttle);
+        mig.throttle = 0;
+    }
     if (mig.watch) {
         g_source_remove(mig.watch);
         mig.watch = 0;
@@ -266,6 +274,24 @@ static bool migration_flush(void)
     return true;
 }
 
+static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o);
+
+/* max-bandwidth: whether more bytes now would exceed it. */
+static bool migration_over_bandwidth(void)
+{
+    int64_t ms = mig_now_ms() - mig.start_ms;
+
+    return mig_param_max_bandwidth &&
+           mig.total_bytes > mig_param_max_bandwidth * ms / 1000;
+}
+
+static gboolean migration_resume(gpointer opaque)
+{
+    mig.throttle = 0;
+    mig.watch = g_unix_fd_add(mig.fd, G_IO_OUT, migration_writable, NULL);
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
 {
     if (!migration_flush()) {
@@ -286,6 +312,11 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
         } else {
             migration_complete_outgoing();
         }
+        return G_SOURCE_REMOVE;
+    }
+    if (migration_over_bandwidth()) {
+        mig.watch = 0;
+        mig.throttle = g_timeout_add(10, migration_resume, NULL);
         return G_SOURCE_REMOVE;
     }
     migration_produce();

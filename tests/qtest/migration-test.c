@@ -424,6 +424,11 @@ static void test_migrate_transport(bool tcp, bool compress)
         qmp_ok(src->qmp, "{\"execute\": \"migrate-set-parameters\", "
                "\"arguments\": {\"compress\": true}}");
     }
+    if (tcp) {
+        /* paced: the stream is about 1 MB */
+        qmp_ok(src->qmp, "{\"execute\": \"migrate-set-parameters\", "
+               "\"arguments\": {\"max-bandwidth\": 33554432}}");
+    }
     rd = run_status(dst);
     g_assert_cmpstr(rd, ==, "inmigrate");
     g_free(rd);
@@ -545,8 +550,8 @@ static void test_migrate_pseries26(void)
     rm_dir(dir);
 }
 
-/* A 2.6 stream must not load into a 2.7 machine: table sets differ. */
-static void test_migrate_26_to_27_refused(void)
+/* A 2.6 stream into a 2.7 machine: its second table keeps its state. */
+static void test_migrate_26_into_27(void)
 {
     char *dir = tmp_dir();
     Vm *src = vm_start(dir, "src", "pseries-2.6", NULL);
@@ -557,8 +562,10 @@ static void test_migrate_26_to_27_refused(void)
     Vm *dst;
 
     vm_quit(src);
-    /* The 2.7 machine has a second table the stream does not mention:
-     * that loads (it stays as it is), as in QEMU. */
+    /*
+     * The 2.7 machine has a second table the stream does not mention:
+     * that loads (the table stays disabled), as in QEMU.
+     */
     dst = vm_start(dir, "dst", "pseries-2.7", incoming);
     st = wait_migration_end(dst);
     g_assert_cmpstr(st, ==, "completed");
@@ -810,6 +817,53 @@ static void test_dirty_pages(void)
     rm_dir(dir);
 }
 
+/* Cancelled while blocked: the source is as before and migrates again. */
+static void test_cancel(void)
+{
+    char *dir = tmp_dir();
+    g_autofree char *gate = g_strdup_printf("%s/gate", dir);
+    g_autofree char *uri = g_strdup_printf("exec:read x < %s; cat > /dev/null",
+                                           gate);
+    g_autofree char *uri2 = g_strdup_printf("unix:%s/mig.sock", dir);
+    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri2);
+    g_autofree char *st = NULL, *rs = NULL, *dt = NULL;
+    Vm *src = vm_start(dir, "src", "pseries-2.7", NULL), *dst;
+    bool err;
+    JsonNode *r;
+    FILE *g;
+
+    g_assert_cmpint(mkfifo(gate, 0600), ==, 0);
+    populate_ram(src->qts);
+    populate_tces(src->qts, true);
+    migrate_to(src, uri);
+    /* a second migration while one runs is refused */
+    r = qmp_cmd(src->qmp, "{\"execute\": \"migrate\", \"arguments\": "
+                "{\"uri\": \"exec:cat > /dev/null\"}}", &err);
+    g_assert_true(err);
+    json_node_unref(r);
+    qmp_ok(src->qmp, "{\"execute\": \"migrate_cancel\"}");
+    st = migrate_status(src);
+    g_assert_cmpstr(st, ==, "cancelled");
+    rs = run_status(src);
+    g_assert_cmpstr(rs, ==, "prelaunch");   /* -S, as before */
+    g = fopen(gate, "w");                   /* let the command end */
+    g_assert_nonnull(g);
+    fclose(g);
+
+    dst = vm_start(dir, "dst", "pseries-2.7", incoming);
+    migrate_to(src, uri2);
+    g_clear_pointer(&st, g_free);
+    st = wait_migration_end(src);
+    g_assert_cmpstr(st, ==, "completed");
+    dt = wait_migration_end(dst);
+    g_assert_cmpstr(dt, ==, "completed");
+    check_tces(dst->qts, true);
+    check_ram(dst->qts, true);
+    vm_quit(src);
+    vm_quit(dst);
+    rm_dir(dir);
+}
+
 /* A 1 TiB guest that touched little sends little: untouched RAM is skipped. */
 static void test_large_empty_guest(void)
 {
@@ -856,13 +910,14 @@ int main(int argc, char **argv)
                     test_migrate_unix_compressed);
     g_test_add_func("/migration/pseries-2.6", test_migrate_pseries26);
     g_test_add_func("/migration/2.6-stream-into-2.7",
-                    test_migrate_26_to_27_refused);
+                    test_migrate_26_into_27);
     g_test_add_data_func("/migration/golden/pseries-2.6",
                          GINT_TO_POINTER(false), test_golden);
     g_test_add_data_func("/migration/golden/pseries-2.7-ddw",
                          GINT_TO_POINTER(true), test_golden);
     g_test_add_func("/migration/hostile", test_hostile);
     g_test_add_func("/migration/dirty-pages", test_dirty_pages);
+    g_test_add_func("/migration/cancel", test_cancel);
     g_test_add_func("/migration/large-empty-guest", test_large_empty_guest);
     return g_test_run();
 }
