@@ -36,6 +36,8 @@
 #define PATTERN_PAGES   32
 #define DMA_RAM         0x12340000ULL
 #define PAGE            4096
+#define VFIO_ARGS       "-object vfio-spapr-host-emu,id=h0 " \
+                        "-device vfio-pci,host-emu=h0,addr=0"
 #define WAIT_TRIES      3000            /* x 10 ms: a bound, not a timing */
 
 #define MACHINE_ARGS \
@@ -569,6 +571,56 @@ static void test_migrate_26_into_27(void)
     dst = vm_start(dir, "dst", "pseries-2.7", incoming);
     st = wait_migration_end(dst);
     g_assert_cmpstr(st, ==, "completed");
+    g_assert_cmphex(qh_get_tce(dst->qts, LIOBN_DDW, DDW_START, NULL), ==,
+                    H_PARAMETER_U);
+    vm_quit(dst);
+    rm_dir(dir);
+}
+
+/*
+ * A VFIO container on the destination (emulated POWER host) receives the
+ * incoming mappings: the assigned device's DMA goes through TCEs the
+ * guest only ever put on the source.
+ */
+static void test_vfio_destination(void)
+{
+    char *dir = tmp_dir();
+    g_autofree char *uri = g_strdup_printf("unix:%s/mig.sock", dir);
+    g_autofree char *incoming = g_strdup_printf(
+        "-incoming %s " VFIO_ARGS, uri);
+    g_autofree char *st = NULL, *dt = NULL;
+    Vm *src = vm_start(dir, "src", "pseries-2.7", VFIO_ARGS);
+    Vm *dst = vm_start(dir, "dst", "pseries-2.7", incoming);
+    uint8_t a[PAGE], b[PAGE];
+    QEdu e;
+
+    populate_tces(src->qts, true);
+    fill_pattern(a, 77);
+    qtest_memwrite(src->qts, 0x205000, a, 64);
+    fill_pattern(b, 78);
+    qtest_memwrite(src->qts, 0x300000, b, 64);
+    migrate_to(src, uri);
+    st = wait_migration_end(src);
+    g_assert_cmpstr(st, ==, "completed");
+    dt = wait_migration_end(dst);
+    g_assert_cmpstr(dt, ==, "completed");
+
+    /*
+     * vfio-pci's config space is not migrated: program it again.  Then
+     * RAM -> device -> RAM through each window, with TCEs put on the
+     * source only.
+     */
+    qedu_init(&e, dst->qts, BUID0, 0, PHB0_MMIO32_CPU);
+    g_assert_true(qedu_dma(&e, 5 * PAGE, EDU_BUF, 64, false));
+    g_assert_true(qedu_dma(&e, EDU_BUF, 6 * PAGE, 64, true));
+    qtest_memread(dst->qts, 0x206000, b, 64);
+    g_assert_cmpmem(b, 64, a, 64);
+    g_assert_true(qedu_dma(&e, DDW_START + 0x300000, EDU_BUF, 64, false));
+    g_assert_true(qedu_dma(&e, EDU_BUF, DDW_START + 0x310000, 64, true));
+    qtest_memread(dst->qts, 0x310000, b, 64);
+    fill_pattern(a, 78);
+    g_assert_cmpmem(b, 64, a, 64);
+    vm_quit(src);
     vm_quit(dst);
     rm_dir(dir);
 }
@@ -918,6 +970,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/hostile", test_hostile);
     g_test_add_func("/migration/dirty-pages", test_dirty_pages);
     g_test_add_func("/migration/cancel", test_cancel);
+    g_test_add_func("/migration/vfio-destination", test_vfio_destination);
     g_test_add_func("/migration/large-empty-guest", test_large_empty_guest);
     return g_test_run();
 }
