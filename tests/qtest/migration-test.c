@@ -41,7 +41,7 @@
 #define WAIT_TRIES      3000            /* x 10 ms: a bound, not a timing */
 
 #define MACHINE_ARGS \
-    "-accel qtest -display none -nodefaults -S " \
+    "-accel qtest -display none -nodefaults " \
     "-global spapr-pci-host-bridge.dma_win_size=0x2000000 " \
     "-device edu,addr=2,dma_mask=0xffffffffffffffff "
 
@@ -52,6 +52,7 @@ typedef struct Vm {
 } Vm;
 
 static const char *vm_mem = "512M";
+static bool vm_paused = true;       /* -S */
 static GList *live_vms;         /* Vm, for diagnostics when one dies */
 
 static void dump_vms(void)
@@ -201,10 +202,10 @@ static Vm *vm_start(const char *dir, const char *name, const char *machine,
     g_autofree char *args = NULL;
 
     vm->qmp_path = g_strdup_printf("%s/%s.qmp", dir, name);
-    args = g_strdup_printf("-M %s -m %s " MACHINE_ARGS
+    args = g_strdup_printf("-M %s -m %s %s" MACHINE_ARGS
                            "-qmp unix:%s,server=on,wait=off %s",
-                           machine, vm_mem, vm->qmp_path,
-                           extra ? extra : "");
+                           machine, vm_mem, vm_paused ? "-S " : "",
+                           vm->qmp_path, extra ? extra : "");
     vm->qts = qtest_init_bare(args);
     vm->qmp = qmp_connect(vm->qmp_path);
     live_vms = g_list_prepend(live_vms, vm);
@@ -661,11 +662,13 @@ static void test_golden(gconstpointer opaque)
     g_assert_true(g_file_test(golden_path(ddw), G_FILE_TEST_EXISTS));
     incoming = g_strdup_printf("-incoming 'exec:gzip -dc %s'",
                                golden_path(ddw));
+    vm_paused = ddw;    /* without -S the destination runs once loaded */
     vm = vm_start(dir, "dst", machine, incoming);
+    vm_paused = true;
     st = wait_migration_end(vm);
     g_assert_cmpstr(st, ==, "completed");
     rs = run_status(vm);
-    g_assert_cmpstr(rs, ==, "paused");
+    g_assert_cmpstr(rs, ==, ddw ? "paused" : "running");
     check_tces(vm->qts, ddw);
     check_ram(vm->qts, true);
     vm_quit(vm);
@@ -824,9 +827,10 @@ static void test_dirty_pages(void)
     g_autofree char *file = g_strdup_printf("%s/dirty.mig", dir);
     g_autofree char *uri = g_strdup_printf("exec:read x < %s; cat > %s",
                                            gate, file);
-    g_autofree char *incoming = g_strdup_printf("-incoming 'exec:cat %s'",
-                                                file);
-    g_autofree char *st = NULL, *dt = NULL;
+    g_autofree char *gate2 = g_strdup_printf("%s/gate2", dir);
+    g_autofree char *incoming = g_strdup_printf(
+        "-incoming 'exec:read x < %s; cat %s'", gate2, file);
+    g_autofree char *st = NULL, *dt = NULL, *rd = NULL;
     uint8_t fresh[PAGE], got[PAGE];
     Vm *src = vm_start(dir, "src", "pseries-2.7", NULL), *dst;
     FILE *g;
@@ -855,7 +859,18 @@ static void test_dirty_pages(void)
     st = wait_migration_end(src);
     g_assert_cmpstr(st, ==, "completed");
 
+    /* The destination answers while its stream has not arrived. */
+    g_assert_cmpint(mkfifo(gate2, 0600), ==, 0);
     dst = vm_start(dir, "dst", "pseries-2.7", incoming);
+    dt = migrate_status(dst);
+    g_assert_cmpstr(dt, ==, "active");
+    rd = run_status(dst);
+    g_assert_cmpstr(rd, ==, "inmigrate");
+    g_assert_cmphex(qtest_readq(dst->qts, PATTERN_BASE), ==, 0);
+    g = fopen(gate2, "w");
+    g_assert_nonnull(g);
+    fclose(g);
+    g_clear_pointer(&dt, g_free);
     dt = wait_migration_end(dst);
     g_assert_cmpstr(dt, ==, "completed");
     qtest_memread(dst->qts, PATTERN_BASE, got, PAGE);
