@@ -441,22 +441,18 @@ static gboolean migration_readable(gint fd, GIOCondition cond, gpointer o)
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         return G_SOURCE_CONTINUE;
     }
+    if (n > 0 && mig.in->len <= mig.in_limit) {
+        return G_SOURCE_CONTINUE;
+    }
     mig.watch = 0;
     if (n < 0) {
         migration_fail("load failed: %s", g_strerror(errno));
-        return G_SOURCE_REMOVE;
-    }
-    if (n == 0) {
-        migration_incoming_load();
-        return G_SOURCE_REMOVE;
-    }
-    if (mig.in->len > mig.in_limit) {
+    } else if (n > 0) {
         migration_fail("load failed: %s", "stream larger than any valid "
                        "one for this machine");
-        return G_SOURCE_REMOVE;
+    } else {
+        migration_incoming_load();
     }
-    mig.watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                              migration_readable, NULL);
     return G_SOURCE_REMOVE;
 }
 

@@ -318,6 +318,7 @@ void vmstate_register(uint32_t instance_id, const VMStateDescription *vmsd,
 {
     SaveStateEntry *se = g_new0(SaveStateEntry, 1);
 
+    g_assert(vmsd->size);       /* the dry run copies the struct */
     se->idstr = g_strdup(vmsd->name);
     se->instance_id = instance_id;
     se->vmsd = vmsd;
