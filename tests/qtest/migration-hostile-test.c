@@ -79,51 +79,97 @@ static void expect_refused(const char *dir, const Stream *s, const char *why,
     mig_vm_quit(dst);
 }
 
-static void test_hostile(void)
+/* The valid stream every case starts from, made once. */
+static char *dir;
+static Stream good, good_z;
+static size_t def_body, ddw_body;
+
+static void make_good_streams(void)
 {
-    char *dir = mig_tmp_dir();
     MigVm *src = mig_vm_start(dir, "src", "pseries-2.7", NULL);
-    g_autofree char *path = NULL;
-    Stream good, bad;
-    size_t def_body, ddw_body;
+    g_autofree char *path = NULL, *path_z = NULL;
 
     mig_populate_ram(src->qts);
     mig_populate_tces(src->qts, true);
     path = mig_save_stream(src, dir, "good.mig");
+    mig_qmp_ok(src->qmp, "{\"execute\": \"migrate-set-parameters\", "
+               "\"arguments\": {\"compress\": true}}");
+    path_z = mig_save_stream(src, dir, "good-z.mig");
     mig_vm_quit(src);
     g_assert_true(g_file_get_contents(path, (char **)&good.data, &good.len,
                                       NULL));
+    g_assert_true(g_file_get_contents(path_z, (char **)&good_z.data,
+                                      &good_z.len, NULL));
     def_body = find_section_body(&good, "spapr_iommu", LIOBN_DEF);
     ddw_body = find_section_body(&good, "spapr_iommu", LIOBN_DDW);
     g_assert_cmpuint(def_body, >, 0);
     g_assert_cmpuint(ddw_body, >, 0);
+}
 
-    /* truncated: in the header, in RAM, in devices, just before the end */
-    for (size_t cut = 0; cut < 5; cut++) {
-        size_t at[] = { 5, 12, good.len / 2, def_body + 6, good.len - 1 };
+static Stream copy_good(void)
+{
+    return (Stream) { g_memdup2(good.data, good.len), good.len };
+}
 
-        bad = (Stream) { g_memdup2(good.data, at[cut]), at[cut] };
-        expect_refused(dir, &bad, "truncated", true, cut ? "trunc" : NULL);
+/* Cut in the header, after it, in RAM, in a device, before the end. */
+static void test_truncated(void)
+{
+    size_t at[] = { 5, 12, good.len / 2, def_body + 6, good.len - 1 };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(at); i++) {
+        Stream bad = { g_memdup2(good.data, at[i]), at[i] };
+
+        expect_refused(dir, &bad, "truncated", true, i ? "trunc" : NULL);
         g_free(bad.data);
     }
-    /* wrong LIOBN in the default table's section */
-    bad = (Stream) { g_memdup2(good.data, good.len), good.len };
+}
+
+static void test_not_a_stream(void)
+{
+    Stream bad = { (uint8_t *)g_strdup("this is not a migration stream"),
+                   30 };
+
+    expect_refused(dir, &bad, "garbage", true, "not a spapr-ddw");
+    g_free(bad.data);
+}
+
+static void test_wrong_liobn(void)
+{
+    Stream bad = copy_good();
+
     put_be32_at(bad.data + def_body, 0x80000007);
     expect_refused(dir, &bad, "wrong liobn", true, "liobn");
-    /* huge entry count, then a huge run count */
-    memcpy(bad.data, good.data, good.len);
+    g_free(bad.data);
+}
+
+static void test_huge_counts(void)
+{
+    Stream bad = copy_good();
+
     put_be32_at(bad.data + ddw_body + 4, 0xffffffff);
-    expect_refused(dir, &bad, "huge nb_table", true,
-                   "mig_nb_table");
+    expect_refused(dir, &bad, "huge nb_table", true, "mig_nb_table");
     memcpy(bad.data, good.data, good.len);
     put_be32_at(bad.data + ddw_body + 9, 0xfffffff0);
     expect_refused(dir, &bad, "huge run count", true, "runs for");
-    /* a run past the window: first run's index */
-    memcpy(bad.data, good.data, good.len);
+    g_free(bad.data);
+}
+
+/* The DDW table's first run moved past its window. */
+static void test_run_outside_window(void)
+{
+    Stream bad = copy_good();
+
     put_be32_at(bad.data + ddw_body + 14, DDW_ENTRIES);
     expect_refused(dir, &bad, "run outside the window", true,
                    "outside the window");
-    /* flipped bytes all over the device part (and some in RAM) */
+    g_free(bad.data);
+}
+
+/* A flip in page data is still a valid stream: then it must load. */
+static void test_flipped_bytes(void)
+{
+    Stream bad = copy_good();
+
     for (size_t i = 0; i < 12; i++) {
         size_t off = i < 3 ? 20 + i * 977 : def_body - 40 + (i - 3) * 5;
 
@@ -132,13 +178,38 @@ static void test_hostile(void)
         expect_refused(dir, &bad, "flipped byte", false, NULL);
     }
     g_free(bad.data);
-    g_free(good.data);
-    mig_rm_dir(dir);
+}
+
+static void test_compressed_corrupt(void)
+{
+    Stream bad = { g_memdup2(good_z.data, good_z.len), good_z.len };
+
+    bad.data[good_z.len / 2] ^= 0xff;
+    expect_refused(dir, &bad, "corrupt zlib", true, NULL);
+    bad.len = good_z.len - 10;
+    expect_refused(dir, &bad, "truncated zlib", true, "zlib");
+    g_free(bad.data);
 }
 
 int main(int argc, char **argv)
 {
+    int ret;
+
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/migration/hostile", test_hostile);
-    return g_test_run();
+    dir = mig_tmp_dir();
+    make_good_streams();
+    g_test_add_func("/migration/hostile/truncated", test_truncated);
+    g_test_add_func("/migration/hostile/not-a-stream", test_not_a_stream);
+    g_test_add_func("/migration/hostile/wrong-liobn", test_wrong_liobn);
+    g_test_add_func("/migration/hostile/huge-counts", test_huge_counts);
+    g_test_add_func("/migration/hostile/run-outside-window",
+                    test_run_outside_window);
+    g_test_add_func("/migration/hostile/flipped-bytes", test_flipped_bytes);
+    g_test_add_func("/migration/hostile/compressed-corrupt",
+                    test_compressed_corrupt);
+    ret = g_test_run();
+    g_free(good.data);
+    g_free(good_z.data);
+    mig_rm_dir(dir);
+    return ret;
 }
