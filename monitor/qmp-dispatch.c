@@ -15,6 +15,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <math.h>
 #include "monitor/qmp.h"
 #include "monitor-internal.h"
 #include "trace.h"
@@ -407,6 +408,38 @@ static char *request_handle(QmpSession *sess, JsonObject *req)
     return reply_return(id, ret);
 }
 
+/*
+ * json-glib reads numbers beyond double range as infinities, which it
+ * would echo back (in "id") as text no JSON parser accepts.  The framer
+ * bounds the nesting, and so this recursion.
+ */
+static bool json_node_finite(JsonNode *n)
+{
+    if (JSON_NODE_HOLDS_OBJECT(n)) {
+        JsonObjectIter it;
+        JsonNode *member;
+
+        json_object_iter_init(&it, json_node_get_object(n));
+        while (json_object_iter_next(&it, NULL, &member)) {
+            if (!json_node_finite(member)) {
+                return false;
+            }
+        }
+    } else if (JSON_NODE_HOLDS_ARRAY(n)) {
+        JsonArray *arr = json_node_get_array(n);
+
+        for (guint i = 0; i < json_array_get_length(arr); i++) {
+            if (!json_node_finite(json_array_get_element(arr, i))) {
+                return false;
+            }
+        }
+    } else if (JSON_NODE_HOLDS_VALUE(n) &&
+               json_node_get_value_type(n) == G_TYPE_DOUBLE) {
+        return isfinite(json_node_get_double(n));
+    }
+    return true;
+}
+
 char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
                          const char *stream_err)
 {
@@ -428,6 +461,10 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
         return reply_error(NULL, "GenericError", desc);
     }
     root = json_parser_get_root(parser);
+    if (root && !json_node_finite(root)) {
+        return reply_error(NULL, "GenericError",
+                           "JSON parse error, number out of range");
+    }
     if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
         return reply_error(NULL, "GenericError",
                            "QMP input must be a JSON object");

@@ -178,7 +178,17 @@ static void device_post_init(Object *obj)
 static void device_finalize(Object *obj)
 {
     DeviceState *dev = DEVICE(obj);
+    DeviceClass *dc = DEVICE_GET_CLASS(dev);
 
+    /*
+     * A realized device its owner dropped with object_unparent() (a PHB's
+     * TCE tables) is unrealized here, as QEMU's device_unparent() does,
+     * so that what realize allocated is released.
+     */
+    if (dev->realized && dc->unrealize) {
+        dc->unrealize(dev);
+        dev->realized = false;
+    }
     g_free(dev->id);
 }
 

@@ -289,6 +289,12 @@ static void spapr_phb_unrealize(DeviceState *dev)
     memory_region_del_subregion(sysmem, &sphb->mem64_window);
     memory_region_del_subregion(sysmem, &sphb->io_window);
     memory_region_transaction_commit();
+    /* A hot-unplugged PHB gives back what its regions hold (names). */
+    memory_region_finalize(&sphb->mem32_window);
+    memory_region_finalize(&sphb->mem64_window);
+    memory_region_finalize(&sphb->io_window);
+    memory_region_finalize(&sphb->memspace);
+    memory_region_finalize(&sphb->iommu_root);
     g_free(sphb->dtbusname);
 }
 
