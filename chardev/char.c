@@ -26,7 +26,8 @@ struct Chardev {
     void *opaque;
 };
 
-static GHashTable *chardevs;
+static GHashTable *chardevs;    /* by id */
+static GList *all_chardevs;     /* with or without an id (-qtest has none) */
 
 static void chr_close_peer(Chardev *chr);
 
@@ -295,6 +296,7 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
     if (id) {
         g_hash_table_insert(chardevs, chr->id, chr);
     }
+    all_chardevs = g_list_append(all_chardevs, chr);
     return chr;
 fail:
     g_free(chr->id);
@@ -365,15 +367,8 @@ void qemu_chr_disconnect(Chardev *chr)
 
 void qemu_chr_close_all(void)
 {
-    GHashTableIter it;
-    gpointer key, value;
-
-    if (!chardevs) {
-        return;
-    }
-    g_hash_table_iter_init(&it, chardevs);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        Chardev *chr = value;
+    for (GList *l = all_chardevs; l; l = l->next) {
+        Chardev *chr = l->data;
 
         if (chr->path && chr->listen_fd >= 0) {
             unlink(chr->path);

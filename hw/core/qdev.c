@@ -55,6 +55,38 @@ bool qdev_global_prop_check(const char *driver, const char *property,
     return true;
 }
 
+/*
+ * A -global value is parsed once at startup, into a scratch field, so a
+ * bad one is a command-line error rather than a warning at device
+ * creation (QEMU exits there too).
+ */
+bool qdev_global_prop_check_value(const char *driver, const char *property,
+                                  const char *value, Error **errp)
+{
+    ObjectClass *klass = object_class_by_name(driver);
+    const Property *prop;
+    union {
+        uint64_t u64;
+        char *str;
+    } field = { 0 };
+
+    if (!klass || !object_class_dynamic_cast(klass, TYPE_DEVICE)) {
+        return qdev_global_prop_check(driver, property, errp);
+    }
+    prop = qdev_class_find_prop((DeviceClass *)klass, property);
+    if (!prop) {
+        return qdev_global_prop_check(driver, property, errp);
+    }
+    if (!prop->info->parse(prop, &field, value, errp)) {
+        error_prepend(errp, "-global %s.%s=%s: ", driver, property, value);
+        return false;
+    }
+    if (prop->info->release) {
+        prop->info->release(prop, &field);
+    }
+    return true;
+}
+
 /* Static properties become object properties backed by struct fields. */
 static bool static_prop_get(Object *obj, ObjectProperty *op, PropValue *v,
                             Error **errp)

@@ -221,6 +221,15 @@ static void pci_init_bus_master(PCIDevice *dev, PCIBus *bus)
                        dev->name);
 }
 
+static void pci_destroy_bus_master(PCIDevice *dev)
+{
+    address_space_destroy(&dev->bus_master_as);
+    memory_region_del_subregion(&dev->bus_master_container,
+                                &dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_container);
+}
+
 static bool pci_bus_check_address(BusState *qbus, DeviceState *qdev,
                                   Error **errp)
 {
@@ -263,11 +272,7 @@ static void pci_qdev_realize(DeviceState *qdev, Error **errp)
     }
     if (local_err) {
         bus->devices[dev->devfn] = NULL;
-        address_space_destroy(&dev->bus_master_as);
-        memory_region_del_subregion(&dev->bus_master_container,
-                                    &dev->bus_master_enable_region);
-        memory_region_finalize(&dev->bus_master_enable_region);
-        memory_region_finalize(&dev->bus_master_container);
+        pci_destroy_bus_master(dev);
         error_propagate(errp, local_err);
     }
 }
@@ -278,6 +283,7 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
     PCIBus *bus = pci_get_bus(dev);
 
+    /* BARs leave the bus first: exit() may finalize their regions. */
     memory_region_transaction_begin();
     for (int i = 0; i < PCI_NUM_REGIONS; i++) {
         if (dev->io_regions[i].addr != PCI_BAR_UNMAPPED &&
@@ -288,15 +294,10 @@ static void pci_qdev_unrealize(DeviceState *qdev)
         }
     }
     memory_region_transaction_commit();
-    /* After the BARs are unmapped: exit may finalize their regions. */
     if (pc->exit) {
         pc->exit(dev);
     }
-    address_space_destroy(&dev->bus_master_as);
-    memory_region_del_subregion(&dev->bus_master_container,
-                                &dev->bus_master_enable_region);
-    memory_region_finalize(&dev->bus_master_enable_region);
-    memory_region_finalize(&dev->bus_master_container);
+    pci_destroy_bus_master(dev);
     bus->devices[dev->devfn] = NULL;
 }
 

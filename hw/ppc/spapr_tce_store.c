@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/slab.h"
 #include "hw/ppc/spapr_tce_store.h"
 
 #define TCE_DIR_BITS    12
@@ -30,6 +31,7 @@ struct SpaprTceStore {
     uint64_t bytes;
     unsigned nroot;
     TceDir **root;
+    QemuSlab leaves;            /* huge-page backed once the table is dense */
 };
 
 static inline unsigned root_idx(uint64_t idx)
@@ -60,6 +62,7 @@ SpaprTceStore *spapr_tce_store_new(uint64_t nb)
     s->nroot = (nb + per_root - 1) / per_root;
     s->root = g_new0(TceDir *, s->nroot);
     s->bytes = sizeof(*s) + s->nroot * sizeof(TceDir *);
+    qemu_slab_init(&s->leaves, sizeof(TceLeaf));
     return s;
 }
 
@@ -71,11 +74,9 @@ void spapr_tce_store_free(SpaprTceStore *s)
     for (unsigned r = 0; r < s->nroot; r++) {
         TceDir *d = s->root[r];
 
-        for (unsigned i = 0; d && d->nleaves && i < TCE_DIR_SIZE; i++) {
-            g_free(d->leaf[i]);
-        }
-        g_free(d);
+        g_free(d);      /* leaves go with the slab */
     }
+    qemu_slab_destroy(&s->leaves);
     g_free(s->root);
     g_free(s);
 }
@@ -104,7 +105,10 @@ static TceLeaf *leaf_get_alloc(SpaprTceStore *s, uint64_t idx, TceDir **pd)
     }
     lp = &(*dp)->leaf[dir_idx(idx)];
     if (!*lp) {
-        *lp = g_new0(TceLeaf, 1);
+        *lp = qemu_slab_alloc0(&s->leaves);
+        if (!*lp) {
+            g_error("TCE table: out of host memory");   /* as g_malloc */
+        }
         (*dp)->nleaves++;
         s->bytes += sizeof(TceLeaf);
     }
@@ -115,7 +119,7 @@ static TceLeaf *leaf_get_alloc(SpaprTceStore *s, uint64_t idx, TceDir **pd)
 static void leaf_release(SpaprTceStore *s, TceDir *d, unsigned di,
                          unsigned ri)
 {
-    g_free(d->leaf[di]);
+    qemu_slab_free(&s->leaves, d->leaf[di]);
     d->leaf[di] = NULL;
     s->bytes -= sizeof(TceLeaf);
     if (--d->nleaves == 0) {

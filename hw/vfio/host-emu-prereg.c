@@ -22,7 +22,7 @@ int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes)
 {
     uint64_t total;
 
-    bytes = QEMU_ALIGN_UP(bytes, EMU_PAGE_SIZE);
+    bytes = QEMU_ALIGN_UP(bytes, s->page_size);
     if (uadd64_overflow(s->memlock_used, bytes, &total) ||
         total > s->memlock_limit) {
         trace_vfio_host_emu_memlock(s->memlock_used, bytes,
@@ -37,7 +37,7 @@ int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes)
 
 void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes)
 {
-    bytes = QEMU_ALIGN_UP(bytes, EMU_PAGE_SIZE);
+    bytes = QEMU_ALIGN_UP(bytes, s->page_size);
     s->memlock_used -= MIN(bytes, s->memlock_used);
 }
 
@@ -45,6 +45,7 @@ void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes)
 
 typedef struct EmuBacking {
     uint64_t ua, size, covered, page_size;
+    uint64_t base;              /* the kernel's base page size */
 } EmuBacking;
 
 static void emu_backing_section(MemoryRegionSection *sec, void *opaque)
@@ -63,22 +64,24 @@ static void emu_backing_section(MemoryRegionSection *sec, void *opaque)
         uint64_t hi = MIN(start + len - 1, b->ua + b->size - 1);
 
         b->covered += hi - lo + 1;
-        b->page_size = MIN(b->page_size, mr->ram_page_size);
+        b->page_size = MIN(b->page_size, MAX(mr->ram_page_size, b->base));
     }
 }
 
 /*
  * The smallest backing page size over [ua, ua + size): guest RAM regions
- * know theirs (hugepages); anything else is ordinary host pages.
+ * know theirs (hugepages); anything else is ordinary memory, backed by
+ * pages of the emulated kernel's base size (4K or 64K).
  */
-unsigned emu_backing_shift(uint64_t ua, uint64_t size)
+unsigned emu_backing_shift(VFIOHostEmu *s, uint64_t ua, uint64_t size)
 {
-    EmuBacking b = { .ua = ua, .size = size, .page_size = UINT64_MAX };
+    EmuBacking b = { .ua = ua, .size = size, .page_size = UINT64_MAX,
+                     .base = s->page_size };
 
     address_space_foreach_section(&address_space_memory,
                                   emu_backing_section, &b);
     if (b.covered < size) {
-        b.page_size = MIN(b.page_size, (uint64_t)getpagesize());
+        b.page_size = MIN(b.page_size, s->page_size);
     }
     return ctz64(b.page_size);
 }
@@ -118,7 +121,7 @@ static int emu_register_check(EmuContainer *c,
                    sizeof(r->size) || r->flags) {
         return emu_refuse(req, EINVAL, "argsz or flags");
     }
-    if ((r->vaddr | r->size) & (EMU_PAGE_SIZE - 1) ||
+    if ((r->vaddr | r->size) & (c->host->page_size - 1) ||
         uadd64_overflow(r->vaddr, r->size, &end)) {
         return emu_refuse(req, EINVAL, "unaligned or wrapping range");
     }
@@ -172,7 +175,7 @@ int emu_register(EmuContainer *c,
     p->ua = r->vaddr;
     p->size = r->size;
     p->page_shift = MIN((unsigned)ctz64(r->vaddr | r->size),
-                        emu_backing_shift(r->vaddr, r->size));
+                        emu_backing_shift(c->host, r->vaddr, r->size));
     g_ptr_array_add(c->prereg, p);
     c->enabled = true;
     trace_vfio_host_emu_register(p->ua, p->size, p->page_shift);
@@ -188,7 +191,7 @@ int emu_unregister(EmuContainer *c,
                    sizeof(r->size) || r->flags) {
         return emu_refuse(req, EINVAL, "argsz or flags");
     }
-    if ((r->vaddr | r->size) & (EMU_PAGE_SIZE - 1)) {
+    if ((r->vaddr | r->size) & (c->host->page_size - 1)) {
         return emu_refuse(req, EINVAL, "unaligned range");
     }
     for (unsigned i = 0; i < c->prereg->len; i++) {

@@ -54,7 +54,9 @@ static uint64_t *emu_tce_entry(EmuTceTable *t, uint64_t idx, bool alloc)
         uint64_t *e = &level[(idx >> (l * t->level_bits)) & mask];
 
         if (!*e) {
-            uint64_t *next = alloc ? g_try_new0(uint64_t, mask + 1) : NULL;
+            uint64_t *next = !alloc ? NULL :
+                             t->slab_pages ? qemu_slab_alloc0(&t->slab) :
+                             g_try_new0(uint64_t, mask + 1);
 
             if (!next) {
                 return NULL;
@@ -67,16 +69,20 @@ static uint64_t *emu_tce_entry(EmuTceTable *t, uint64_t idx, bool alloc)
     return &level[idx & mask];
 }
 
-static void emu_level_free(uint64_t *level, unsigned depth, uint64_t n)
+/* Frees the pages below level (slab pages go with the slab). */
+static void emu_level_free(EmuTceTable *t, uint64_t *level, unsigned depth,
+                           uint64_t n)
 {
     if (depth > 1) {
         for (uint64_t i = 0; i < n; i++) {
             if (level[i]) {
-                emu_level_free(emu_level_ptr(level[i]), depth - 1, n);
+                emu_level_free(t, emu_level_ptr(level[i]), depth - 1, n);
             }
         }
     }
-    g_free(level);
+    if (level != t->root && !t->slab_pages) {
+        g_free(level);
+    }
 }
 
 /* A TCE goes: its region has one mapping less (v2). */
@@ -137,7 +143,11 @@ static EmuTceTable *emu_table_find(EmuContainer *c, uint64_t iova)
 static void emu_table_free(EmuContainer *c, EmuTceTable *t)
 {
     emu_tce_clear(c, t, 0, t->entries);
-    emu_level_free(t->root, t->levels, 1ULL << t->level_bits);
+    emu_level_free(t, t->root, t->levels, 1ULL << t->level_bits);
+    g_free(t->root);
+    if (t->slab_pages) {
+        qemu_slab_destroy(&t->slab);
+    }
     emu_memlock_uncharge(c->host, t->charged);
     c->tables[t->slot] = NULL;
     g_free(t);
@@ -147,13 +157,15 @@ static void emu_table_free(EmuContainer *c, EmuTceTable *t)
  * The kernel's get_table_size() for a valid geometry (bytes to charge), and
  * the log2 of the entries in one level page.
  */
-static uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
-                               unsigned levels, unsigned *level_bits)
+static uint64_t emu_table_size(VFIOHostEmu *s, unsigned page_shift,
+                               uint64_t window_size, unsigned levels,
+                               unsigned *level_bits)
 {
+    unsigned kshift = ctz64(s->page_size);  /* level pages are kernel pages */
     unsigned entries_shift = ctz64(window_size) - page_shift;
     unsigned per_level = (entries_shift + levels - 1) / levels;
-    uint64_t direct = 1ULL << MAX(per_level + 3, EMU_PAGE_SHIFT);
-    uint64_t tce_size = MAX(EMU_PAGE_SIZE, 1ULL << (entries_shift + 3));
+    uint64_t direct = 1ULL << MAX(per_level + 3, kshift);
+    uint64_t tce_size = MAX(s->page_size, 1ULL << (entries_shift + 3));
     uint64_t bytes = 0;
 
     *level_bits = ctz64(direct) - 3;
@@ -197,6 +209,11 @@ static EmuTceTable *emu_table_new(unsigned slot, unsigned page_shift,
     t->level_bits = level_bits;
     t->entries = window_size >> page_shift;
     t->level_pages = 1;
+    /* Dense tables fill faster from huge-page backed slabs. */
+    t->slab_pages = levels > 1 && (8ULL << level_bits) <= 2 * 1024 * 1024;
+    if (t->slab_pages) {
+        qemu_slab_init(&t->slab, 8ULL << level_bits);
+    }
     return t;
 }
 
@@ -220,7 +237,8 @@ static int emu_window_create(EmuContainer *c, unsigned page_shift,
     if (ret) {
         return ret;
     }
-    bytes = emu_table_size(page_shift, window_size, levels, &level_bits);
+    bytes = emu_table_size(c->host, page_shift, window_size, levels,
+                           &level_bits);
     if (emu_memlock_charge(c->host, bytes)) {
         return emu_refuse(req, ENOMEM, "memlock limit");
     }
@@ -274,7 +292,7 @@ void emu_container_attach_iommu(EmuContainer *c)
     t->size = VFIO_HOST_EMU_DMA32_SIZE;
     t->start = VFIO_HOST_EMU_DMA32_START;
     t->entries = t->size >> t->page_shift;
-    emu_table_size(t->page_shift, t->size, 1, &t->level_bits);
+    emu_table_size(c->host, t->page_shift, t->size, 1, &t->level_bits);
     t->root = g_new0(uint64_t, 1ULL << t->level_bits);
     t->level_pages = 1;
     c->tables[0] = t;
@@ -383,12 +401,13 @@ static int emu_tce_build(EmuContainer *c, EmuTceTable *t, uint64_t first,
 }
 
 /* v1 pins on the fly: the pages must exist and be large enough. */
-static int emu_tce_check_v1(uint64_t ua, uint64_t size, unsigned shift)
+static int emu_tce_check_v1(VFIOHostEmu *s, uint64_t ua, uint64_t size,
+                            unsigned shift)
 {
     if (!emu_range_mapped(ua, size)) {
         return emu_refuse("MAP_DMA", EFAULT, "range not mapped");
     }
-    if (emu_backing_shift(ua, size) < shift) {
+    if (emu_backing_shift(s, ua, size) < shift) {
         return emu_refuse("MAP_DMA", EPERM, "backing pages too small");
     }
     return 0;
@@ -447,7 +466,7 @@ static int emu_map_dma(EmuContainer *c, struct vfio_iommu_type1_dma_map *m)
         return emu_refuse(req, EINVAL, "neither read nor write");
     }
     if (c->iommu == EMU_IOMMU_V1 && m->size) {
-        ret = emu_tce_check_v1(m->vaddr, m->size, t->page_shift);
+        ret = emu_tce_check_v1(c->host, m->vaddr, m->size, t->page_shift);
         if (ret) {
             return ret;
         }

@@ -20,6 +20,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "tests/fuzz/fuzz-rng.h"
 #include "qemu/bswap.h"
 #include "exec/memory.h"
 #include "hw/pci-host/spapr.h"
@@ -58,24 +59,19 @@ typedef struct Fuzz {
 
 static Fuzz fz;
 
-/* splitmix64: small, fast and good enough to drive a fuzzer */
 static uint64_t rnd(void)
 {
-    uint64_t z = (fz.rng += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return fuzz_rng_next(&fz.rng);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
-    return n ? rnd() % n : 0;
+    return fuzz_rng_below(&fz.rng, n);
 }
 
 static bool chance(unsigned percent)
 {
-    return rnd_below(100) < percent;
+    return fuzz_rng_chance(&fz.rng, percent);
 }
 
 /* Values that tend to break arithmetic. */

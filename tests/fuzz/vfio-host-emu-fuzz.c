@@ -24,6 +24,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "tests/fuzz/fuzz-rng.h"
 #include <sys/mman.h>
 #include <linux/vfio.h>
 #include "qemu/timer.h"
@@ -59,21 +60,17 @@ static Fuzz fz;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (fz.rng += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return fuzz_rng_next(&fz.rng);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
-    return n ? rnd() % n : 0;
+    return fuzz_rng_below(&fz.rng, n);
 }
 
 static bool chance(unsigned percent)
 {
-    return rnd_below(100) < percent;
+    return fuzz_rng_chance(&fz.rng, percent);
 }
 
 static uint64_t rnd_edge64(void)
