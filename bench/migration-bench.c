@@ -5,7 +5,8 @@
  * downtime).  Prints bytes, encode and load times, and the downtime the
  * device state alone would add on a 10 Gbit/s link, side by side.  Also
  * the whole stream of the mostly-empty 64 GiB guest (zero and untouched
- * pages skipped).
+ * pages skipped), and what query-migrate reports when the same guest
+ * moves between two processes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,10 +17,10 @@
 #include "migration/migration.h"
 #include "migration/vmstate.h"
 #include "sysemu/sysemu.h"
+#include "libqos/migrate.h"
+#include "libqos/rtas.h"
 
 #define RAM_SIZE        (64ULL << 30)
-#define DDW_SHIFT       16
-#define DDW_START       (1ULL << 59)
 #define LINK_BYTES_S    1.25e9          /* 10 Gbit/s */
 
 static double now_ms(void)
@@ -72,6 +73,50 @@ static size_t bench_runs(SpaprTceTable *t, double *ms)
     return len;
 }
 
+/*
+ * The same guest between two processes over a unix socket: what
+ * query-migrate reports on the source.
+ */
+static void bench_two_processes(void)
+{
+    char *dir = mig_tmp_dir();
+    g_autofree char *uri = g_strdup_printf("unix:%s/mig.sock", dir);
+    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri);
+    g_autofree char *st = NULL;
+    MigVm *src, *dst;
+    JsonObject *o, *ram;
+    JsonNode *r;
+    uint32_t liobn;
+    uint64_t start;
+    bool err;
+
+    mig_vm_mem = "64G";
+    src = mig_vm_start(dir, "src", "pseries-2.7", NULL);
+    dst = mig_vm_start(dir, "dst", "pseries-2.7", incoming);
+    g_assert(qrtas_create(src->qts, BUID0, DDW_SHIFT, 36, &liobn,
+                          &start) == 0);
+    mig_map_progression(src->qts, liobn, start, DDW_SHIFT,
+                        RAM_SIZE >> DDW_SHIFT, 3, 1ULL << DDW_SHIFT);
+    mig_migrate(src, uri);
+    st = mig_wait_end(src);
+    g_assert(!strcmp(st, "completed"));
+    g_free(mig_wait_end(dst));
+    r = mig_qmp_cmd(src->qmp, "{\"execute\": \"query-migrate\"}", &err);
+    o = json_node_get_object(r);
+    ram = json_object_get_object_member(o, "ram");
+    printf("  two processes (unix socket): %" PRId64 " bytes in all, "
+           "%" PRId64 " of device state, downtime %" PRId64 " ms, "
+           "total %" PRId64 " ms\n",
+           json_object_get_int_member(ram, "total-transferred"),
+           json_object_get_int_member(ram, "device-state"),
+           json_object_get_int_member(o, "downtime"),
+           json_object_get_int_member(o, "total-time"));
+    json_node_unref(r);
+    mig_vm_quit(src);
+    mig_vm_quit(dst);
+    mig_rm_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     char *qargv[] = {
@@ -121,5 +166,6 @@ int main(int argc, char **argv)
            "saved in %.1f ms, validated and loaded in %.1f ms\n",
            stream->len, save_ms, load_ms);
     g_byte_array_unref(stream);
+    bench_two_processes();
     return 0;
 }

@@ -112,6 +112,10 @@ static int channel_exec(const char *cmd, bool outgoing, GPid *child,
     GError *gerr = NULL;
     int fd = -1;
 
+    if (!*cmd) {
+        error_setg(errp, "migration URI exec: needs a command");
+        return -1;
+    }
     if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
                                   G_SPAWN_DO_NOT_REAP_CHILD |
                                   (outgoing ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
@@ -153,7 +157,7 @@ int migration_channel_listen(const char *uri, bool *listening, GPid *child,
         *listening = false;
         return channel_exec(uri + 5, false, child, errp);
     }
-    error_setg(errp, "-incoming '%s': expected tcp:HOST:PORT, unix:PATH, "
-               "exec:CMD or defer", uri);
+    error_setg(errp, "migration URI '%s': expected tcp:HOST:PORT, "
+               "unix:PATH, exec:CMD or defer", uri);
     return -1;
 }

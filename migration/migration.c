@@ -534,7 +534,11 @@ bool vl_hook_incoming(const char *uri, Error **errp)
     if (!strcmp(uri, "defer")) {
         return true;
     }
-    return migration_start_incoming(uri, errp);
+    if (!migration_start_incoming(uri, errp)) {
+        error_prepend(errp, "-incoming: ");
+        return false;
+    }
+    return true;
 }
 
 void migration_query(MigrationInfo *info)

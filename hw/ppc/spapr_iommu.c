@@ -756,11 +756,42 @@ static void spapr_tce_table_pre_load(void *opaque)
     tcet->mig_runs = NULL;
 }
 
+typedef struct TceOwnerSearch {
+    SpaprTceTable *tcet;
+    uint64_t page_size_mask;
+} TceOwnerSearch;
+
+static int spapr_tce_find_owner(SpaprPhbState *sphb, void *opaque)
+{
+    TceOwnerSearch *os = opaque;
+
+    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
+        if (sphb->tcet[i] == os->tcet) {
+            os->page_size_mask = sphb->page_size_mask | SPAPR_PGSZ_4K;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Page sizes the table's PHB offers (4 KiB always: the default window).
+ * tcet may be a dry run's scratch copy: the live table has its LIOBN.
+ */
+static uint64_t spapr_tce_page_sizes(SpaprTceTable *tcet)
+{
+    TceOwnerSearch os = { .tcet = spapr_tce_find_by_liobn(tcet->liobn),
+                          .page_size_mask = SPAPR_PGSZ_4K };
+
+    spapr_phb_foreach(spapr_tce_find_owner, &os);
+    return os.page_size_mask & SPAPR_PGSZ_SUPPORTED;
+}
+
 static bool spapr_tce_mig_geometry_ok(SpaprTceTable *tcet, Error **errp)
 {
     uint64_t ps = 1ULL << (tcet->mig_page_shift & 63), end;
 
-    if (!(SPAPR_PGSZ_SUPPORTED & ps) || tcet->mig_page_shift >= 63 ||
+    if (!(spapr_tce_page_sizes(tcet) & ps) || tcet->mig_page_shift >= 63 ||
         (tcet->mig_bus_offset & (ps - 1)) ||
         uadd64_overflow(tcet->mig_bus_offset,
                         ((uint64_t)tcet->mig_nb_table << tcet->mig_page_shift)

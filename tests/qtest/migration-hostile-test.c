@@ -165,6 +165,27 @@ static void test_run_outside_window(void)
     g_free(bad.data);
 }
 
+/* The DDW window's geometry: 16 MiB pages the PHB does not offer. */
+static void test_bad_page_size(void)
+{
+    Stream bad = copy_good();
+    const char *ex = "spapr_iommu_ex";
+    size_t at = 0;
+
+    for (size_t i = ddw_body; i + strlen(ex) < good.len && !at; i++) {
+        if (!memcmp(good.data + i, ex, strlen(ex))) {
+            at = i + strlen(ex) + 4 + 8;    /* version, bus offset */
+        }
+    }
+    g_assert_cmpuint(at, >, 0);
+    g_assert_cmpuint(mig_be64_at(good.data + at) >> 32, ==, 16);
+    put_be32_at(bad.data + at, 24);
+    expect_refused(dir, &bad, "16M pages", true, "is not valid");
+    put_be32_at(bad.data + at, 13);
+    expect_refused(dir, &bad, "8K pages", true, "is not valid");
+    g_free(bad.data);
+}
+
 /* A flip in page data is still a valid stream: then it must load. */
 static void test_flipped_bytes(void)
 {
@@ -204,6 +225,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/hostile/huge-counts", test_huge_counts);
     g_test_add_func("/migration/hostile/run-outside-window",
                     test_run_outside_window);
+    g_test_add_func("/migration/hostile/bad-page-size", test_bad_page_size);
     g_test_add_func("/migration/hostile/flipped-bytes", test_flipped_bytes);
     g_test_add_func("/migration/hostile/compressed-corrupt",
                     test_compressed_corrupt);

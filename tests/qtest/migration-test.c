@@ -365,7 +365,10 @@ static void test_dirty_pages(void)
     mig_rm_dir(dir);
 }
 
-/* Cancelled while blocked: the source is as before and migrates again. */
+/*
+ * Cancelled while blocked: the source is as before and migrates again,
+ * to a destination started with -incoming defer and told by QMP.
+ */
 static void test_cancel(void)
 {
     char *dir = mig_tmp_dir();
@@ -373,7 +376,9 @@ static void test_cancel(void)
     g_autofree char *uri = g_strdup_printf("exec:read x < %s; cat > /dev/null",
                                            gate);
     g_autofree char *uri2 = g_strdup_printf("unix:%s/mig.sock", dir);
-    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri2);
+    g_autofree char *cmd = g_strdup_printf(
+        "{\"execute\": \"migrate-incoming\", \"arguments\": "
+        "{\"uri\": \"%s\"}}", uri2);
     g_autofree char *st = NULL, *rs = NULL, *dt = NULL;
     MigVm *src = mig_vm_start(dir, "src", "pseries-2.7", NULL), *dst;
     bool err;
@@ -398,7 +403,12 @@ static void test_cancel(void)
     g_assert_nonnull(g);
     fclose(g);
 
-    dst = mig_vm_start(dir, "dst", "pseries-2.7", incoming);
+    /* the destination waits for QMP to say where the stream comes from */
+    dst = mig_vm_start(dir, "dst", "pseries-2.7", "-incoming defer");
+    g_clear_pointer(&rs, g_free);
+    rs = mig_run_status(dst);
+    g_assert_cmpstr(rs, ==, "inmigrate");
+    mig_qmp_ok(dst->qmp, cmd);
     mig_migrate(src, uri2);
     g_clear_pointer(&st, g_free);
     st = mig_wait_end(src);
@@ -449,6 +459,25 @@ static void test_large_empty_guest(void)
     mig_rm_dir(dir);
 }
 
+/* A bad -incoming is a command line error naming the option, exit 1. */
+static void test_bad_incoming(void)
+{
+    static const char *const uris[] = {
+        "foo:bar", "tcp:nohost", "tcp:127.0.0.1:notaport", "unix:", "exec:",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(uris); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-M pseries-2.7 -m 512M -display none -nodefaults "
+            "-incoming '%s'", uris[i]);
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(qtest_run_cmdline(args, NULL, &err), ==, 1);
+        g_assert_nonnull(strstr(err, "-incoming"));
+        g_assert_nonnull(strstr(err, uris[i]));
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -465,6 +494,7 @@ int main(int argc, char **argv)
                          GINT_TO_POINTER(true), test_golden);
     g_test_add_func("/migration/dirty-pages", test_dirty_pages);
     g_test_add_func("/migration/cancel", test_cancel);
+    g_test_add_func("/migration/bad-incoming", test_bad_incoming);
     g_test_add_func("/migration/vfio-destination", test_vfio_destination);
     g_test_add_func("/migration/large-empty-guest", test_large_empty_guest);
     return g_test_run();
