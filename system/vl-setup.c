@@ -15,6 +15,7 @@
 #include "sysemu/sysemu.h"
 #include "vl-internal.h"
 #include "vl-hooks.h"
+#include "migration/migration.h"
 
 /* 16 TiB: the largest guest a pseries machine model is started with. */
 #define MAX_RAM_SIZE (16ULL << 40)
@@ -294,6 +295,7 @@ void vl_start(bool paused, const char *incoming)
     Error *err = NULL;
 
     if (incoming) {
+        migration_set_autostart(!paused);
         if (!vl_hook_incoming(incoming, &err)) {
             die_err(err);
         }

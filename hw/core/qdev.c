@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 
 static GPtrArray *compat_props;     /* GlobalProperty, machine compat */
 static GPtrArray *global_props;     /* GlobalProperty, -global */
@@ -263,6 +264,9 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
         ((BusState *)l->data)->realized = true;
     }
     qdev_attach_to_tree(dev);
+    if (dc->vmsd) {
+        vmstate_register_auto(dc->vmsd, dev);
+    }
     return true;
 }
 
@@ -289,6 +293,9 @@ void qdev_unrealize(DeviceState *dev)
     object_ref(OBJECT(dev));
     for (GSList *l = dev->child_bus; l; l = l->next) {
         qbus_unrealize(l->data);
+    }
+    if (dev->realized && dc->vmsd) {
+        vmstate_unregister(dc->vmsd, dev);
     }
     if (dev->realized && dc->unrealize) {
         dc->unrealize(dev);
