@@ -492,6 +492,69 @@ static void test_migration_commands(void)
     qmp_test_end(s, c);
 }
 
+static bool status_is(QMPClient *c, const char *status)
+{
+    g_autoptr(JsonNode) r = qmp_cmd_ok(c, "{\"execute\": \"query-status\"}");
+
+    return !strcmp(json_object_get_string_member(ret_object(r), "status"),
+                   status);
+}
+
+/*
+ * A migration between two processes, seen over QMP: MIGRATION events on
+ * the source up to "completed", STOP as it hands over, query-migrate and
+ * query-status on both sides.
+ */
+static void test_migration_events(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("qmp-mig-XXXXXX", NULL);
+    g_autofree char *mig = g_build_filename(dir, "mig.sock", NULL);
+    g_autofree char *dqmp = g_build_filename(dir, "dst.qmp", NULL);
+    g_autofree char *uri = g_strdup_printf("unix:%s", mig);
+    QTestState *src, *dst = qtest_initf("-m 512M -incoming %s -qmp unix:%s,"
+                                        "server=on,wait=off", uri, dqmp);
+    QMPClient *d = qmp_client_connect(dqmp);
+    QMPClient *c = qmp_test_start(&src, "%s", "-m 512M");
+    g_autoptr(JsonNode) r = NULL, q = NULL;
+    JsonObject *ev;
+    bool completed = false;
+
+    qmp_client_negotiate(d);
+    qtest_memset(src, 0x100000, 0xab, 4096);
+    r = qmp_cmd_ok(c, "{\"execute\": \"migrate\", \"arguments\": "
+                   "{\"uri\": \"%s\"}}", uri);
+    while (!completed) {
+        const char *st;
+
+        ev = qmp_event_wait(c, "MIGRATION");
+        st = json_object_get_string_member(
+            json_object_get_object_member(ev, "data"), "status");
+        g_assert_true(!strcmp(st, "setup") || !strcmp(st, "active") ||
+                      !strcmp(st, "completed"));
+        completed = !strcmp(st, "completed");
+        json_object_unref(ev);
+    }
+    q = qmp_cmd_ok(c, "{\"execute\": \"query-migrate\"}");
+    g_assert_cmpstr(json_object_get_string_member(ret_object(q), "status"),
+                    ==, "completed");
+    g_assert_cmpint(json_object_get_int_member(json_object_get_object_member(
+        ret_object(q), "ram"), "transferred"), >=, 4096);
+    /* The destination leaves inmigrate once it has loaded everything. */
+    for (int i = 0; status_is(d, "inmigrate"); i++) {
+        g_assert_cmpint(i, <, 3000);    /* x 10 ms: a bound, not a timing */
+        g_usleep(10 * 1000);
+    }
+    g_assert_true(status_is(d, "paused"));
+    g_assert_true(status_is(c, "postmigrate"));
+    g_assert_cmphex(qtest_readb(dst, 0x100fff), ==, 0xab);
+    qmp_client_close(d);
+    qmp_test_end(src, c);
+    qtest_quit(dst);
+    unlink(mig);
+    unlink(dqmp);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -503,5 +566,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-ddw/phb-with-edu", test_phb_with_edu);
     g_test_add_func("/qmp-ddw/hmp", test_hmp);
     g_test_add_func("/qmp-ddw/migration-commands", test_migration_commands);
+    g_test_add_func("/qmp-ddw/migration-events", test_migration_events);
     return g_test_run();
 }
