@@ -515,11 +515,15 @@ static void test_migration_events(void)
                                         "server=on,wait=off", uri, dqmp);
     QMPClient *d = qmp_client_connect(dqmp);
     QMPClient *c = qmp_test_start(&src, "%s", "-m 512M");
-    g_autoptr(JsonNode) r = NULL, q = NULL;
+    g_autoptr(JsonNode) r0 = NULL, r = NULL, q = NULL;
     JsonObject *ev;
     bool completed = false;
 
     qmp_client_negotiate(d);
+    g_assert_true(status_is(d, "inmigrate"));
+    /* cont while a migration comes in: run once loaded (QEMU autostart) */
+    r0 = qmp_cmd_ok(d, "{\"execute\": \"cont\"}");
+    g_assert_true(status_is(d, "inmigrate"));
     qtest_memset(src, 0x100000, 0xab, 4096);
     r = qmp_cmd_ok(c, "{\"execute\": \"migrate\", \"arguments\": "
                    "{\"uri\": \"%s\"}}", uri);
@@ -544,7 +548,8 @@ static void test_migration_events(void)
         g_assert_cmpint(i, <, 3000);    /* x 10 ms: a bound, not a timing */
         g_usleep(10 * 1000);
     }
-    g_assert_true(status_is(d, "paused"));
+    g_assert_true(status_is(d, "running"));
+    json_object_unref(qmp_event_wait(d, "RESUME"));
     g_assert_true(status_is(c, "postmigrate"));
     g_assert_cmphex(qtest_readb(dst, 0x100fff), ==, 0xab);
     qmp_client_close(d);
