@@ -71,7 +71,7 @@ enum {
     VE_CHECK_START = 1 << 4, /* CREATE: start_addr must equal @ioff */
     VE_IF_CREATED = 1 << 5,  /* skip unless the slot holds a window */
     VE_DEVICE = 1 << 6,      /* needs the edu device (DMA, device fd) */
-    VE_KERNEL_WARN = 1 << 7, /* the kernel logs a WARN for this row */
+    VE_KERNEL_WARN = 1 << 7, /* Linux WARNs (now or at process exit) */
 };
 
 typedef struct VfioErrnoRow {

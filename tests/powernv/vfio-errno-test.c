@@ -6,7 +6,8 @@
  *   vfio-errno-test GROUP [DDDD:BB:DD.F]
  *
  * Output (parsed by tests/powernv/check-console.py):
- *   VE-INFO key=value...                    facts (GET_INFO, page size)
+ *   VE-INFO key=value...                    facts (GET_INFO, page size,
+ *                                           how many WARNs Linux will log)
  *   VE-ROW N PASS|FAIL|SKIP op=OP got=R kernel=R api=R same|differs NAME
  *   VE-SUMMARY passed=N failed=N skipped=N api-differs=N
  * A row passes when the kernel answers what the kernel column says; the
@@ -394,7 +395,7 @@ int main(int argc, char **argv)
 {
     VeHost h = { .device = -1 };
     unsigned n[4] = { 0, 0, 0, 0 };     /* passed, failed, skipped, differs */
-    unsigned first = 0;
+    unsigned first = 0, warns = 0;
 
     if (argc < 2) {
         fprintf(stderr, "usage: %s GROUP [DDDD:BB:DD.F]\n", argv[0]);
@@ -402,8 +403,11 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     h.page_size = sysconf(_SC_PAGESIZE);
-    printf("VE-INFO page-size=%ld rows=%u\n", h.page_size,
-           vfio_errno_table_len);
+    for (unsigned i = 0; i < vfio_errno_table_len; i++) {
+        warns += !!(vfio_errno_table[i].flags & VE_KERNEL_WARN);
+    }
+    printf("VE-INFO page-size=%ld rows=%u expected-kernel-warns=%u\n",
+           h.page_size, vfio_errno_table_len, warns);
     h.container = open("/dev/vfio/vfio", O_RDWR);
     if (h.container < 0 || make_buffers(&h)) {
         printf("VE-ERROR setup: %s\n", strerror(errno));
