@@ -265,6 +265,8 @@ static void pci_qdev_realize(DeviceState *qdev, Error **errp)
         address_space_destroy(&dev->bus_master_as);
         memory_region_del_subregion(&dev->bus_master_container,
                                     &dev->bus_master_enable_region);
+        memory_region_finalize(&dev->bus_master_enable_region);
+        memory_region_finalize(&dev->bus_master_container);
         error_propagate(errp, local_err);
     }
 }
@@ -275,9 +277,6 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
     PCIBus *bus = pci_get_bus(dev);
 
-    if (pc->exit) {
-        pc->exit(dev);
-    }
     memory_region_transaction_begin();
     for (int i = 0; i < PCI_NUM_REGIONS; i++) {
         if (dev->io_regions[i].addr != PCI_BAR_UNMAPPED &&
@@ -288,9 +287,15 @@ static void pci_qdev_unrealize(DeviceState *qdev)
         }
     }
     memory_region_transaction_commit();
+    /* After the BARs are unmapped: exit may finalize their regions. */
+    if (pc->exit) {
+        pc->exit(dev);
+    }
     address_space_destroy(&dev->bus_master_as);
     memory_region_del_subregion(&dev->bus_master_container,
                                 &dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_container);
     bus->devices[dev->devfn] = NULL;
 }
 
