@@ -7,6 +7,8 @@
 #   make bench      performance figures
 #   make run        the DDW bring-up demo on a 4 GiB pseries-2.7 machine
 #   make check-conformance   compare with real QEMU 7.2 (../shared)
+#   make check-powernv       VFIO on a real Linux SPAPR TCE v2 IOMMU
+#                            (PowerNV host under TCG, docs/devel/powernv.md)
 
 BUILD ?= build
 PYTHON ?= python3
@@ -43,11 +45,15 @@ BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
 
+# qtest clients run inside a PowerNV host by `make check-powernv`
+POWERNV_SRCS := $(wildcard tests/powernv/*-qtest.c)
+POWERNV_BINS := $(patsubst tests/powernv/%.c,$(BUILD)/tests/powernv/%,$(POWERNV_SRCS))
+
 CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
-        check-conformance distclean
+        check-conformance distclean check-powernv powernv-bins
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
@@ -95,6 +101,22 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/powernv/%: $(BUILD)/obj/tests/powernv/%.o $(LIBQOS_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+all: $(POWERNV_BINS)
+
+# What the PowerNV host runs (tests/powernv/cross-build.sh builds these
+# with BUILD=build-ppc64le)
+powernv-bins: $(BIN) $(QTEST_BINS) $(POWERNV_BINS)
+
+# A real Linux SPAPR TCE v2 IOMMU in a PowerNV host under TCG: see
+# docs/devel/powernv.md.  Prints "SKIP: ..." when it cannot run here.
+check-powernv:
+	@tests/powernv/run.sh
 
 check: all
 	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS)

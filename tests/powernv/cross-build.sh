@@ -7,6 +7,9 @@
 # unpacked into $PNV_CACHE/sysroot; configure finds them through
 # PKG_CONFIG_SYSROOT_DIR/PKG_CONFIG_LIBDIR, libfdt (no .pc file) through
 # --extra-cflags/--extra-ldflags.  Nothing is installed on the host.
+# __SANE_USERSPACE_TYPES__ gives ppc64 the x86_64 __u64 (unsigned long
+# long) instead of unsigned long, so printf formats of <linux/vfio.h>
+# fields mean the same on both.
 set -eu
 
 . "$(dirname "$0")/common.sh"
@@ -33,7 +36,7 @@ if [ ! -f "$B/config.mak" ]; then
      PKG_CONFIG_SYSROOT_DIR=$S \
      PKG_CONFIG_LIBDIR=$S/usr/lib/$T/pkgconfig:$S/usr/share/pkgconfig \
      ./configure --cc="$T-gcc" --builddir="$B" \
-         --extra-cflags="-I$S/usr/include" \
+         --extra-cflags="-I$S/usr/include -D__SANE_USERSPACE_TYPES__" \
          --extra-ldflags="-L$S/usr/lib/$T -L$S/lib/$T -Wl,-rpath-link,$libdirs")
 fi
 pnv_log "cross-building spapr-ddw for ppc64le in $B"

@@ -57,7 +57,7 @@ fi
 if [ -x /opt/spapr-ddw/spapr-ddw ]; then
     export LD_LIBRARY_PATH=/lib64 SPAPR_DDW_BIN=/opt/spapr-ddw/spapr-ddw
     echo "PNV-SPAPR-START uptime=$(uptime)"
-    for t in /opt/spapr-ddw/*-test; do
+    for t in /opt/spapr-ddw/*-test /opt/spapr-ddw/*-qtest; do
         [ -x "$t" ] || continue
         SPAPR_DDW_VFIO_HOST=$bdf "$t" > /tmp/out 2>&1
         rc=$?
