@@ -51,7 +51,7 @@ def result_lines(text):
     """PNV-/VE- lines, wherever they start on a console line."""
     out = []
     for raw in text.splitlines():
-        m = re.search(r'\b(PNV|VE)-[A-Z0-9-]+ ?.*', raw)
+        m = re.search(r'(PNV|VE)-[A-Z][A-Z0-9-]* ?.*', raw)
         if m:
             out.append(m.group(0).rstrip('\r'))
     return out
@@ -101,7 +101,7 @@ def check_spapr(c, lines):
         return
     for line in lines:
         if line.startswith('PNV-SPAPR-LOG') and re.search(
-                r'(SKIP|skip|MAP_DMA|passed|failed)', line):
+                r'(SKIP|skip|DMA|direct map|passed|failed)', line):
             print('    ' + line[len('PNV-SPAPR-LOG '):])
         if line.startswith('PNV-SPAPR-TEST'):
             f = fields(line)

@@ -42,6 +42,7 @@ typedef struct PnvVfio {
     uint64_t mmio;
     bool swap;
     char *trace;
+    unsigned maps_seen, refused_seen;
 } PnvVfio;
 
 static const char *vfio_host(void)
@@ -102,11 +103,12 @@ static void pnv_map_count(PnvVfio *v, const char *what)
             }
         }
     }
-    printf("MAP_DMA %s: %u ioctls, %u refused\n", what, ok, bad);
+    /* The file only grows: spapr-ddw keeps it open */
+    printf("MAP_DMA %s: %u ioctls, %u refused\n", what, ok - v->maps_seen,
+           bad - v->refused_seen);
     g_assert_cmpuint(bad, ==, 0);
-    if (text) {
-        g_assert_true(g_file_set_contents(v->trace, "", 0, NULL));
-    }
+    v->maps_seen = ok;
+    v->refused_seen = bad;
 }
 
 /* Finds the edu on PHB 0, maps BAR0, enables memory and bus mastering. */
@@ -197,7 +199,7 @@ static void test_windows(void)
 
     g_assert_cmpint(qrtas_create(v.s, BUID0, 12, 32, &liobn, &start), ==, 0);
     g_assert_cmphex(start, ==, 1ULL << 59);
-    pnv_map_pair(&v, liobn, 0x200000);
+    pnv_map_pair(&v, liobn, start + 0x200000);
     pnv_copy(&v, "DDW at 1<<59", start + 0x200000, PAGE_A,
              start + 0x201000, PAGE_B, true);
     pnv_map_count(&v, "DDW, 2 TCEs");
