@@ -17,7 +17,10 @@ Q := $(if $(V),,@)
 
 all:
 
+# A fresh machine gets its Debian packages first (as root; else the command
+# to run is printed), then the default configuration.
 $(BUILD)/config.mak:
+	scripts/install-deps.sh
 	./configure --builddir=$(BUILD)
 
 -include $(BUILD)/config.mak
@@ -53,10 +56,12 @@ CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
-        check-conformance distclean check-powernv powernv-bins
+        check-conformance check-sanitizers distclean check-powernv \
+        powernv-bins
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
+.SECONDARY:
 .SECONDEXPANSION:
 $(BUILD)/trace/trace-%.h: $$(subst _,/,$$*)/trace-events scripts/tracetool.py
 	@mkdir -p $(@D)
@@ -119,7 +124,7 @@ check-powernv:
 	@tests/powernv/run.sh
 
 check: all
-	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS)
+	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS)
 
 check-unit: $(UNIT_BINS)
 	@$(PYTHON) scripts/run-tests.py $(UNIT_BINS)
@@ -135,6 +140,11 @@ bench: $(BIN) $(BENCH_BINS)
 
 run: $(BIN)
 	@$(PYTHON) scripts/ddw-demo.py $(BIN)
+
+# The same tests under ASAN + UBSAN, in their own build directory.
+check-sanitizers:
+	@test -f build-san/config.mak || ./configure --enable-sanitizers --builddir=build-san
+	$(MAKE) BUILD=build-san check
 
 check-conformance: $(BIN)
 	$(PYTHON) ../shared/conformance/ddwconf.py --ours $(BIN)

@@ -393,6 +393,14 @@ void address_space_init(AddressSpace *as, MemoryRegion *root,
     address_spaces = g_list_append(address_spaces, as);
 }
 
+void address_space_foreach(void (*fn)(AddressSpace *as, void *opaque),
+                           void *opaque)
+{
+    for (GList *l = address_spaces; l; l = l->next) {
+        fn(l->data, opaque);
+    }
+}
+
 void address_space_destroy(AddressSpace *as)
 {
     while (as->listeners) {

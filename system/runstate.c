@@ -30,6 +30,11 @@ const char *runstate_name(RunState s)
     return names[s];
 }
 
+void runstate_add_notifier(void (*fn)(RunState s))
+{
+    state_change_cbs = g_list_append(state_change_cbs, fn);
+}
+
 void runstate_set(RunState s)
 {
     current_runstate = s;

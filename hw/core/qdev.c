@@ -414,6 +414,12 @@ void qemu_devices_reset(void)
     }
 }
 
+/* Only devices that declare themselves hotpluggable (PHBs) use this. */
+static void system_bus_class_init(ObjectClass *klass, void *data)
+{
+    BUS_CLASS(klass)->hotplug_allowed = true;
+}
+
 static const TypeInfo qdev_types[] = {
     {
         .name = TYPE_DEVICE,
@@ -436,6 +442,7 @@ static const TypeInfo qdev_types[] = {
     {
         .name = TYPE_SYSTEM_BUS,
         .parent = TYPE_BUS,
+        .class_init = system_bus_class_init,
     },
     {
         .name = TYPE_SYS_BUS_DEVICE,

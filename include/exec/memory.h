@@ -247,6 +247,9 @@ static inline void iommu_notifier_init(IOMMUNotifier *n, IOMMUNotify *fn,
 void address_space_init(AddressSpace *as, MemoryRegion *root,
                         const char *name);
 void address_space_destroy(AddressSpace *as);
+/* Every address space, in creation order (info mtree). */
+void address_space_foreach(void (*fn)(AddressSpace *as, void *opaque),
+                           void *opaque);
 bool memory_listener_register(MemoryListener *l, AddressSpace *as,
                               Error **errp);
 void memory_listener_unregister(MemoryListener *l);

@@ -24,6 +24,8 @@ int qemu_main_loop(void);
 
 RunState runstate_get(void);
 void runstate_set(RunState s);
+/* fn(new state) runs after every runstate_set() (QMP STOP/RESUME events). */
+void runstate_add_notifier(void (*fn)(RunState s));
 const char *runstate_name(RunState s);
 bool runstate_is_running(void);
 void vm_start(void);

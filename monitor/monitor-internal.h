@@ -1,0 +1,45 @@
+/*
+ * Private to monitor/: the JSON message framer, and shared helpers of the
+ * QMP and human monitors.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MONITOR_INTERNAL_H
+#define MONITOR_INTERNAL_H
+
+#include "monitor/qmp.h"
+
+/* Bounds on one QMP message: a client cannot make the monitor grow more. */
+#define QMP_STREAM_MAX_BYTES    (1u << 20)
+#define QMP_STREAM_MAX_DEPTH    1024
+
+/*
+ * Called with each complete JSON text, or with text NULL and err set when
+ * the input could not be framed (too large, too deep, unbalanced).
+ */
+typedef void QmpStreamEmit(void *opaque, const char *text, size_t len,
+                           const char *err);
+
+typedef struct QmpStream {
+    GString *buf;
+    uint64_t depth;
+    bool in_string, escape;
+    bool discard;               /* dropping the rest of a refused message */
+    QmpStreamEmit *emit;
+    void *opaque;
+} QmpStream;
+
+void qmp_stream_init(QmpStream *s, QmpStreamEmit *emit, void *opaque);
+void qmp_stream_feed(QmpStream *s, const uint8_t *buf, size_t len);
+void qmp_stream_reset(QmpStream *s);
+void qmp_stream_destroy(QmpStream *s);
+
+JsonObject *qmp_version_object(void);
+char *qmp_node_to_text(JsonNode *node);
+/* device_del for both monitors: unplugs, then emits DEVICE_DELETED. */
+bool monitor_device_del(const char *id, Error **errp);
+/* The QMP and human monitors' connections on the chardevs. */
+bool monitor_init_qmp(const char *chardev_id, Error **errp);
+bool monitor_init_hmp(const char *chardev_id, Error **errp);
+
+#endif

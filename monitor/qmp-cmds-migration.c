@@ -1,0 +1,168 @@
+/*
+ * QMP migration commands, on the API of include/migration/migration.h:
+ * migrate, migrate-incoming, migrate_cancel, query-migrate,
+ * migrate-set-parameters, migrate-set-capabilities, and the MIGRATION
+ * event.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "migration/migration.h"
+#include "monitor-internal.h"
+
+static JsonNode *qmp_migrate(JsonObject *args, Error **errp)
+{
+    if (qmp_arg_bool(args, "resume", false) ||
+        qmp_arg_bool(args, "blk", false) ||
+        qmp_arg_bool(args, "inc", false)) {
+        error_setg(errp, "migrate: resume, blk and inc are not supported");
+        return NULL;
+    }
+    if (!migration_start_outgoing(qmp_arg_str(args, "uri"), errp)) {
+        return NULL;
+    }
+    return qmp_return_empty();
+}
+
+static JsonNode *qmp_migrate_incoming(JsonObject *args, Error **errp)
+{
+    if (!migration_start_incoming(qmp_arg_str(args, "uri"), errp)) {
+        return NULL;
+    }
+    return qmp_return_empty();
+}
+
+static JsonNode *qmp_migrate_cancel(JsonObject *args, Error **errp)
+{
+    migration_cancel();
+    return qmp_return_empty();
+}
+
+static JsonNode *qmp_query_migrate(JsonObject *args, Error **errp)
+{
+    JsonObject *o = json_object_new(), *ram;
+    MigrationInfo info;
+
+    migration_query(&info);
+    if (info.status == MIGRATION_STATUS_NONE) {
+        return qmp_node_object(o);
+    }
+    json_object_set_string_member(o, "status",
+                                  migration_status_name(info.status));
+    qmp_object_set_uint(o, "total-time", info.total_time_ms);
+    if (info.status == MIGRATION_STATUS_COMPLETED) {
+        qmp_object_set_uint(o, "downtime", info.downtime_ms);
+    }
+    ram = json_object_new();
+    qmp_object_set_uint(ram, "transferred", info.ram_bytes);
+    qmp_object_set_uint(ram, "total-transferred", info.total_bytes);
+    qmp_object_set_uint(ram, "device-state", info.device_bytes);
+    json_object_set_object_member(o, "ram", ram);
+    if (info.error_desc) {
+        json_object_set_string_member(o, "error-desc", info.error_desc);
+    }
+    return qmp_node_object(o);
+}
+
+static char *json_scalar_text(JsonNode *n)
+{
+    GType t = JSON_NODE_HOLDS_VALUE(n) ? json_node_get_value_type(n)
+                                       : G_TYPE_INVALID;
+
+    if (t == G_TYPE_BOOLEAN) {
+        return g_strdup(json_node_get_boolean(n) ? "on" : "off");
+    }
+    if (t == G_TYPE_INT64) {
+        return g_strdup_printf("%" PRId64, json_node_get_int(n));
+    }
+    if (t == G_TYPE_STRING) {
+        return g_strdup(json_node_get_string(n));
+    }
+    return NULL;
+}
+
+static bool set_parameter(const char *name, JsonNode *n, Error **errp)
+{
+    g_autofree char *value = json_scalar_text(n);
+
+    if (!value) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: "
+                   "boolean, integer or string", name);
+        return false;
+    }
+    return migration_set_parameter(name, value, errp);
+}
+
+static JsonNode *qmp_migrate_set_parameters(JsonObject *args, Error **errp)
+{
+    GList *members = json_object_get_members(args);
+    bool ok = true;
+
+    for (GList *l = members; l && ok; l = l->next) {
+        ok = set_parameter(l->data, json_object_get_member(args, l->data),
+                           errp);
+    }
+    g_list_free(members);
+    return ok ? qmp_return_empty() : NULL;
+}
+
+static bool set_capability(JsonNode *n, Error **errp)
+{
+    JsonObject *cap = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n)
+                                                : NULL;
+    JsonNode *name = cap ? json_object_get_member(cap, "capability") : NULL;
+    JsonNode *state = cap ? json_object_get_member(cap, "state") : NULL;
+
+    if (!name || !state || !JSON_NODE_HOLDS_VALUE(name) ||
+        json_node_get_value_type(name) != G_TYPE_STRING ||
+        !JSON_NODE_HOLDS_VALUE(state) ||
+        json_node_get_value_type(state) != G_TYPE_BOOLEAN) {
+        error_setg(errp, "Invalid parameter type for 'capabilities', "
+                   "expected: [{\"capability\": string, \"state\": bool}]");
+        return false;
+    }
+    return set_parameter(json_node_get_string(name), state, errp);
+}
+
+static JsonNode *qmp_migrate_set_capabilities(JsonObject *args, Error **errp)
+{
+    JsonNode *caps = json_object_get_member(args, "capabilities");
+    JsonArray *arr;
+
+    if (!JSON_NODE_HOLDS_ARRAY(caps)) {
+        error_setg(errp, "Invalid parameter type for 'capabilities', "
+                   "expected: array");
+        return NULL;
+    }
+    arr = json_node_get_array(caps);
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        if (!set_capability(json_array_get_element(arr, i), errp)) {
+            return NULL;
+        }
+    }
+    return qmp_return_empty();
+}
+
+static void qmp_migration_status_changed(MigrationStatus s)
+{
+    JsonObject *data = json_object_new();
+
+    json_object_set_string_member(data, "status", migration_status_name(s));
+    qmp_event_emit("MIGRATION", data);
+}
+
+static void qmp_migration_register(void)
+{
+    qmp_register_command("migrate", "uri:s,blk:b?,inc:b?,detach:b?,resume:b?",
+                         qmp_migrate);
+    qmp_register_command("migrate-incoming", "uri:s", qmp_migrate_incoming);
+    qmp_register_command("migrate_cancel", NULL, qmp_migrate_cancel);
+    qmp_register_command("query-migrate", NULL, qmp_query_migrate);
+    qmp_register_command("migrate-set-parameters", "*",
+                         qmp_migrate_set_parameters);
+    qmp_register_command("migrate-set-capabilities", "capabilities:a",
+                         qmp_migrate_set_capabilities);
+    migration_add_status_notifier(qmp_migration_status_changed);
+}
+
+type_init(qmp_migration_register)

@@ -1,0 +1,141 @@
+/*
+ * QMP commands of the process itself: capabilities, version, status,
+ * stop/cont/quit/system_reset, and the STOP, RESUME, RESET and SHUTDOWN
+ * events.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "sysemu/sysemu.h"
+#include "monitor-internal.h"
+
+static RunState last_runstate = RUN_STATE_PRELAUNCH;
+
+static JsonNode *qmp_qmp_capabilities(JsonObject *args, Error **errp)
+{
+    JsonNode *enable = json_object_get_member(args, "enable");
+    JsonArray *arr;
+
+    if (!enable) {
+        return qmp_return_empty();
+    }
+    if (!JSON_NODE_HOLDS_ARRAY(enable)) {
+        error_setg(errp, "Invalid parameter type for 'enable', expected: "
+                   "array");
+        return NULL;
+    }
+    arr = json_node_get_array(enable);
+    for (guint i = 0; i < json_array_get_length(arr); i++) {
+        JsonNode *cap = json_array_get_element(arr, i);
+
+        if (!JSON_NODE_HOLDS_VALUE(cap) ||
+            json_node_get_value_type(cap) != G_TYPE_STRING ||
+            strcmp(json_node_get_string(cap), "oob")) {
+            error_setg(errp, "Parameter 'enable' does not accept value");
+            return NULL;
+        }
+    }
+    return qmp_return_empty();
+}
+
+static JsonNode *qmp_query_version(JsonObject *args, Error **errp)
+{
+    return qmp_node_object(qmp_version_object());
+}
+
+static JsonNode *qmp_query_status(JsonObject *args, Error **errp)
+{
+    JsonObject *o = json_object_new();
+
+    json_object_set_string_member(o, "status", runstate_name(runstate_get()));
+    json_object_set_boolean_member(o, "singlestep", false);
+    json_object_set_boolean_member(o, "running", runstate_is_running());
+    return qmp_node_object(o);
+}
+
+static JsonNode *qmp_query_commands(JsonObject *args, Error **errp)
+{
+    JsonArray *arr = json_array_new();
+    GList *names = qmp_command_names();
+
+    for (GList *l = names; l; l = l->next) {
+        JsonObject *o = json_object_new();
+
+        json_object_set_string_member(o, "name", l->data);
+        json_array_add_object_element(arr, o);
+    }
+    g_list_free(names);
+    return qmp_node_array(arr);
+}
+
+static JsonNode *qmp_stop(JsonObject *args, Error **errp)
+{
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_PAUSED);
+    }
+    return qmp_return_empty();
+}
+
+static JsonNode *qmp_cont(JsonObject *args, Error **errp)
+{
+    /* While a migration comes in, the migration code decides when to run. */
+    if (!runstate_is_running() && runstate_get() != RUN_STATE_INMIGRATE) {
+        vm_start();
+    }
+    return qmp_return_empty();
+}
+
+static void shutdown_event(void *opaque)
+{
+    JsonObject *data = json_object_new();
+
+    json_object_set_boolean_member(data, "guest", false);
+    json_object_set_string_member(data, "reason", "host-qmp-quit");
+    qmp_event_emit("SHUTDOWN", data);
+}
+
+static JsonNode *qmp_quit(JsonObject *args, Error **errp)
+{
+    qemu_system_shutdown_request();
+    qmp_after_response(shutdown_event, NULL);
+    return qmp_return_empty();
+}
+
+static JsonNode *qmp_system_reset(JsonObject *args, Error **errp)
+{
+    JsonObject *data = json_object_new();
+
+    qemu_system_reset();
+    json_object_set_boolean_member(data, "guest", false);
+    json_object_set_string_member(data, "reason", "host-qmp-system-reset");
+    qmp_event_emit("RESET", data);
+    return qmp_return_empty();
+}
+
+static void qmp_runstate_changed(RunState s)
+{
+    bool was_running = last_runstate == RUN_STATE_RUNNING;
+
+    last_runstate = s;
+    if (!was_running && s == RUN_STATE_RUNNING) {
+        qmp_event_emit("RESUME", NULL);
+    } else if (was_running && s != RUN_STATE_RUNNING) {
+        qmp_event_emit("STOP", NULL);
+    }
+}
+
+static void qmp_cmds_register(void)
+{
+    qmp_register_command("qmp_capabilities", "enable:a?",
+                         qmp_qmp_capabilities);
+    qmp_register_command("query-version", NULL, qmp_query_version);
+    qmp_register_command("query-status", NULL, qmp_query_status);
+    qmp_register_command("query-commands", NULL, qmp_query_commands);
+    qmp_register_command("stop", NULL, qmp_stop);
+    qmp_register_command("cont", NULL, qmp_cont);
+    qmp_register_command("quit", NULL, qmp_quit);
+    qmp_register_command("system_reset", NULL, qmp_system_reset);
+    runstate_add_notifier(qmp_runstate_changed);
+}
+
+type_init(qmp_cmds_register)

@@ -1,0 +1,462 @@
+/*
+ * QMP dispatch: the command registry, request checking, argument
+ * validation against each command's args_type, and response building.
+ *
+ * DOC: QMP request handling
+ *
+ * A request is one JSON object {"execute": NAME, "arguments": {...},
+ * "id": ANY}; "exec-oob" is refused, any other member is an error.  Until
+ * the client has run qmp_capabilities, every other command fails with
+ * CommandNotFound, as in QEMU.  The reply is {"return": VALUE} or
+ * {"error": {"class": CLASS, "desc": TEXT}}, with "id" copied when the
+ * request had one.  Nothing in a request can end the process: every
+ * malformed input gets a GenericError reply.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "monitor/qmp.h"
+#include "monitor-internal.h"
+#include "trace.h"
+
+#define QMP_VERSION_MAJOR 7
+#define QMP_VERSION_MINOR 2
+#define QMP_VERSION_MICRO 50
+
+typedef struct QmpCommand {
+    char *name;
+    char **args;                /* "name:T" or "name:T?" or "*" */
+    QmpCommandFn *fn;
+} QmpCommand;
+
+typedef struct QmpDeferred {
+    void (*fn)(void *opaque);
+    void *opaque;
+} QmpDeferred;
+
+static GHashTable *qmp_commands;
+static GArray *qmp_deferred;
+static const Error *qmp_error_last;
+static QmpErrorClass qmp_error_last_class;
+
+void qmp_register_command(const char *name, const char *args_type,
+                          QmpCommandFn *fn)
+{
+    QmpCommand *cmd = g_new0(QmpCommand, 1);
+
+    if (!qmp_commands) {
+        qmp_commands = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    g_assert(!g_hash_table_lookup(qmp_commands, name));
+    cmd->name = g_strdup(name);
+    cmd->args = g_strsplit(args_type ? args_type : "", ",", -1);
+    cmd->fn = fn;
+    g_hash_table_insert(qmp_commands, cmd->name, cmd);
+}
+
+GList *qmp_command_names(void)
+{
+    GList *l = qmp_commands ? g_hash_table_get_keys(qmp_commands) : NULL;
+
+    return g_list_sort(l, (GCompareFunc)strcmp);
+}
+
+void qmp_error_set(Error **errp, QmpErrorClass cls, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    error_setg(errp, "%s", msg);
+    if (errp && *errp) {
+        qmp_error_last = *errp;
+        qmp_error_last_class = cls;
+    }
+}
+
+const char *qmp_error_class_name(const Error *err)
+{
+    static const char *const names[] = {
+        [QMP_ERROR_GENERIC] = "GenericError",
+        [QMP_ERROR_COMMAND_NOT_FOUND] = "CommandNotFound",
+        [QMP_ERROR_DEVICE_NOT_FOUND] = "DeviceNotFound",
+    };
+
+    return names[err && err == qmp_error_last ? qmp_error_last_class
+                                              : QMP_ERROR_GENERIC];
+}
+
+void qmp_after_response(void (*fn)(void *opaque), void *opaque)
+{
+    QmpDeferred d = { fn, opaque };
+
+    if (!qmp_deferred) {
+        qmp_deferred = g_array_new(false, false, sizeof(QmpDeferred));
+    }
+    g_array_append_val(qmp_deferred, d);
+}
+
+void qmp_session_run_deferred(void)
+{
+    while (qmp_deferred && qmp_deferred->len) {
+        QmpDeferred d = g_array_index(qmp_deferred, QmpDeferred, 0);
+
+        g_array_remove_index(qmp_deferred, 0);
+        d.fn(d.opaque);
+    }
+}
+
+/* Arguments */
+
+static const char *arg_type_name(char t)
+{
+    switch (t) {
+    case 's':
+        return "string";
+    case 'b':
+        return "boolean";
+    case 'i':
+        return "integer";
+    case 'o':
+        return "object";
+    default:
+        return "value";
+    }
+}
+
+static bool arg_type_ok(JsonNode *node, char t)
+{
+    GType vt = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node)
+                                           : G_TYPE_INVALID;
+
+    switch (t) {
+    case 's':
+        return vt == G_TYPE_STRING;
+    case 'b':
+        return vt == G_TYPE_BOOLEAN;
+    case 'i':
+        return vt == G_TYPE_INT64;
+    case 'o':
+        return JSON_NODE_HOLDS_OBJECT(node);
+    default:
+        return true;
+    }
+}
+
+static const char *arg_spec_find(QmpCommand *cmd, const char *name,
+                                 bool *any)
+{
+    size_t n = strlen(name);
+
+    *any = false;
+    for (char **a = cmd->args; *a; a++) {
+        if (!strcmp(*a, "*")) {
+            *any = true;
+        } else if (!strncmp(*a, name, n) && (*a)[n] == ':') {
+            return *a + n + 1;
+        }
+    }
+    return NULL;
+}
+
+static bool args_check_present(QmpCommand *cmd, JsonObject *args,
+                               Error **errp)
+{
+    GList *members = json_object_get_members(args);
+    bool ok = true;
+
+    for (GList *l = members; l && ok; l = l->next) {
+        const char *name = l->data;
+        bool any;
+        const char *t = arg_spec_find(cmd, name, &any);
+
+        if (!t && !any) {
+            error_setg(errp, "Parameter '%s' is unexpected", name);
+            ok = false;
+        } else if (t && !arg_type_ok(json_object_get_member(args, name),
+                                     t[0])) {
+            error_setg(errp, "Invalid parameter type for '%s', expected: %s",
+                       name, arg_type_name(t[0]));
+            ok = false;
+        }
+    }
+    g_list_free(members);
+    return ok;
+}
+
+static bool args_check(QmpCommand *cmd, JsonObject *args, Error **errp)
+{
+    if (!args_check_present(cmd, args, errp)) {
+        return false;
+    }
+    for (char **a = cmd->args; *a; a++) {
+        const char *colon = strchr(*a, ':');
+        g_autofree char *name = NULL;
+
+        if (!colon || g_str_has_suffix(*a, "?")) {
+            continue;
+        }
+        name = g_strndup(*a, colon - *a);
+        if (!json_object_has_member(args, name)) {
+            error_setg(errp, "Parameter '%s' is missing", name);
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *qmp_arg_str(JsonObject *args, const char *name)
+{
+    JsonNode *n = json_object_get_member(args, name);
+
+    return n && JSON_NODE_HOLDS_VALUE(n) &&
+           json_node_get_value_type(n) == G_TYPE_STRING ?
+           json_node_get_string(n) : NULL;
+}
+
+bool qmp_arg_bool(JsonObject *args, const char *name, bool dflt)
+{
+    JsonNode *n = json_object_get_member(args, name);
+
+    return n && JSON_NODE_HOLDS_VALUE(n) &&
+           json_node_get_value_type(n) == G_TYPE_BOOLEAN ?
+           json_node_get_boolean(n) : dflt;
+}
+
+int64_t qmp_arg_int(JsonObject *args, const char *name, int64_t dflt)
+{
+    JsonNode *n = json_object_get_member(args, name);
+
+    return n && JSON_NODE_HOLDS_VALUE(n) &&
+           json_node_get_value_type(n) == G_TYPE_INT64 ?
+           json_node_get_int(n) : dflt;
+}
+
+/* Return values */
+
+JsonNode *qmp_return_empty(void)
+{
+    return qmp_node_object(json_object_new());
+}
+
+JsonNode *qmp_node_object(JsonObject *obj)
+{
+    JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+
+    json_node_take_object(n, obj);
+    return n;
+}
+
+JsonNode *qmp_node_array(JsonArray *arr)
+{
+    JsonNode *n = json_node_new(JSON_NODE_ARRAY);
+
+    json_node_take_array(n, arr);
+    return n;
+}
+
+JsonNode *qmp_node_str(const char *s)
+{
+    JsonNode *n = json_node_new(JSON_NODE_VALUE);
+
+    json_node_set_string(n, s);
+    return n;
+}
+
+void qmp_object_set_uint(JsonObject *obj, const char *name, uint64_t v)
+{
+    if (v > INT64_MAX) {
+        json_object_set_double_member(obj, name, (double)v);
+    } else {
+        json_object_set_int_member(obj, name, (int64_t)v);
+    }
+}
+
+/* Requests */
+
+char *qmp_node_to_text(JsonNode *node)
+{
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+
+    json_generator_set_root(gen, node);
+    return json_generator_to_data(gen, NULL);
+}
+
+static char *reply_error(JsonNode *id, const char *cls, const char *desc)
+{
+    JsonObject *err = json_object_new();
+    JsonObject *reply = json_object_new();
+    g_autoptr(JsonNode) root = NULL;
+
+    json_object_set_string_member(err, "class", cls);
+    json_object_set_string_member(err, "desc", desc);
+    json_object_set_object_member(reply, "error", err);
+    if (id) {
+        json_object_set_member(reply, "id", json_node_copy(id));
+    }
+    root = qmp_node_object(reply);
+    return qmp_node_to_text(root);
+}
+
+static char *reply_return(JsonNode *id, JsonNode *ret)
+{
+    JsonObject *reply = json_object_new();
+    g_autoptr(JsonNode) root = NULL;
+
+    json_object_set_member(reply, "return", ret);
+    if (id) {
+        json_object_set_member(reply, "id", json_node_copy(id));
+    }
+    root = qmp_node_object(reply);
+    return qmp_node_to_text(root);
+}
+
+static bool request_check(JsonObject *req, Error **errp)
+{
+    GList *members = json_object_get_members(req);
+    JsonNode *exec = json_object_get_member(req, "execute");
+    JsonNode *args = json_object_get_member(req, "arguments");
+    bool ok = true;
+
+    for (GList *l = members; l && ok; l = l->next) {
+        const char *m = l->data;
+
+        if (strcmp(m, "execute") && strcmp(m, "arguments") &&
+            strcmp(m, "id")) {
+            error_setg(errp, "QMP input member '%s' is unexpected", m);
+            ok = false;
+        }
+    }
+    g_list_free(members);
+    if (!ok) {
+        return false;
+    }
+    if (!exec) {
+        error_setg(errp, "QMP input lacks member 'execute'");
+        return false;
+    }
+    if (!JSON_NODE_HOLDS_VALUE(exec) ||
+        json_node_get_value_type(exec) != G_TYPE_STRING) {
+        error_setg(errp, "QMP input member 'execute' must be a string");
+        return false;
+    }
+    if (args && !JSON_NODE_HOLDS_OBJECT(args)) {
+        error_setg(errp, "QMP input member 'arguments' must be an object");
+        return false;
+    }
+    return true;
+}
+
+static JsonNode *command_run(QmpSession *sess, const char *name,
+                             JsonObject *args, Error **errp)
+{
+    QmpCommand *cmd = qmp_commands ? g_hash_table_lookup(qmp_commands, name)
+                                   : NULL;
+
+    if (!strcmp(name, "qmp_capabilities") && sess->negotiated) {
+        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND, "Capabilities "
+                      "negotiation is already complete, command ignored");
+        return NULL;
+    }
+    if (strcmp(name, "qmp_capabilities") && !sess->negotiated) {
+        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND, "Expecting "
+                      "capabilities negotiation with 'qmp_capabilities'");
+        return NULL;
+    }
+    if (!cmd) {
+        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND,
+                      "The command %s has not been found", name);
+        return NULL;
+    }
+    if (!args_check(cmd, args, errp)) {
+        return NULL;
+    }
+    trace_qmp_command(name);
+    return cmd->fn(args, errp);
+}
+
+static char *request_handle(QmpSession *sess, JsonObject *req)
+{
+    JsonNode *id = json_object_get_member(req, "id");
+    g_autoptr(JsonObject) empty = json_object_new();
+    g_autoptr(Error) err = NULL;
+    JsonObject *args;
+    const char *name;
+    JsonNode *ret;
+
+    if (!request_check(req, &err)) {
+        return reply_error(id, "GenericError", error_get_pretty(err));
+    }
+    name = json_object_get_string_member(req, "execute");
+    args = json_object_has_member(req, "arguments") ?
+           json_object_get_object_member(req, "arguments") : empty;
+    ret = command_run(sess, name, args, &err);
+    if (!ret) {
+        if (!err) {
+            error_setg(&err, "command %s failed", name);
+        }
+        trace_qmp_command_error(name, error_get_pretty(err));
+        return reply_error(id, qmp_error_class_name(err),
+                           error_get_pretty(err));
+    }
+    if (!strcmp(name, "qmp_capabilities")) {
+        sess->negotiated = true;
+    }
+    return reply_return(id, ret);
+}
+
+char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
+                         const char *stream_err)
+{
+    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *desc = NULL;
+    JsonNode *root;
+
+    if (stream_err) {
+        desc = g_strdup_printf("JSON parse error, %s", stream_err);
+        return reply_error(NULL, "GenericError", desc);
+    }
+    if (!g_utf8_validate(text, len, NULL)) {
+        return reply_error(NULL, "GenericError",
+                           "JSON parse error, invalid UTF-8 sequence");
+    }
+    if (!json_parser_load_from_data(parser, text, len, &gerr)) {
+        desc = g_strdup_printf("JSON parse error, %s", gerr->message);
+        return reply_error(NULL, "GenericError", desc);
+    }
+    root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        return reply_error(NULL, "GenericError",
+                           "QMP input must be a JSON object");
+    }
+    return request_handle(sess, json_node_get_object(root));
+}
+
+JsonObject *qmp_version_object(void)
+{
+    JsonObject *ver = json_object_new(), *qemu = json_object_new();
+
+    json_object_set_int_member(qemu, "micro", QMP_VERSION_MICRO);
+    json_object_set_int_member(qemu, "minor", QMP_VERSION_MINOR);
+    json_object_set_int_member(qemu, "major", QMP_VERSION_MAJOR);
+    json_object_set_object_member(ver, "qemu", qemu);
+    json_object_set_string_member(ver, "package", "");
+    return ver;
+}
+
+char *qmp_greeting(void)
+{
+    JsonObject *qmp = json_object_new(), *top = json_object_new();
+    JsonArray *caps = json_array_new();
+    g_autoptr(JsonNode) root = NULL;
+
+    json_array_add_string_element(caps, "oob");
+    json_object_set_object_member(qmp, "version", qmp_version_object());
+    json_object_set_array_member(qmp, "capabilities", caps);
+    json_object_set_object_member(top, "QMP", qmp);
+    root = qmp_node_object(top);
+    return qmp_node_to_text(root);
+}

@@ -1,0 +1,234 @@
+/*
+ * Unit tests for the sparse TCE storage: entry access, leaf allocation
+ * and release, the counters, the bytes accounting and leaf iteration.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "hw/ppc/spapr_tce_store.h"
+
+static void test_store_limits(void)
+{
+    SpaprTceStore *s;
+
+    g_assert_null(spapr_tce_store_new(0));
+    g_assert_null(spapr_tce_store_new((1ULL << 32) + 1));
+    g_assert_null(spapr_tce_store_new(UINT64_MAX));
+    s = spapr_tce_store_new(1ULL << 32);
+    g_assert_nonnull(s);
+    g_assert_cmpuint(spapr_tce_store_size(s), ==, 1ULL << 32);
+    /* The last entry of a 2^32 table is addressable. */
+    g_assert_cmpuint(spapr_tce_store_xchg(s, UINT32_MAX, 0x1003), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, UINT32_MAX), ==, 0x1003);
+    g_assert_cmpuint(spapr_tce_store_get(s, UINT32_MAX - 1), ==, 0);
+    spapr_tce_store_free(s);
+    spapr_tce_store_free(NULL);
+}
+
+static void test_store_get_xchg(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1000);
+
+    g_assert_cmpuint(spapr_tce_store_get(s, 0), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, 999), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_xchg(s, 5, 0x5001), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_xchg(s, 5, 0x6002), ==, 0x5001);
+    g_assert_cmpuint(spapr_tce_store_get(s, 5), ==, 0x6002);
+    g_assert_cmpuint(spapr_tce_store_get(s, 4), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, 6), ==, 0);
+    /* An entry with address bits but no permission is non-zero only. */
+    spapr_tce_store_xchg(s, 600, 0x7000);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 1);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 2);
+    g_assert_cmpuint(spapr_tce_store_xchg(s, 600, 0), ==, 0x7000);
+    g_assert_cmpuint(spapr_tce_store_xchg(s, 5, 0), ==, 0x6002);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 0);
+    spapr_tce_store_free(s);
+}
+
+static void test_store_leaf_alloc_free(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 20);
+    uint64_t empty = spapr_tce_store_bytes(s), one_leaf, two_leaves;
+
+    /* Clearing an untouched entry allocates nothing. */
+    spapr_tce_store_xchg(s, 100, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    spapr_tce_store_xchg(s, 100, 0x1001);
+    one_leaf = spapr_tce_store_bytes(s);
+    g_assert_cmpuint(one_leaf, >, empty);
+    /* Same leaf: no new memory. */
+    spapr_tce_store_xchg(s, TCE_LEAF_SIZE - 1, 0x2001);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, one_leaf);
+    /* Next leaf: exactly one leaf more. */
+    spapr_tce_store_xchg(s, TCE_LEAF_SIZE, 0x3001);
+    two_leaves = spapr_tce_store_bytes(s);
+    g_assert_cmpuint(two_leaves - one_leaf, ==, TCE_LEAF_SIZE * 8);
+    /* Emptying a leaf frees it; emptying all frees the directory. */
+    spapr_tce_store_xchg(s, TCE_LEAF_SIZE, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, one_leaf);
+    spapr_tce_store_xchg(s, 100, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, one_leaf);
+    spapr_tce_store_xchg(s, TCE_LEAF_SIZE - 1, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    g_assert_cmpuint(spapr_tce_store_get(s, 100), ==, 0);
+    spapr_tce_store_free(s);
+}
+
+static void test_store_fill(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22);
+    uint64_t empty = spapr_tce_store_bytes(s);
+
+    /* Zero fill of an empty table allocates nothing. */
+    spapr_tce_store_fill(s, 0, 1ULL << 22, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    spapr_tce_store_fill(s, 300, 1000, 0x4003);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 1000);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 1000);
+    g_assert_cmpuint(spapr_tce_store_get(s, 299), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, 300), ==, 0x4003);
+    g_assert_cmpuint(spapr_tce_store_get(s, 1299), ==, 0x4003);
+    g_assert_cmpuint(spapr_tce_store_get(s, 1300), ==, 0);
+    /* Non-permission value: non-zero but not valid. */
+    spapr_tce_store_fill(s, 300, 10, 0x8000);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 990);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 1000);
+    spapr_tce_store_fill(s, 0, 1ULL << 22, 0);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    spapr_tce_store_free(s);
+}
+
+static void test_store_bytes_sparse(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31);
+
+    g_assert_cmpuint(spapr_tce_store_bytes(s), <, 64 * 1024);
+    spapr_tce_store_free(s);
+}
+
+static void test_store_bytes_dense(void)
+{
+    const uint64_t n = 1ULL << 22;      /* 16 GiB of 4K pages */
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31);
+    uint64_t bytes;
+
+    for (uint64_t i = 0; i < n; i++) {
+        spapr_tce_store_xchg(s, (1ULL << 24) + i, (i << 12) | 3);
+    }
+    bytes = spapr_tce_store_bytes(s);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, n);
+    /* <= 8.5 bytes per mapped entry: bytes * 2 <= 17 * n */
+    g_assert_cmpuint(bytes * 2, <=, 17 * n);
+    spapr_tce_store_free(s);
+}
+
+typedef struct LeafWalk {
+    GArray *firsts;
+    uint64_t sum_n;
+    uint64_t nonzero;
+    int stop_after;
+} LeafWalk;
+
+static int walk_leaf(uint64_t first, const uint64_t *e, unsigned n,
+                     void *opaque)
+{
+    LeafWalk *w = opaque;
+
+    g_array_append_val(w->firsts, first);
+    w->sum_n += n;
+    for (unsigned i = 0; i < n; i++) {
+        w->nonzero += e[i] != 0;
+    }
+    return w->stop_after && (int)w->firsts->len == w->stop_after ? 42 : 0;
+}
+
+static void test_store_foreach_leaf(void)
+{
+    /* Not a multiple of the leaf size: the last leaf is clipped. */
+    const uint64_t size = (1ULL << 30) + 100;
+    SpaprTceStore *s = spapr_tce_store_new(size);
+    const uint64_t idx[] = { size - 1, 7, (1ULL << 21) + 3, 513, 1ULL << 29 };
+    LeafWalk w = { .firsts = g_array_new(false, false, sizeof(uint64_t)) };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(idx); i++) {
+        spapr_tce_store_xchg(s, idx[i], 0x1000 * (i + 1) | 1);
+    }
+    g_assert_cmpint(spapr_tce_store_foreach_leaf(s, walk_leaf, &w), ==, 0);
+    g_assert_cmpuint(w.firsts->len, ==, 5);
+    g_assert_cmpuint(g_array_index(w.firsts, uint64_t, 0), ==, 0);
+    g_assert_cmpuint(g_array_index(w.firsts, uint64_t, 1), ==, 512);
+    g_assert_cmpuint(g_array_index(w.firsts, uint64_t, 2), ==, 1ULL << 21);
+    g_assert_cmpuint(g_array_index(w.firsts, uint64_t, 3), ==, 1ULL << 29);
+    g_assert_cmpuint(g_array_index(w.firsts, uint64_t, 4), ==,
+                     (size - 1) & ~(uint64_t)(TCE_LEAF_SIZE - 1));
+    g_assert_cmpuint(w.sum_n, ==, 4 * TCE_LEAF_SIZE + 100);
+    g_assert_cmpuint(w.nonzero, ==, 5);
+
+    /* A non-zero return stops the walk and is passed through. */
+    g_array_set_size(w.firsts, 0);
+    w.stop_after = 2;
+    g_assert_cmpint(spapr_tce_store_foreach_leaf(s, walk_leaf, &w), ==, 42);
+    g_assert_cmpuint(w.firsts->len, ==, 2);
+    g_array_free(w.firsts, true);
+    spapr_tce_store_free(s);
+}
+
+static void test_store_random_model(void)
+{
+    const uint64_t size = 1ULL << 16;
+    SpaprTceStore *s = spapr_tce_store_new(size);
+    uint64_t *model = g_new0(uint64_t, size);
+    GRand *r = g_rand_new_with_seed(1234);
+
+    for (int step = 0; step < 20000; step++) {
+        uint64_t idx = g_rand_int_range(r, 0, size);
+        uint64_t val = g_rand_boolean(r) ? 0 :
+                       ((uint64_t)g_rand_int(r) << 12) | g_rand_int_range(r, 0, 4);
+
+        if (step % 100 == 0) {
+            uint64_t n = g_rand_int_range(r, 1, 2000);
+
+            n = MIN(n, size - idx);
+            spapr_tce_store_fill(s, idx, n, val);
+            for (uint64_t i = 0; i < n; i++) {
+                model[idx + i] = val;
+            }
+        } else {
+            g_assert_cmpuint(spapr_tce_store_xchg(s, idx, val), ==,
+                             model[idx]);
+            model[idx] = val;
+        }
+    }
+    {
+        uint64_t valid = 0, nonzero = 0;
+
+        for (uint64_t i = 0; i < size; i++) {
+            g_assert_cmpuint(spapr_tce_store_get(s, i), ==, model[i]);
+            valid += (model[i] & TCE_VALID_BITS) != 0;
+            nonzero += model[i] != 0;
+        }
+        g_assert_cmpuint(spapr_tce_store_valid(s), ==, valid);
+        g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, nonzero);
+    }
+    g_rand_free(r);
+    g_free(model);
+    spapr_tce_store_free(s);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/tce-store/limits", test_store_limits);
+    g_test_add_func("/tce-store/get-xchg", test_store_get_xchg);
+    g_test_add_func("/tce-store/leaf-alloc-free", test_store_leaf_alloc_free);
+    g_test_add_func("/tce-store/fill", test_store_fill);
+    g_test_add_func("/tce-store/bytes-sparse", test_store_bytes_sparse);
+    g_test_add_func("/tce-store/bytes-dense", test_store_bytes_dense);
+    g_test_add_func("/tce-store/foreach-leaf", test_store_foreach_leaf);
+    g_test_add_func("/tce-store/random-model", test_store_random_model);
+    return g_test_run();
+}
