@@ -7,6 +7,7 @@
 #   make bench      performance figures
 #   make run        the DDW bring-up demo on a 4 GiB pseries-2.7 machine
 #   make check-conformance   compare with real QEMU 7.2 (../shared)
+#   make check-vfio-conformance   the DMA scenarios through vfio-pci
 #   make check-powernv       VFIO on a real Linux SPAPR TCE v2 IOMMU
 #                            (PowerNV host under TCG, docs/devel/powernv.md)
 
@@ -39,6 +40,9 @@ BIN := $(BUILD)/spapr-ddw
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+# Helpers shared by unit tests (tests/unit/*.c other than test-*.c).
+UNIT_HELPER_SRCS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_HELPER_SRCS))
 LIBQOS_SRCS := tests/qtest/libqtest.c $(wildcard tests/qtest/libqos/*.c)
 LIBQOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBQOS_SRCS))
 QTEST_SRCS := $(wildcard tests/qtest/*-test.c)
@@ -56,8 +60,8 @@ CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
-        check-conformance check-sanitizers distclean check-powernv \
-        powernv-bins
+        check-conformance check-vfio-conformance check-sanitizers \
+        distclean check-powernv powernv-bins
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
@@ -87,7 +91,7 @@ $(BIN): $(BUILD)/obj/system/main.o $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJS)
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_HELPER_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
@@ -148,6 +152,9 @@ check-sanitizers:
 
 check-conformance: $(BIN)
 	$(PYTHON) ../shared/conformance/ddwconf.py --ours $(BIN)
+
+check-vfio-conformance: $(BIN)
+	$(PYTHON) tests/vfio-conformance.py $(BIN)
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench $(BIN)

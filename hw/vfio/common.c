@@ -28,6 +28,7 @@
 #include "qemu/osdep.h"
 #include <linux/vfio.h>
 #include "qemu/log.h"
+#include "hw/vfio/host-emu.h"
 #include "hw/vfio/vfio-common.h"
 #include "trace.h"
 

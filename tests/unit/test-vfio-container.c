@@ -46,6 +46,7 @@ typedef struct MockHost {
     GList *preregs;             /* uint64_t[2] */
     unsigned maps, unmaps, creates;
     unsigned min_levels;        /* fewer levels: -ENOMEM (allocation) */
+    uint64_t place_at;          /* non-zero: where the next window goes */
     unsigned fail_map_at;       /* fail the n-th next MAP_DMA */
     int fail_register;          /* -errno for REGISTER_MEMORY */
     unsigned groups;            /* attached to the container */
@@ -170,7 +171,8 @@ static int mock_create(struct vfio_iommu_spapr_tce_create *c)
         return -ENOMEM;
     }
     mock.win[slot] = (MockWin) {
-        .used = true, .start = slot ? 1ULL << 59 : 0,
+        .used = true,
+        .start = mock.place_at ? mock.place_at : slot ? 1ULL << 59 : 0,
         .size = c->window_size, .shift = c->page_shift, .levels = c->levels,
         .tces = g_hash_table_new(NULL, NULL),
     };
@@ -632,6 +634,14 @@ static void test_create_refused(void)
     /* No 4K host pages for 4K-backed RAM: a 64K window cannot work. */
     mock.pgsizes = 0x1010000;
     g_assert_cmpint(rtas_create(16, 24, &liobn), ==, -1);
+    check_tables();
+    /* The host puts the window elsewhere: removed again, -1. */
+    mock.pgsizes = 0x11011000;
+    mock.place_at = 1ULL << 40;
+    g_assert_cmpint(rtas_create(16, 24, &liobn), ==, -1);
+    g_assert_false(mock.win[1].used);
+    g_assert_cmpuint(phb0()->tcet[1]->nb_table, ==, 0);
+    mock.place_at = 0;
     check_tables();
     detach(g);
 }

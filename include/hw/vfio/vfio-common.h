@@ -122,9 +122,6 @@ uint32_t vfio_spapr_max_levels(uint32_t page_shift, uint64_t host_page_size,
                                uint32_t host_levels);
 uint64_t vfio_spapr_pick_pagesize(uint64_t iommu_pgsize, uint64_t host_pgsizes);
 
-/* host-emu.c: the VFIOHost of "-object vfio-spapr-host-emu,id=ID". */
-VFIOHost *vfio_host_emu_find(const char *id, Error **errp);
-
 /* host-linux.c: the /dev/vfio transport. */
 VFIOHost *vfio_host_linux_new(const char *host, const char *sysfsdev,
                               Error **errp);

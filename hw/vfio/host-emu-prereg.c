@@ -1,0 +1,192 @@
+/*
+ * The emulated POWER host's memory preregistration (SPAPR TCE v2
+ * REGISTER_MEMORY / UNREGISTER_MEMORY) and its locked-memory accounting.
+ *
+ * A registered region remembers the largest IOMMU page it can back: the
+ * alignment of its address and size, capped by the backing page size of
+ * every page (guest RAM regions know theirs; other memory is ordinary
+ * host pages), as the kernel's mm_iommu_do_alloc() computes it.  The
+ * region's bytes are charged to memlock-limit; so are TCE tables.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include <linux/vfio.h>
+#include "qemu/cutils.h"
+#include "exec/memory.h"
+#include "host-emu-internal.h"
+#include "trace.h"
+
+int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes)
+{
+    uint64_t total;
+
+    bytes = QEMU_ALIGN_UP(bytes, EMU_PAGE_SIZE);
+    if (uadd64_overflow(s->memlock_used, bytes, &total) ||
+        total > s->memlock_limit) {
+        trace_vfio_host_emu_memlock(s->memlock_used, bytes,
+                                    s->memlock_limit, false);
+        return -ENOMEM;
+    }
+    s->memlock_used = total;
+    trace_vfio_host_emu_memlock(s->memlock_used, bytes, s->memlock_limit,
+                                true);
+    return 0;
+}
+
+void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes)
+{
+    bytes = QEMU_ALIGN_UP(bytes, EMU_PAGE_SIZE);
+    s->memlock_used -= MIN(bytes, s->memlock_used);
+}
+
+/* Backing page size of process memory */
+
+typedef struct EmuBacking {
+    uint64_t ua, size, covered, page_size;
+} EmuBacking;
+
+static void emu_backing_section(MemoryRegionSection *sec, void *opaque)
+{
+    EmuBacking *b = opaque;
+    MemoryRegion *mr = sec->mr;
+    uint64_t start, len;
+
+    if (!memory_region_is_ram(mr) || !mr->ram_ptr) {
+        return;
+    }
+    start = (uintptr_t)mr->ram_ptr + sec->offset_within_region;
+    len = MIN(sec->size, memory_region_size(mr) - sec->offset_within_region);
+    if (ranges_overlap(start, len, b->ua, b->size)) {
+        uint64_t lo = MAX(start, b->ua);
+        uint64_t hi = MIN(start + len - 1, b->ua + b->size - 1);
+
+        b->covered += hi - lo + 1;
+        b->page_size = MIN(b->page_size, mr->ram_page_size);
+    }
+}
+
+/*
+ * The smallest backing page size over [ua, ua + size): guest RAM regions
+ * know theirs (hugepages); anything else is ordinary host pages.
+ */
+unsigned emu_backing_shift(uint64_t ua, uint64_t size)
+{
+    EmuBacking b = { .ua = ua, .size = size, .page_size = UINT64_MAX };
+
+    address_space_foreach_section(&address_space_memory,
+                                  emu_backing_section, &b);
+    if (b.covered < size) {
+        b.page_size = MIN(b.page_size, (uint64_t)getpagesize());
+    }
+    return ctz64(b.page_size);
+}
+
+/* The pages must exist, as pinning them would require. */
+bool emu_range_mapped(uint64_t ua, uint64_t size)
+{
+    uint64_t host_page = getpagesize();
+    uint64_t start = QEMU_ALIGN_DOWN(ua, host_page);
+
+    return msync((void *)(uintptr_t)start, size + (ua - start),
+                 MS_ASYNC) == 0;
+}
+
+/* Preregistration */
+
+EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua,
+                                  uint64_t size)
+{
+    for (unsigned i = 0; i < c->prereg->len; i++) {
+        EmuPrereg *p = g_ptr_array_index(c->prereg, i);
+
+        if (ua >= p->ua && size <= p->size && ua - p->ua <= p->size - size) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+int emu_register(EmuContainer *c,
+                        struct vfio_iommu_spapr_register_memory *r)
+{
+    const char *req = "REGISTER_MEMORY";
+    EmuPrereg *p;
+    uint64_t end;
+    int ret;
+
+    if (r->argsz < offsetof(struct vfio_iommu_spapr_register_memory, size) +
+                   sizeof(r->size) || r->flags) {
+        return emu_refuse(req, EINVAL, "argsz or flags");
+    }
+    if ((r->vaddr | r->size) & (EMU_PAGE_SIZE - 1) ||
+        uadd64_overflow(r->vaddr, r->size, &end)) {
+        return emu_refuse(req, EINVAL, "unaligned or wrapping range");
+    }
+    if (!r->size) {
+        return emu_refuse(req, EINVAL, "size 0");
+    }
+    for (unsigned i = 0; i < c->prereg->len; i++) {
+        p = g_ptr_array_index(c->prereg, i);
+        if (p->ua == r->vaddr && p->size == r->size) {
+            return emu_refuse(req, EBUSY, "range already registered");
+        }
+    }
+    if (c->prereg->len >= EMU_MAX_PREREG) {
+        return emu_refuse(req, ENOMEM, "too many regions");
+    }
+    ret = emu_memlock_charge(c->host, r->size);
+    if (ret) {
+        return emu_refuse(req, -ret, "memlock limit");
+    }
+    if (!emu_range_mapped(r->vaddr, r->size)) {
+        emu_memlock_uncharge(c->host, r->size);
+        return emu_refuse(req, EFAULT, "range not mapped");
+    }
+    for (unsigned i = 0; i < c->prereg->len; i++) {
+        p = g_ptr_array_index(c->prereg, i);
+        if (ranges_overlap(p->ua, p->size, r->vaddr, r->size)) {
+            emu_memlock_uncharge(c->host, r->size);
+            return emu_refuse(req, EINVAL, "overlaps a registered range");
+        }
+    }
+    p = g_new0(EmuPrereg, 1);
+    p->ua = r->vaddr;
+    p->size = r->size;
+    p->page_shift = MIN((unsigned)ctz64(r->vaddr | r->size),
+                        emu_backing_shift(r->vaddr, r->size));
+    g_ptr_array_add(c->prereg, p);
+    c->enabled = true;
+    trace_vfio_host_emu_register(p->ua, p->size, p->page_shift);
+    return 0;
+}
+
+int emu_unregister(EmuContainer *c,
+                          struct vfio_iommu_spapr_register_memory *r)
+{
+    const char *req = "UNREGISTER_MEMORY";
+
+    if (r->argsz < offsetof(struct vfio_iommu_spapr_register_memory, size) +
+                   sizeof(r->size) || r->flags) {
+        return emu_refuse(req, EINVAL, "argsz or flags");
+    }
+    if ((r->vaddr | r->size) & (EMU_PAGE_SIZE - 1)) {
+        return emu_refuse(req, EINVAL, "unaligned range");
+    }
+    for (unsigned i = 0; i < c->prereg->len; i++) {
+        EmuPrereg *p = g_ptr_array_index(c->prereg, i);
+
+        if (p->ua != r->vaddr || p->size != r->size) {
+            continue;
+        }
+        if (p->mapped) {
+            return emu_refuse(req, EBUSY, "TCEs still point into it");
+        }
+        emu_memlock_uncharge(c->host, p->size);
+        g_ptr_array_remove_index(c->prereg, i);
+        trace_vfio_host_emu_unregister(r->vaddr, r->size);
+        return 0;
+    }
+    return emu_refuse(req, ENOENT, "no such registered range");
+}
