@@ -52,8 +52,9 @@ BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
 
-# qtest clients run inside a PowerNV host by `make check-powernv`
-POWERNV_SRCS := $(wildcard tests/powernv/*-qtest.c)
+# Programs run inside a PowerNV host by `make check-powernv`: qtest
+# clients (*-qtest.c), and in-process users of the library (*-kernel.c)
+POWERNV_SRCS := $(wildcard tests/powernv/*-qtest.c tests/powernv/*-kernel.c)
 POWERNV_BINS := $(patsubst tests/powernv/%.c,$(BUILD)/tests/powernv/%,$(POWERNV_SRCS))
 
 CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
@@ -112,6 +113,12 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_OBJS)
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/powernv/%: $(BUILD)/obj/tests/powernv/%.o $(LIBQOS_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/powernv/%-kernel: $(BUILD)/obj/tests/powernv/%-kernel.o \
+        $(UNIT_HELPER_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)

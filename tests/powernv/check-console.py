@@ -51,7 +51,7 @@ def result_lines(text):
     """PNV-/VE- lines, wherever they start on a console line."""
     out = []
     for raw in text.splitlines():
-        m = re.search(r'(PNV|VE)-[A-Z][A-Z0-9-]* ?.*', raw)
+        m = re.search(r'(PNV|VE|VS)-[A-Z][A-Z0-9-]* ?.*', raw)
         if m:
             out.append(m.group(0).rstrip('\r'))
     return out
@@ -91,6 +91,26 @@ def check_errno(c, lines, machine, flavour):
                                                s['skipped'],
                                                s['api-differs']))
     return merged
+
+
+def check_shared(c, lines):
+    """The errno table shared with the emulated host (tests/unit)."""
+    summary = first(lines, 'VS-SUMMARY')
+    if first(lines, 'PNV-SHARED-END') is None:
+        print('  skip shared errno table: no cross-built spapr-ddw')
+        return
+    for row in lines:
+        if row.startswith('VS-ROW') and ' FAIL ' in row:
+            c.check(False, 'shared errno row', row[len('VS-ROW '):])
+        elif row.startswith('VS-ROW') and ' XFAIL ' in row:
+            print('  xfail shared errno row ' + row[len('VS-ROW '):])
+    if summary is None:
+        c.check(False, 'shared errno table', 'no VS-SUMMARY (crashed?)')
+        return
+    s = fields(summary)
+    c.check(s['failed'] == '0', 'shared errno table (tests/unit)',
+            '%s rows passed, %s failed, %s expected failures' %
+            (s['passed'], s['failed'], s['xfail']))
 
 
 def check_spapr(c, lines):
@@ -136,6 +156,7 @@ def main():
             warns == merged.get('expected-kernel-warns'),
             'kernel WARNs', '%s logged, %s expected from the (!) rows' %
             (warns, merged.get('expected-kernel-warns')))
+    check_shared(c, lines)
     check_spapr(c, lines)
     done = first(lines, 'PNV-DONE')
     c.check(done is not None, 'host powered off cleanly',

@@ -56,6 +56,15 @@ fi
 
 if [ -x /opt/spapr-ddw/spapr-ddw ]; then
     export LD_LIBRARY_PATH=/lib64 SPAPR_DDW_BIN=/opt/spapr-ddw/spapr-ddw
+    case $(grep -m1 '^cpu' /proc/cpuinfo) in
+    *POWER9*) export PNV_MACHINE=powernv9 ;;
+    *) export PNV_MACHINE=powernv8 ;;
+    esac
+    # The errno table shared with the emulated host, through hw/vfio
+    if [ -n "$group" ] && [ -x /opt/spapr-ddw/vfio-errno-kernel ]; then
+        /opt/spapr-ddw/vfio-errno-kernel "$bdf"
+        echo "PNV-SHARED-END rc=$? uptime=$(uptime)"
+    fi
     echo "PNV-SPAPR-START uptime=$(uptime)"
     for t in /opt/spapr-ddw/*-test /opt/spapr-ddw/*-qtest; do
         [ -x "$t" ] || continue

@@ -1,0 +1,97 @@
+/*
+ * The shared errno table (tests/unit/vfio-errno-table.c, which the
+ * emulated host's unit test runs with the documented answers) run against
+ * the real Linux kernel of a PowerNV host, through the project's own
+ * linux transport (hw/vfio/host-linux.c), expecting Linux 6.12's answers.
+ *
+ *   vfio-errno-kernel DDDD:BB:DD.F
+ *
+ * Output: one "VS-ROW NAME PASS|FAIL|XFAIL detail" line per row, then
+ * "VS-SUMMARY passed=N failed=N xfail=N".  XFAIL rows are the ones the
+ * shared table cannot express for this host (listed below with why);
+ * tests/powernv/vfio-errno-test.c covers their operations directly.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/vfio/vfio-common.h"
+#include "../unit/vfio-errno-table.h"
+
+typedef struct ErrnoXfail {
+    const char *row;
+    long page_size;         /* only with this system page size; 0: any */
+    const char *machine;    /* only on this machine ("powernv9"); or NULL */
+    const char *why;
+} ErrnoXfail;
+
+static const ErrnoXfail errno_xfails[] = {
+    { "map-default-window", 0, NULL, "DMA steps read and write the edu "
+      "buffer through BAR0, which QEMU's edu does not decode" },
+    { "map-same-iova", 0, NULL, "DMA step: edu buffer not in BAR0" },
+    { "create-4g", 0, NULL, "DMA steps: edu buffer not in BAR0" },
+    { "remove-default-create-twice", 0, NULL,
+      "DMA steps: edu buffer not in BAR0" },
+    { "create-1t-3-levels", 4096, NULL, "the kernel answer is the 64K "
+      "kernel's; 4K-page kernels accept 3 levels" },
+    { "get-info", 0, "powernv9", "the row holds PHB3's page sizes; PHB4 "
+      "offers 4K 64K 2M 1G" },
+};
+
+static const char *errno_xfail(const VFIOErrnoRow *row, const char *machine)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(errno_xfails); i++) {
+        const ErrnoXfail *x = &errno_xfails[i];
+
+        if (!strcmp(x->row, row->name) &&
+            (!x->page_size || x->page_size == getpagesize()) &&
+            (!x->machine || !g_strcmp0(x->machine, machine))) {
+            return x->why;
+        }
+    }
+    return NULL;
+}
+
+static void errno_wait_dma(void *opaque)
+{
+    g_usleep(100 * 1000);
+}
+
+int main(int argc, char **argv)
+{
+    Error *err = NULL;
+    VFIOErrnoEnv env = { .kernel = true, .wait_dma = errno_wait_dma };
+    const char *machine = g_getenv("PNV_MACHINE");
+    unsigned n[3] = { 0, 0, 0 };    /* passed, failed, xfail */
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DDDD:BB:DD.F\n", argv[0]);
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    env.host = vfio_host_linux_new(argv[1], NULL, &err);
+    if (!env.host) {
+        printf("VS-ERROR %s\n", error_get_pretty(err));
+        error_free(err);
+        return 1;
+    }
+    for (size_t i = 0; i < vfio_errno_nr_rows; i++) {
+        const VFIOErrnoRow *row = &vfio_errno_rows[i];
+        const char *why = errno_xfail(row, machine);
+        g_autofree char *msg = NULL;
+        bool ok = vfio_errno_run_row(&env, row, &msg);
+
+        if (why) {
+            n[2]++;
+            printf("VS-ROW %s XFAIL %s (%s)\n", row->name,
+                   ok ? "passed anyway" : msg, why);
+        } else {
+            n[ok ? 0 : 1]++;
+            printf("VS-ROW %s %s %s\n", row->name, ok ? "PASS" : "FAIL",
+                   ok ? row->doc : msg);
+        }
+    }
+    printf("VS-SUMMARY passed=%u failed=%u xfail=%u\n", n[0], n[1], n[2]);
+    vfio_host_linux_free(env.host);
+    return n[1] ? 3 : 0;
+}
