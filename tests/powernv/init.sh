@@ -71,7 +71,7 @@ if [ -x /opt/spapr-ddw/spapr-ddw ]; then
         SPAPR_DDW_VFIO_HOST=$bdf "$t" > /tmp/out 2>&1
         rc=$?
         sed 's/^/PNV-SPAPR-LOG /' /tmp/out
-        echo "PNV-SPAPR-TEST $(basename "$t") rc=$rc"
+        echo "PNV-SPAPR-TEST $(basename "$t") rc=$rc uptime=$(uptime)"
     done
     echo "PNV-SPAPR-END uptime=$(uptime)"
 else
