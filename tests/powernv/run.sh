@@ -11,6 +11,8 @@
 #                              2 GiB guest is pinned in it)
 #   SPAPR_DDW_POWERNV_CACHE, SPAPR_DDW_POWERNV_WORK: see common.sh
 #   SPAPR_DDW_POWERNV_NO_SPAPR=1  skip the cross build of spapr-ddw
+#   SPAPR_DDW_POWERNV_DESTRUCTIVE=1  also the errno rows that make Linux
+#                              write past a TCE table (may Oops the host)
 #
 # Exit: 0 all passed or skipped (a "SKIP: ..." line says why), 1 failed.
 set -u
@@ -50,6 +52,8 @@ if [ "${SPAPR_DDW_POWERNV_NO_SPAPR:-0}" != 1 ]; then
     fi
 fi
 
+append=
+[ "${SPAPR_DDW_POWERNV_DESTRUCTIVE:-0}" = 1 ] && append=pnv.destructive
 passed=0
 failed=0
 built=" "
@@ -65,7 +69,7 @@ for cfg in $configs; do
     s=$(date +%s)
     timeout "$tmo" qemu-system-ppc64 -M "$machine" -m "$mem" -smp 1 \
         -nographic -kernel "$W/vmlinux" -initrd "$W/initramfs.cpio.gz" \
-        -append "console=hvc0 quiet" \
+        -append "console=hvc0 quiet $append" \
         -device edu,dma_mask=0xffffffffffffffff </dev/null >"$log" 2>&1
     rc=$?
     pnv_log "$machine/$flavour: qemu exit $rc after $(( $(date +%s) - s ))s" \

@@ -119,7 +119,7 @@ const VfioErrnoRow vfio_errno_table[] = {
     { "UNMAP across the end of the default window", VE_OP_UNMAP,
       .base = VE_BASE_DEF_END, .ioff = 32 * KiB, .size = 64 * KiB,
       .kernel = 0, .kernel_64k = 0, .api = -EINVAL,
-      .flags = VE_KERNEL_BUG },
+      .flags = VE_KERNEL_BUG | VE_DESTRUCTIVE },
     { "UNMAP outside every window", VE_OP_UNMAP, .base = VE_BASE_ABS,
       .ioff = FAR_IOVA, .size = 4 * KiB, SAME(-ENXIO) },
 
@@ -187,16 +187,16 @@ const VfioErrnoRow vfio_errno_table[] = {
     { "REMOVE the 64 KiB-page window", VE_OP_REMOVE, .base = VE_BASE_W1,
       SAME(0) },
 
-    /* Last, as Linux writes TCEs past the table here */
+    /* Last, as Linux writes TCEs past the table here (opt-in) */
     { "CREATE 2 GiB, 4 KiB pages, 1 level", VE_OP_CREATE, .size = 2 * GiB,
       .page_shift = 12, .levels = 1, SAME(0) },
     { "MAP across the end of a window", VE_OP_MAP, VE_BUF_MAIN, 0,
       VE_BASE_W0_END, 32 * KiB, 64 * KiB, .kernel = 0, .kernel_64k = 0,
-      .api = -EINVAL, .flags = VE_KERNEL_BUG },
+      .api = -EINVAL, .flags = VE_KERNEL_BUG | VE_DESTRUCTIVE },
     { "UNMAP across the end of a window", VE_OP_UNMAP,
       .base = VE_BASE_W0_END, .ioff = 32 * KiB, .size = 64 * KiB,
       .kernel = 0, .kernel_64k = 0, .api = -EINVAL,
-      .flags = VE_KERNEL_BUG },
+      .flags = VE_KERNEL_BUG | VE_DESTRUCTIVE },
     { "UNMAP its in-window part", VE_OP_UNMAP, .base = VE_BASE_W0_END,
       .ioff = 32 * KiB, .size = 32 * KiB, SAME(0) },
     { "REMOVE the 2 GiB window", VE_OP_REMOVE, .base = VE_BASE_W0,

@@ -5,6 +5,9 @@
  *
  *   vfio-errno-test GROUP [DDDD:BB:DD.F]
  *
+ * The rows that make Linux write past a TCE table run only with
+ * VFIO_ERRNO_DESTRUCTIVE=1 in the environment.
+ *
  * Output (parsed by tests/powernv/check-console.py):
  *   VE-INFO key=value...                    facts (GET_INFO, page size,
  *                                           how many WARNs Linux will log)
@@ -57,6 +60,7 @@ typedef struct VeHost {
     uint64_t slot_size[N_SLOTS];
     volatile uint8_t *edu;  /* BAR0 */
     bool edu_swap;          /* edu is big-endian on a ppc64 QEMU */
+    bool destructive;       /* run the VE_DESTRUCTIVE rows too */
 } VeHost;
 
 /* An ioctl as the table encodes it: 0, -errno or the positive return. */
@@ -264,6 +268,9 @@ static bool row_skipped(VeHost *h, const VfioErrnoRow *r)
     if ((r->flags & VE_DEVICE) && h->device < 0) {
         return true;
     }
+    if ((r->flags & VE_DESTRUCTIVE) && !h->destructive) {
+        return true;
+    }
     return (r->flags & VE_IF_CREATED) && !h->slot_valid[row_slot(r)];
 }
 
@@ -403,6 +410,7 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     h.page_size = sysconf(_SC_PAGESIZE);
+    h.destructive = getenv("VFIO_ERRNO_DESTRUCTIVE") != NULL;
     for (unsigned i = 0; i < vfio_errno_table_len; i++) {
         warns += !!(vfio_errno_table[i].flags & VE_KERNEL_WARN);
     }
