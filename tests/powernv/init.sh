@@ -1,8 +1,10 @@
 #!/bin/busybox sh
 # /init of the PowerNV host (tests/powernv): load vfio, bind QEMU's edu to
-# vfio-pci, run the errno table, then spapr-ddw on top of the same device,
-# and power off.  Every result line starts with PNV- or VE- so that
-# check-console.py can find it between the kernel's messages.
+# vfio-pci, run the errno tables, then spapr-ddw on top of the same device,
+# and power off.  Every result line starts with PNV-, VE- or VS- so that
+# check-console.py can find it between the kernel's messages.  Kernel
+# command line: pnv.destructive (see run.sh), pnv.verbose (kernel messages
+# stay on the console), pnv.shell (a shell at the end, not power-off).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mkdir -p /proc /sys /dev /tmp
@@ -11,10 +13,14 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 # Keep kernel messages off the console while tests print; dmesg is
 # searched for warnings at the end.
-echo 1 > /proc/sys/kernel/printk
+grep -q pnv.verbose /proc/cmdline || echo 1 > /proc/sys/kernel/printk
 
 # Rows that make Linux write past a TCE table: only on request
 grep -q pnv.destructive /proc/cmdline && export VFIO_ERRNO_DESTRUCTIVE=1
+# pnv.skip=ROW,ROW: rows of the shared table not to run
+for a in $(cat /proc/cmdline); do
+    case $a in pnv.skip=*) export VFIO_ERRNO_SKIP=${a#pnv.skip=} ;; esac
+done
 
 uptime() {
     cut -d' ' -f1 /proc/uptime

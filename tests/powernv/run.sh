@@ -13,6 +13,8 @@
 #   SPAPR_DDW_POWERNV_NO_SPAPR=1  skip the cross build of spapr-ddw
 #   SPAPR_DDW_POWERNV_DESTRUCTIVE=1  also the errno rows that make Linux
 #                              write past a TCE table (may Oops the host)
+#   SPAPR_DDW_POWERNV_APPEND   more kernel arguments (pnv.verbose: kernel
+#                              messages on the console)
 #
 # Exit: 0 all passed or skipped (a "SKIP: ..." line says why), 1 failed.
 set -u
@@ -52,8 +54,9 @@ if [ "${SPAPR_DDW_POWERNV_NO_SPAPR:-0}" != 1 ]; then
     fi
 fi
 
-append=
-[ "${SPAPR_DDW_POWERNV_DESTRUCTIVE:-0}" = 1 ] && append=pnv.destructive
+append=${SPAPR_DDW_POWERNV_APPEND:-}
+[ "${SPAPR_DDW_POWERNV_DESTRUCTIVE:-0}" = 1 ] &&
+    append="$append pnv.destructive"
 passed=0
 failed=0
 built=" "
