@@ -69,6 +69,9 @@ const VfioErrnoRow vfio_errno_table[] = {
       VE_BASE_DEF, MiB, 64 * KiB, SAME(0) },
     { "MAP unregistered memory", VE_OP_MAP, VE_BUF_UNREG, 0,
       VE_BASE_DEF, MiB + 64 * KiB, 64 * KiB, SAME(-EINVAL) },
+    /* The same at IOVA 0 never returns on powernv8 (soft lockup) */
+    { "MAP unregistered memory at IOVA 0", VE_OP_MAP, VE_BUF_UNREG, 0,
+      VE_BASE_DEF, 0, 64 * KiB, SAME(-EINVAL), .flags = VE_DESTRUCTIVE },
     { "MAP half-registered memory", VE_OP_MAP, VE_BUF_MAIN, MiB - 32 * KiB,
       VE_BASE_DEF, MiB + 64 * KiB, 64 * KiB, SAME(-EINVAL) },
     { "MAP an IOVA outside every window", VE_OP_MAP, VE_BUF_MAIN, 0,

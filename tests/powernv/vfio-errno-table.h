@@ -73,9 +73,9 @@ enum {
     VE_DEVICE = 1 << 6,      /* needs the edu device (DMA, device fd) */
     VE_KERNEL_WARN = 1 << 7, /* Linux WARNs (now or at process exit) */
     /*
-     * Linux writes TCEs past the end of the window's table: kernel memory
-     * corruption (an Oops was seen).  Runners on a real kernel skip these
-     * rows unless asked (VFIO_ERRNO_DESTRUCTIVE=1).
+     * Linux writes TCEs past the end of the window's table (kernel memory
+     * corruption: an Oops was seen) or hangs.  Runners on a real kernel
+     * skip these rows unless asked (VFIO_ERRNO_DESTRUCTIVE=1).
      */
     VE_DESTRUCTIVE = 1 << 8,
 };
