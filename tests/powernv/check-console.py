@@ -104,7 +104,9 @@ def check_shared(c, lines):
             c.check(False, 'shared errno row', row[len('VS-ROW '):])
         elif row.startswith('VS-ROW') and (' XFAIL ' in row or
                                            ' SKIP ' in row):
-            print('  xfail shared errno row ' + row[len('VS-ROW '):])
+            name, verdict = row.split()[1:3]
+            print('  %-5s shared errno row %s (why: vfio-errno-kernel.c)' %
+                  ('xfail' if verdict == 'XFAIL' else 'skip', name))
     if summary is None:
         c.check(False, 'shared errno table', 'no VS-SUMMARY (crashed?)')
         return

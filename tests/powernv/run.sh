@@ -13,6 +13,8 @@
 #   SPAPR_DDW_POWERNV_NO_SPAPR=1  skip the cross build of spapr-ddw
 #   SPAPR_DDW_POWERNV_DESTRUCTIVE=1  also the errno rows that make Linux
 #                              write past a TCE table (may Oops the host)
+#   SPAPR_DDW_POWERNV_QTESTS   qtests of tests/qtest run in the host too
+#                              (default rtas-test; "all")
 #   SPAPR_DDW_POWERNV_APPEND   more kernel arguments (pnv.verbose: kernel
 #                              messages on the console)
 #
