@@ -8,6 +8,8 @@
 #   make run        the DDW bring-up demo on a 4 GiB pseries-2.7 machine
 #   make check-conformance   compare with real QEMU 7.2 (../shared)
 #   make check-vfio-conformance   the DMA scenarios through vfio-pci
+#   make check-powernv       VFIO on a real Linux SPAPR TCE v2 IOMMU
+#                            (PowerNV host under TCG, docs/devel/powernv.md)
 
 BUILD ?= build
 PYTHON ?= python3
@@ -52,12 +54,17 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
+# Programs run inside a PowerNV host by `make check-powernv`: qtest
+# clients (*-qtest.c), and in-process users of the library (*-kernel.c)
+POWERNV_SRCS := $(wildcard tests/powernv/*-qtest.c tests/powernv/*-kernel.c)
+POWERNV_BINS := $(patsubst tests/powernv/%.c,$(BUILD)/tests/powernv/%,$(POWERNV_SRCS))
+
 CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
         check-conformance check-vfio-conformance check-sanitizers \
-        distclean
+        distclean check-powernv powernv-bins
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
      $(TOOL_BINS)
 
@@ -113,6 +120,28 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBQOS_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/powernv/%: $(BUILD)/obj/tests/powernv/%.o $(LIBQOS_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/powernv/%-kernel: $(BUILD)/obj/tests/powernv/%-kernel.o \
+        $(UNIT_HELPER_OBJS) $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
+all: $(POWERNV_BINS)
+
+# What the PowerNV host runs (tests/powernv/cross-build.sh builds these
+# with BUILD=build-ppc64le)
+powernv-bins: $(BIN) $(QTEST_BINS) $(POWERNV_BINS)
+
+# A real Linux SPAPR TCE v2 IOMMU in a PowerNV host under TCG: see
+# docs/devel/powernv.md.  Prints "SKIP: ..." when it cannot run here.
+check-powernv:
+	@tests/powernv/run.sh
 
 check: all
 	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS)
