@@ -37,7 +37,12 @@ typedef struct QmpDeferred {
 
 static GHashTable *qmp_commands;
 static GArray *qmp_deferred;
+/*
+ * The one Error qmp_error_set() classed, recognized by address and text
+ * (an address alone could be reused by a later, generic Error).
+ */
 static const Error *qmp_error_last;
+static char *qmp_error_last_desc;
 static QmpErrorClass qmp_error_last_class;
 
 void qmp_register_command(const char *name, const char *args_type,
@@ -73,6 +78,8 @@ void qmp_error_set(Error **errp, QmpErrorClass cls, const char *fmt, ...)
     error_setg(errp, "%s", msg);
     if (errp && *errp) {
         qmp_error_last = *errp;
+        g_free(qmp_error_last_desc);
+        qmp_error_last_desc = g_strdup(msg);
         qmp_error_last_class = cls;
     }
 }
@@ -85,8 +92,10 @@ const char *qmp_error_class_name(const Error *err)
         [QMP_ERROR_DEVICE_NOT_FOUND] = "DeviceNotFound",
     };
 
-    return names[err && err == qmp_error_last ? qmp_error_last_class
-                                              : QMP_ERROR_GENERIC];
+    bool classed = err && err == qmp_error_last &&
+                   !strcmp(error_get_pretty(err), qmp_error_last_desc);
+
+    return names[classed ? qmp_error_last_class : QMP_ERROR_GENERIC];
 }
 
 void qmp_after_response(void (*fn)(void *opaque), void *opaque)
@@ -374,6 +383,7 @@ static JsonNode *command_run(QmpSession *sess, const char *name,
     if (!args_check(cmd, args, errp)) {
         return NULL;
     }
+    qmp_error_last = NULL;
     trace_qmp_command(name);
     return cmd->fn(args, errp);
 }
