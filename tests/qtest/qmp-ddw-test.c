@@ -515,7 +515,7 @@ static void test_migration_events(void)
                                         "server=on,wait=off", uri, dqmp);
     QMPClient *d = qmp_client_connect(dqmp);
     QMPClient *c = qmp_test_start(&src, "%s", "-m 512M");
-    g_autoptr(JsonNode) r0 = NULL, r = NULL, q = NULL;
+    g_autoptr(JsonNode) r0 = NULL, rd = NULL, r = NULL, q = NULL;
     JsonObject *ev;
     bool completed = false;
 
@@ -525,6 +525,10 @@ static void test_migration_events(void)
     r0 = qmp_cmd_ok(d, "{\"execute\": \"cont\"}");
     g_assert_true(status_is(d, "inmigrate"));
     qtest_memset(src, 0x100000, 0xab, 4096);
+    /* A PHB plugged and gone again leaves nothing in the stream. */
+    plug_phb1(c);
+    rd = qmp_cmd_ok(c, "{\"execute\": \"device_del\", \"arguments\": "
+                    "{\"id\": \"phb1\"}}");
     r = qmp_cmd_ok(c, "{\"execute\": \"migrate\", \"arguments\": "
                    "{\"uri\": \"%s\"}}", uri);
     while (!completed) {
