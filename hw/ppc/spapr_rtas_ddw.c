@@ -19,7 +19,8 @@
  * a page; -1 when no window slot is free or the window cannot be built
  * (larger than the 2^31 TCEs a 32-bit count allows, past the end of the
  * bus, or refused by a host IOMMU).  A new window goes to dma_win_addr when
- * no window is active and to dma64_win_addr otherwise.  Removing the last
+ * no window is active and to dma64_win_addr otherwise (unless that would
+ * overlap an active window: then to the other base).  Removing the last
  * window restores the default one unless the removed window was in the
  * default slot (LIOBN 0), as QEMU 7.2 does.  Where QEMU aborts (shifts of
  * 64 and more, 2^32 TCEs, a non-PHB LIOBN) we answer -1 or -3 and go on.
@@ -27,6 +28,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/log.h"
 #include "hw/pci-host/spapr.h"
 #include "trace.h"
@@ -136,6 +138,50 @@ static int ddw_check_shifts(SpaprPhbState *sphb, uint32_t page_shift,
     return RTAS_OUT_SUCCESS;
 }
 
+/* Whether a window of 2^window_shift bytes at addr overlaps an active one. */
+static bool ddw_overlaps_active(SpaprPhbState *sphb, uint64_t addr,
+                                uint32_t window_shift)
+{
+    uint64_t size = 1ULL << window_shift;
+
+    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
+        SpaprTceTable *t = sphb->tcet[i];
+
+        if (t && t->nb_table &&
+            ranges_overlap(addr, size, t->bus_offset,
+                           (uint64_t)t->nb_table << t->page_shift)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * QEMU 7.2 puts a new window at dma_win_addr when no window is active and
+ * at dma64_win_addr otherwise.  After "remove the default window while a
+ * DDW exists", that stacks the new window on the DDW: two IOMMU regions at
+ * one bus address, of which DMA (and a VFIO host) sees only one.  There we
+ * use the other base, which the removed default window left free; if both
+ * are taken the request fails (-1) rather than alias two windows.
+ */
+static bool ddw_pick_address(SpaprPhbState *sphb, uint32_t window_shift,
+                             uint64_t *addr)
+{
+    bool active = spapr_phb_get_active_win_num(sphb);
+    uint64_t first = active ? sphb->dma64_win_addr : sphb->dma_win_addr;
+    uint64_t other = active ? sphb->dma_win_addr : sphb->dma64_win_addr;
+
+    if (!ddw_overlaps_active(sphb, first, window_shift)) {
+        *addr = first;
+        return true;
+    }
+    if (!ddw_overlaps_active(sphb, other, window_shift)) {
+        *addr = other;
+        return true;
+    }
+    return false;
+}
+
 static void rtas_ibm_create_pe_dma_window(SpaprMachineState *spapr,
                                           uint32_t token,
                                           const SpaprRtasArgs *a)
@@ -173,8 +219,13 @@ static void rtas_ibm_create_pe_dma_window(SpaprMachineState *spapr,
         goto error_exit;
     }
     /* The address depends on how many windows exist, not on the slot. */
-    win_addr = spapr_phb_get_active_win_num(sphb) ? sphb->dma64_win_addr :
-                                                    sphb->dma_win_addr;
+    if (!ddw_pick_address(sphb, window_shift, &win_addr)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "ibm,create-pe-dma-window: a 2^%u "
+                      "byte window would overlap an active window at both "
+                      "base addresses\n", window_shift);
+        status = RTAS_OUT_HW_ERROR;
+        goto error_exit;
+    }
     if (!spapr_tce_table_enable(tcet, page_shift, win_addr,
                                 1U << (window_shift - page_shift), &err)) {
         qemu_log_mask(LOG_GUEST_ERROR, "ibm,create-pe-dma-window: %s\n",

@@ -180,15 +180,39 @@ static void test_create_shared_dma64(void)
     g_assert_cmphex(start, ==, QDDW_DMA64_START);
     g_assert_cmpint(qrtas_remove(s, LIOBN0), ==, 0);
     g_assert_cmpint(qddw_active(s, PHB0), ==, 1);
+    /*
+     * QEMU 7.2 would stack this window on the DDW at 1<<59 (two IOMMU
+     * regions at one bus address); it goes to the free base 0 instead.
+     */
     g_assert_cmpint(qrtas_create(s, PHB0, 12, 30, &liobn, &start), ==, 0);
     g_assert_cmphex(liobn, ==, LIOBN0);
-    g_assert_cmphex(start, ==, QDDW_DMA64_START);
-    g_assert_cmphex(qh_put_tce(s, LIOBN0, start, 0x1003), ==, H_SUCCESS_U);
-    g_assert_cmphex(qh_put_tce(s, LIOBN1, start, 0x2003), ==, H_SUCCESS_U);
-    g_assert_cmphex(qh_get_tce(s, LIOBN0, start, &tce), ==, H_SUCCESS_U);
+    g_assert_cmphex(start, ==, 0);
+    g_assert_cmphex(qh_put_tce(s, LIOBN0, 0, 0x1003), ==, H_SUCCESS_U);
+    g_assert_cmphex(qh_put_tce(s, LIOBN1, QDDW_DMA64_START, 0x2003), ==,
+                    H_SUCCESS_U);
+    g_assert_cmphex(qh_get_tce(s, LIOBN0, 0, &tce), ==, H_SUCCESS_U);
     g_assert_cmphex(tce, ==, 0x1003);
-    g_assert_cmphex(qh_get_tce(s, LIOBN1, start, &tce), ==, H_SUCCESS_U);
+    g_assert_cmphex(qh_get_tce(s, LIOBN1, QDDW_DMA64_START, &tce), ==,
+                    H_SUCCESS_U);
     g_assert_cmphex(tce, ==, 0x2003);
+    qtest_quit(s);
+}
+
+/* A window covering both base addresses leaves no room for another. */
+static void test_create_no_room(void)
+{
+    QTestState *s = qtest_init(
+        "-global spapr-pci-host-bridge.dma64_win_addr=0x80000000");
+    uint32_t liobn, r[5];
+    uint64_t start;
+
+    g_assert_cmpint(qrtas_remove(s, LIOBN0), ==, 0);
+    g_assert_cmpint(qrtas_create(s, PHB0, 16, 33, &liobn, &start), ==, 0);
+    g_assert_cmphex(start, ==, 0);              /* [0, 8 GiB) */
+    g_assert_cmpint(qrtas_create(s, PHB0, 16, 30, NULL, NULL), ==,
+                    RTAS_HW_ERROR);
+    g_assert_cmpint(qrtas_query(s, PHB0, 5, r), ==, 0);
+    g_assert_cmpuint(r[1], ==, 1);              /* nothing was created */
     qtest_quit(s);
 }
 
@@ -636,6 +660,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ddw/create/errors", test_create_errors);
     g_test_add_func("/ddw/create/placement", test_create_placement);
     g_test_add_func("/ddw/create/shared-dma64", test_create_shared_dma64);
+    g_test_add_func("/ddw/create/no-room", test_create_no_room);
     g_test_add_func("/ddw/create/16m", test_create_16m);
     g_test_add_func("/ddw/create/2m", test_create_2m);
     g_test_add_func("/ddw/remove/errors", test_remove_errors);
