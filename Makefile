@@ -51,6 +51,8 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 # Programs run inside a PowerNV host by `make check-powernv`: qtest
 # clients (*-qtest.c), and in-process users of the library (*-kernel.c)
@@ -63,7 +65,8 @@ ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
         check-conformance check-vfio-conformance check-sanitizers \
         distclean check-powernv powernv-bins
-all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS)
+all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
+     $(TOOL_BINS)
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
 .SECONDARY:
@@ -112,6 +115,12 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Tools drive the binary over qtest, like the qtests.
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBQOS_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/tests/powernv/%: $(BUILD)/obj/tests/powernv/%.o $(LIBQOS_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
@@ -149,8 +158,8 @@ check-slow: all
 bench: $(BIN) $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do SPAPR_DDW_BIN=$(BIN) $$b || exit 1; done
 
-run: $(BIN)
-	@$(PYTHON) scripts/ddw-demo.py $(BIN)
+run: $(BIN) $(BUILD)/tools/ddw-demo
+	@$(BUILD)/tools/ddw-demo $(BIN)
 
 # The same tests under ASAN + UBSAN, in their own build directory.
 check-sanitizers:
@@ -164,7 +173,8 @@ check-vfio-conformance: $(BIN)
 	$(PYTHON) tests/vfio-conformance.py $(BIN)
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench $(BIN)
+	rm -rf $(BUILD)/obj $(BUILD)/trace $(BUILD)/tests $(BUILD)/bench \
+	       $(BUILD)/tools $(BIN)
 
 distclean:
 	rm -rf $(BUILD)

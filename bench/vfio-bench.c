@@ -139,7 +139,7 @@ int main(int argc, char **argv)
         (char *)"vfio-bench", (char *)"-M", (char *)"pseries",
         (char *)"-m", (char *)"1T",
         (char *)"-object",
-        (char *)"vfio-spapr-host-emu,id=h0,memlock-limit=4T",
+        (char *)"vfio-spapr-host-emu,id=h0,memlock-limit=4T,page-size=65536",
         NULL,
     };
     uint64_t t0, t1, calls, maps, tces = RAM_SIZE >> PAGE_SHIFT, start;

@@ -13,22 +13,32 @@
 #include "qapi/error.h"
 #include "qemu/cutils.h"
 #include "chardev/char.h"
+#include <glib-unix.h>
 
 struct Chardev {
     char *id;
     int in_fd, out_fd;          /* connected peer, -1 when none */
     int listen_fd;              /* server sockets */
-    guint in_watch, listen_watch;
+    guint in_watch, listen_watch, out_watch;
     bool is_socket;
+    GString *outbuf;            /* socket output the peer has not taken */
     char *path;                 /* unix server socket to unlink */
     ChrReadFn *read;
     ChrEventFn *event;
     void *opaque;
 };
 
-static GHashTable *chardevs;
+/*
+ * A socket peer that stops reading gets its output queued, never blocks
+ * the main loop; past this much it is disconnected.
+ */
+#define CHR_MAX_OUTBUF (16u << 20)
+
+static GHashTable *chardevs;    /* by id */
+static GList *all_chardevs;     /* with or without an id (-qtest has none) */
 
 static void chr_close_peer(Chardev *chr);
+static void chr_watch_listen(Chardev *chr);
 
 static gboolean chr_readable(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
@@ -63,6 +73,9 @@ static void chr_connected(Chardev *chr, int in_fd, int out_fd)
 {
     chr->in_fd = in_fd;
     chr->out_fd = out_fd;
+    if (chr->is_socket) {
+        g_unix_set_fd_nonblocking(out_fd, true, NULL);
+    }
     chr_watch_input(chr);
     if (chr->event) {
         chr->event(chr->opaque, CHR_EVENT_OPENED);
@@ -74,6 +87,13 @@ static void chr_close_peer(Chardev *chr)
     if (chr->in_watch) {
         g_source_remove(chr->in_watch);
         chr->in_watch = 0;
+    }
+    if (chr->out_watch) {
+        g_source_remove(chr->out_watch);
+        chr->out_watch = 0;
+    }
+    if (chr->outbuf) {
+        g_string_truncate(chr->outbuf, 0);
     }
     if (chr->in_fd >= 0 && chr->is_socket) {
         close(chr->in_fd);
@@ -98,6 +118,14 @@ static gboolean chr_accept(GIOChannel *ch, GIOCondition cond, gpointer data)
     }
     chr_connected(chr, fd, fd);
     return G_SOURCE_CONTINUE;
+}
+
+static void chr_watch_listen(Chardev *chr)
+{
+    GIOChannel *ch = g_io_channel_unix_new(chr->listen_fd);
+
+    chr->listen_watch = g_io_add_watch(ch, G_IO_IN, chr_accept, chr);
+    g_io_channel_unref(ch);
 }
 
 static int socket_unix(const char *path, bool server, Error **errp)
@@ -240,8 +268,6 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
     if (!s.server) {
         chr_connected(chr, fd, fd);
     } else {
-        GIOChannel *ch = g_io_channel_unix_new(fd);
-
         chr->listen_fd = fd;
         chr->path = g_strdup(s.path);
         if (s.wait) {
@@ -251,8 +277,7 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
                 chr_connected(chr, c, c);
             }
         }
-        chr->listen_watch = g_io_add_watch(ch, G_IO_IN, chr_accept, chr);
-        g_io_channel_unref(ch);
+        chr_watch_listen(chr);
     }
     ok = true;
 out:
@@ -295,6 +320,7 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
     if (id) {
         g_hash_table_insert(chardevs, chr->id, chr);
     }
+    all_chardevs = g_list_append(all_chardevs, chr);
     return chr;
 fail:
     g_free(chr->id);
@@ -321,10 +347,76 @@ void qemu_chr_set_handlers(Chardev *chr, ChrReadFn *read, ChrEventFn *event,
     }
 }
 
+static ssize_t chr_write_some(Chardev *chr, const void *buf, size_t len)
+{
+    ssize_t n;
+
+    do {
+        n = write(chr->out_fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return 0;
+    }
+    return n;
+}
+
+static gboolean chr_writable(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+    Chardev *chr = data;
+    ssize_t n = chr_write_some(chr, chr->outbuf->str, chr->outbuf->len);
+
+    if (n < 0) {
+        chr->out_watch = 0;
+        chr_close_peer(chr);
+        return G_SOURCE_REMOVE;
+    }
+    g_string_erase(chr->outbuf, 0, n);
+    if (chr->outbuf->len) {
+        return G_SOURCE_CONTINUE;
+    }
+    chr->out_watch = 0;
+    return G_SOURCE_REMOVE;
+}
+
+/* Sockets: write what the peer takes now, queue the rest. */
+static bool chr_write_socket(Chardev *chr, const uint8_t *p, size_t len)
+{
+    GIOChannel *ch;
+    ssize_t n = 0;
+
+    if (!chr->outbuf) {
+        chr->outbuf = g_string_new(NULL);
+    }
+    if (!chr->outbuf->len) {
+        n = chr_write_some(chr, p, len);
+        if (n < 0) {
+            chr_close_peer(chr);
+            return false;
+        }
+    }
+    if ((size_t)n == len) {
+        return true;
+    }
+    if (chr->outbuf->len + (len - n) > CHR_MAX_OUTBUF) {
+        chr_close_peer(chr);
+        return false;
+    }
+    g_string_append_len(chr->outbuf, (const char *)p + n, len - n);
+    if (!chr->out_watch) {
+        ch = g_io_channel_unix_new(chr->out_fd);
+        chr->out_watch = g_io_add_watch(ch, G_IO_OUT, chr_writable, chr);
+        g_io_channel_unref(ch);
+    }
+    return true;
+}
+
 bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len)
 {
     const uint8_t *p = buf;
 
+    if (chr->is_socket) {
+        return chr->out_fd >= 0 && chr_write_socket(chr, p, len);
+    }
     while (len && chr->out_fd >= 0) {
         ssize_t n = write(chr->out_fd, p, len);
 
@@ -365,16 +457,16 @@ void qemu_chr_disconnect(Chardev *chr)
 
 void qemu_chr_close_all(void)
 {
-    GHashTableIter it;
-    gpointer key, value;
+    for (GList *l = all_chardevs; l; l = l->next) {
+        Chardev *chr = l->data;
 
-    if (!chardevs) {
-        return;
-    }
-    g_hash_table_iter_init(&it, chardevs);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        Chardev *chr = value;
-
+        /* Last words (a quit's reply and SHUTDOWN event) still go out. */
+        if (chr->outbuf && chr->outbuf->len && chr->out_fd >= 0) {
+            g_unix_set_fd_nonblocking(chr->out_fd, false, NULL);
+            if (write(chr->out_fd, chr->outbuf->str, chr->outbuf->len) < 0) {
+                g_string_truncate(chr->outbuf, 0);
+            }
+        }
         if (chr->path && chr->listen_fd >= 0) {
             unlink(chr->path);
         }

@@ -11,16 +11,12 @@
 
 static void hmp_stop(const char *args, GString *out)
 {
-    if (runstate_is_running()) {
-        vm_stop(RUN_STATE_PAUSED);
-    }
+    monitor_vm_stop();
 }
 
 static void hmp_cont(const char *args, GString *out)
 {
-    if (!runstate_is_running() && runstate_get() != RUN_STATE_INMIGRATE) {
-        vm_start();
-    }
+    monitor_vm_cont();
 }
 
 static void hmp_system_reset(const char *args, GString *out)

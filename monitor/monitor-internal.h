@@ -36,6 +36,9 @@ void qmp_stream_destroy(QmpStream *s);
 
 JsonObject *qmp_version_object(void);
 char *qmp_node_to_text(JsonNode *node);
+/* stop and cont for both monitors (autostart while a migration comes in) */
+void monitor_vm_stop(void);
+void monitor_vm_cont(void);
 /* device_del for both monitors: unplugs, then emits DEVICE_DELETED. */
 bool monitor_device_del(const char *id, Error **errp);
 /* The QMP and human monitors' connections on the chardevs. */

@@ -22,26 +22,44 @@ static JsonNode *qmp_device_add(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
+static int collect_device(DeviceState *dev, void *opaque)
+{
+    GPtrArray *gone = opaque;
+    JsonObject *data = json_object_new();
+    g_autofree char *path = object_get_canonical_path(OBJECT(dev));
+
+    if (dev->id) {
+        json_object_set_string_member(data, "device", dev->id);
+    }
+    json_object_set_string_member(data, "path", path ? path : "");
+    g_ptr_array_add(gone, data);
+    return 0;
+}
+
 bool monitor_device_del(const char *id, Error **errp)
 {
     DeviceState *dev = qdev_find_by_id(id);
-    g_autofree char *path = NULL;
-    JsonObject *data;
+    g_autoptr(GPtrArray) gone = NULL;
 
     if (!dev) {
         qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
                       "Device '%s' not found", id);
         return false;
     }
-    path = object_get_canonical_path(OBJECT(dev));
+    /* The device and everything on its buses go: say so for each. */
+    gone = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+    collect_device(dev, gone);
+    for (GSList *l = dev->child_bus; l; l = l->next) {
+        qbus_walk_devices(l->data, collect_device, gone);
+    }
     if (!qdev_device_del(id, errp)) {
         return false;
     }
-    /* Unplug is synchronous here: the device is gone, say so now. */
-    data = json_object_new();
-    json_object_set_string_member(data, "device", id);
-    json_object_set_string_member(data, "path", path);
-    qmp_event_emit("DEVICE_DELETED", data);
+    /* Unplug is synchronous here; QEMU reports children first. */
+    for (guint i = gone->len; i-- > 0;) {
+        qmp_event_emit("DEVICE_DELETED",
+                       json_object_ref(g_ptr_array_index(gone, i)));
+    }
     return true;
 }
 
@@ -139,39 +157,71 @@ static JsonNode *qmp_qom_get(JsonObject *args, Error **errp)
     return n;
 }
 
-static char *json_value_to_prop_string(JsonNode *n)
+/* The JSON type a property of this QOM type takes, as QEMU's visitors. */
+static GType prop_json_type(const char *type)
+{
+    if (!strcmp(type, "bool")) {
+        return G_TYPE_BOOLEAN;
+    }
+    if (g_str_has_prefix(type, "uint") || g_str_has_prefix(type, "int") ||
+        !strcmp(type, "size")) {
+        return G_TYPE_INT64;
+    }
+    if (!strcmp(type, "str") || !strcmp(type, "string")) {
+        return G_TYPE_STRING;
+    }
+    return G_TYPE_INVALID;      /* e.g. PCI addresses: "3.0" or 24 */
+}
+
+static const char *json_type_name(GType t)
+{
+    return t == G_TYPE_BOOLEAN ? "boolean" :
+           t == G_TYPE_INT64 ? "integer" : "string";
+}
+
+static char *json_value_to_prop_string(ObjectProperty *prop, JsonNode *n,
+                                       Error **errp)
 {
     GType t = JSON_NODE_HOLDS_VALUE(n) ? json_node_get_value_type(n)
                                        : G_TYPE_INVALID;
+    GType want = prop_json_type(prop->type);
 
+    if ((want != G_TYPE_INVALID && t != want) ||
+        (t != G_TYPE_BOOLEAN && t != G_TYPE_INT64 && t != G_TYPE_STRING)) {
+        error_setg(errp, "Invalid parameter type for 'value', expected: %s",
+                   want != G_TYPE_INVALID ? json_type_name(want)
+                                          : "integer or string");
+        return NULL;
+    }
     if (t == G_TYPE_BOOLEAN) {
         return g_strdup(json_node_get_boolean(n) ? "on" : "off");
     }
     if (t == G_TYPE_INT64) {
         return g_strdup_printf("%" PRId64, json_node_get_int(n));
     }
-    if (t == G_TYPE_STRING) {
-        return g_strdup(json_node_get_string(n));
-    }
-    return NULL;
+    return g_strdup(json_node_get_string(n));
 }
 
 static JsonNode *qmp_qom_set(JsonObject *args, Error **errp)
 {
     Object *obj = qom_resolve(qmp_arg_str(args, "path"), errp);
     const char *name = qmp_arg_str(args, "property");
+    ObjectProperty *prop;
     g_autofree char *str = NULL;
 
     if (!obj) {
         return NULL;
     }
-    str = json_value_to_prop_string(json_object_get_member(args, "value"));
-    if (!str) {
-        error_setg(errp, "Invalid parameter type for 'value', expected: "
-                   "boolean, integer or string");
+    prop = object_property_find(obj, name);
+    if (!prop) {
+        error_setg(errp, "Property '%s.%s' not found",
+                   object_get_typename(obj), name);
         return NULL;
     }
-    if (!object_property_parse(obj, name, str, errp)) {
+    str = json_value_to_prop_string(prop, json_object_get_member(args,
+                                                                 "value"),
+                                    errp);
+    if (!str || !object_property_parse(obj, name, str, errp)) {
         return NULL;
     }
     return qmp_return_empty();

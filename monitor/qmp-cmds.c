@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "sysemu/sysemu.h"
+#include "migration/migration.h"
 #include "monitor-internal.h"
 
 static RunState last_runstate = RUN_STATE_PRELAUNCH;
@@ -68,20 +69,37 @@ static JsonNode *qmp_query_commands(JsonObject *args, Error **errp)
     return qmp_node_array(arr);
 }
 
-static JsonNode *qmp_stop(JsonObject *args, Error **errp)
+/*
+ * While a migration comes in, stop and cont only decide whether the
+ * machine runs once it has loaded, as QEMU's autostart.
+ */
+void monitor_vm_stop(void)
 {
-    if (runstate_is_running()) {
+    if (runstate_get() == RUN_STATE_INMIGRATE) {
+        migration_set_autostart(false);
+    } else if (runstate_is_running()) {
         vm_stop(RUN_STATE_PAUSED);
     }
+}
+
+void monitor_vm_cont(void)
+{
+    if (runstate_get() == RUN_STATE_INMIGRATE) {
+        migration_set_autostart(true);
+    } else if (!runstate_is_running()) {
+        vm_start();
+    }
+}
+
+static JsonNode *qmp_stop(JsonObject *args, Error **errp)
+{
+    monitor_vm_stop();
     return qmp_return_empty();
 }
 
 static JsonNode *qmp_cont(JsonObject *args, Error **errp)
 {
-    /* While a migration comes in, the migration code decides when to run. */
-    if (!runstate_is_running() && runstate_get() != RUN_STATE_INMIGRATE) {
-        vm_start();
-    }
+    monitor_vm_cont();
     return qmp_return_empty();
 }
 

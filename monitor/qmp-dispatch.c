@@ -15,6 +15,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <math.h>
 #include "monitor/qmp.h"
 #include "monitor-internal.h"
 #include "trace.h"
@@ -36,7 +37,12 @@ typedef struct QmpDeferred {
 
 static GHashTable *qmp_commands;
 static GArray *qmp_deferred;
+/*
+ * The one Error qmp_error_set() classed, recognized by address and text
+ * (an address alone could be reused by a later, generic Error).
+ */
 static const Error *qmp_error_last;
+static char *qmp_error_last_desc;
 static QmpErrorClass qmp_error_last_class;
 
 void qmp_register_command(const char *name, const char *args_type,
@@ -72,6 +78,8 @@ void qmp_error_set(Error **errp, QmpErrorClass cls, const char *fmt, ...)
     error_setg(errp, "%s", msg);
     if (errp && *errp) {
         qmp_error_last = *errp;
+        g_free(qmp_error_last_desc);
+        qmp_error_last_desc = g_strdup(msg);
         qmp_error_last_class = cls;
     }
 }
@@ -84,8 +92,10 @@ const char *qmp_error_class_name(const Error *err)
         [QMP_ERROR_DEVICE_NOT_FOUND] = "DeviceNotFound",
     };
 
-    return names[err && err == qmp_error_last ? qmp_error_last_class
-                                              : QMP_ERROR_GENERIC];
+    bool classed = err && err == qmp_error_last &&
+                   !strcmp(error_get_pretty(err), qmp_error_last_desc);
+
+    return names[classed ? qmp_error_last_class : QMP_ERROR_GENERIC];
 }
 
 void qmp_after_response(void (*fn)(void *opaque), void *opaque)
@@ -373,6 +383,7 @@ static JsonNode *command_run(QmpSession *sess, const char *name,
     if (!args_check(cmd, args, errp)) {
         return NULL;
     }
+    qmp_error_last = NULL;
     trace_qmp_command(name);
     return cmd->fn(args, errp);
 }
@@ -407,6 +418,38 @@ static char *request_handle(QmpSession *sess, JsonObject *req)
     return reply_return(id, ret);
 }
 
+/*
+ * json-glib reads numbers beyond double range as infinities, which it
+ * would echo back (in "id") as text no JSON parser accepts.  The framer
+ * bounds the nesting, and so this recursion.
+ */
+static bool json_node_finite(JsonNode *n)
+{
+    if (JSON_NODE_HOLDS_OBJECT(n)) {
+        JsonObjectIter it;
+        JsonNode *member;
+
+        json_object_iter_init(&it, json_node_get_object(n));
+        while (json_object_iter_next(&it, NULL, &member)) {
+            if (!json_node_finite(member)) {
+                return false;
+            }
+        }
+    } else if (JSON_NODE_HOLDS_ARRAY(n)) {
+        JsonArray *arr = json_node_get_array(n);
+
+        for (guint i = 0; i < json_array_get_length(arr); i++) {
+            if (!json_node_finite(json_array_get_element(arr, i))) {
+                return false;
+            }
+        }
+    } else if (JSON_NODE_HOLDS_VALUE(n) &&
+               json_node_get_value_type(n) == G_TYPE_DOUBLE) {
+        return isfinite(json_node_get_double(n));
+    }
+    return true;
+}
+
 char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
                          const char *stream_err)
 {
@@ -428,6 +471,10 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
         return reply_error(NULL, "GenericError", desc);
     }
     root = json_parser_get_root(parser);
+    if (root && !json_node_finite(root)) {
+        return reply_error(NULL, "GenericError",
+                           "JSON parse error, number out of range");
+    }
     if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
         return reply_error(NULL, "GenericError",
                            "QMP input must be a JSON object");

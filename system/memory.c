@@ -89,11 +89,16 @@ void memory_region_finalize(MemoryRegion *mr)
     memset(mr, 0, sizeof(*mr));
 }
 
+/*
+ * Highest priority first.  g_list_insert_sorted() puts a new region before
+ * the existing ones of equal priority, so among equals the region added
+ * last wins, as in QEMU.  (Compared, not subtracted: that overflows.)
+ */
 static gint subregion_cmp(gconstpointer a, gconstpointer b)
 {
     const MemoryRegion *x = a, *y = b;
 
-    return y->priority - x->priority;   /* stable: later equal ones after */
+    return (y->priority > x->priority) - (y->priority < x->priority);
 }
 
 void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,

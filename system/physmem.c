@@ -14,10 +14,12 @@
 #include <sys/vfs.h>
 #include <fcntl.h>
 #include "qemu/bswap.h"
+#include "qemu/mmap-alloc.h"
 #include "exec/memory.h"
 #include "memory-internal.h"
 
 #define DIRTY_PAGE_SHIFT 12
+#define RAM_ALIGN (2ULL << 20)
 #define IOMMU_MAX_DEPTH 4
 
 static MemoryRegion system_memory;
@@ -39,6 +41,11 @@ AddressSpace *address_space_memory_get(void)
     return &system_as;
 }
 
+/*
+ * Guest RAM is anonymous, lazily backed and aligned to 2 MiB: a host that
+ * backs memory with 64K or huge pages (a POWER host kernel, THP) then sees
+ * whole, aligned pages.
+ */
 bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
                             const char *name, uint64_t size, Error **errp)
 {
@@ -46,9 +53,8 @@ bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
 
     memory_region_init(mr, owner, name, size);
     mr->kind = MR_RAM;
-    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
+    p = qemu_anon_mmap_aligned(size, RAM_ALIGN, MAP_NORESERVE);
+    if (!p) {
         error_setg_errno(errp, errno, "cannot reserve %" PRIu64
                          " bytes of guest RAM for '%s'", size, name);
         mr->kind = MR_CONTAINER;
@@ -284,9 +290,19 @@ static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
                 }
             } else if (fr->mr->kind == MR_IOMMU) {
                 res |= iommu_access(fr->mr, off, buf, &l, is_write, depth);
-            } else if (fr->mr->ops) {
+            } else if (fr->mr->kind == MR_IO && fr->mr->ops) {
                 res |= mmio_access(fr->mr, off, buf, l, is_write,
                                    fr->readonly);
+            } else {
+                /*
+                 * Nothing behind it we may touch (device RAM, an I/O
+                 * region without ops): as unassigned, never leaving the
+                 * caller's buffer as it was.
+                 */
+                if (!is_write) {
+                    memset(buf, 0, l);
+                }
+                res |= MEMTX_DECODE_ERROR;
             }
         }
         if (l == 0) {

@@ -25,8 +25,9 @@
  *   rtas NAME NARGS ARGS NRET RETS    -> OK 0, or OK 2^64-4 if NAME is unknown
  *   hcall OPCODE ARG...               -> OK R3 R4 ... R11
  *
- * A malformed line (missing or non-numeric argument, size over the limit)
- * gets "ERR reason"; an unknown verb gets "FAIL Unknown command 'x'".
+ * A malformed line (missing, extra or non-numeric argument, size over the
+ * limit, a line longer than 32 MiB) gets "ERR reason"; an unknown verb gets
+ * "FAIL Unknown command 'x'".  (QEMU ignores extra words; we refuse them.)
  * Nothing a client sends can end the process.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -153,8 +154,11 @@ static bool parse_addr_size(QTestReply *r, char **w, uint64_t *addr,
 
 static void cmd_read(QTestReply *r, char **w)
 {
+    static const char hex[] = "0123456789abcdef";
     uint64_t addr, size;
     g_autofree uint8_t *data = NULL;
+    gsize start;
+    char *p;
 
     if (!parse_addr_size(r, w, &addr, &size)) {
         return;
@@ -162,8 +166,13 @@ static void cmd_read(QTestReply *r, char **w)
     data = g_malloc(size ? size : 1);
     address_space_read(qtest_as(), addr, MEMTXATTRS_UNSPECIFIED, data, size);
     g_string_append(r->out, "OK 0x");
+    /* 16 MiB is 32 M digits: no printf per byte. */
+    start = r->out->len;
+    g_string_set_size(r->out, start + 2 * size);
+    p = r->out->str + start;
     for (uint64_t i = 0; i < size; i++) {
-        g_string_append_printf(r->out, "%02x", data[i]);
+        p[2 * i] = hex[data[i] >> 4];
+        p[2 * i + 1] = hex[data[i] & 0xf];
     }
 }
 
@@ -310,20 +319,34 @@ static void cmd_endianness(QTestReply *r, char **w)
 static const struct {
     const char *verb;
     void (*fn)(QTestReply *r, char **words);
+    int min_args, max_args;
+    const char *usage;
 } qtest_verbs[] = {
-    { "readb", cmd_readx }, { "readw", cmd_readx },
-    { "readl", cmd_readx }, { "readq", cmd_readx },
-    { "writeb", cmd_writex }, { "writew", cmd_writex },
-    { "writel", cmd_writex }, { "writeq", cmd_writex },
-    { "read", cmd_read }, { "write", cmd_write },
-    { "b64read", cmd_b64read }, { "b64write", cmd_b64write },
-    { "memset", cmd_memset },
-    { "clock_step", cmd_clock }, { "clock_set", cmd_clock },
-    { "inb", cmd_port }, { "inw", cmd_port }, { "inl", cmd_port },
-    { "outb", cmd_port }, { "outw", cmd_port }, { "outl", cmd_port },
-    { "irq_intercept_in", cmd_ok }, { "irq_intercept_out", cmd_ok },
-    { "set_irq_in", cmd_ok },
-    { "endianness", cmd_endianness },
+    { "readb", cmd_readx, 1, 1, "ADDR" },
+    { "readw", cmd_readx, 1, 1, "ADDR" },
+    { "readl", cmd_readx, 1, 1, "ADDR" },
+    { "readq", cmd_readx, 1, 1, "ADDR" },
+    { "writeb", cmd_writex, 2, 2, "ADDR VALUE" },
+    { "writew", cmd_writex, 2, 2, "ADDR VALUE" },
+    { "writel", cmd_writex, 2, 2, "ADDR VALUE" },
+    { "writeq", cmd_writex, 2, 2, "ADDR VALUE" },
+    { "read", cmd_read, 2, 2, "ADDR SIZE" },
+    { "write", cmd_write, 3, 3, "ADDR SIZE 0xHEXDATA" },
+    { "b64read", cmd_b64read, 2, 2, "ADDR SIZE" },
+    { "b64write", cmd_b64write, 3, 3, "ADDR SIZE BASE64" },
+    { "memset", cmd_memset, 3, 3, "ADDR SIZE BYTE" },
+    { "clock_step", cmd_clock, 0, 1, "[NS]" },
+    { "clock_set", cmd_clock, 1, 1, "NS" },
+    { "inb", cmd_port, 1, 1, "ADDR" },
+    { "inw", cmd_port, 1, 1, "ADDR" },
+    { "inl", cmd_port, 1, 1, "ADDR" },
+    { "outb", cmd_port, 2, 2, "ADDR VALUE" },
+    { "outw", cmd_port, 2, 2, "ADDR VALUE" },
+    { "outl", cmd_port, 2, 2, "ADDR VALUE" },
+    { "irq_intercept_in", cmd_ok, 1, 1, "QOM-PATH" },
+    { "irq_intercept_out", cmd_ok, 1, 1, "QOM-PATH" },
+    { "set_irq_in", cmd_ok, 4, 4, "QOM-PATH NAME NUM LEVEL" },
+    { "endianness", cmd_endianness, 0, 0, "" },
 };
 
 static void qtest_process_command(QTestReply *r, char **words)
@@ -334,6 +357,16 @@ static void qtest_process_command(QTestReply *r, char **words)
     }
     for (size_t i = 0; i < ARRAY_SIZE(qtest_verbs); i++) {
         if (!strcmp(words[0], qtest_verbs[i].verb)) {
+            int nargs = g_strv_length(words) - 1;
+
+            /* Missing words and trailing junk are both malformed lines. */
+            if (nargs < qtest_verbs[i].min_args ||
+                nargs > qtest_verbs[i].max_args) {
+                qtest_reply_err(r, "%s: expected %s%s", words[0],
+                                *qtest_verbs[i].usage ? "" : "no arguments",
+                                qtest_verbs[i].usage);
+                return;
+            }
             qtest_verbs[i].fn(r, words);
             return;
         }

@@ -15,6 +15,7 @@
 #include "sysemu/sysemu.h"
 #include "vl-internal.h"
 #include "vl-hooks.h"
+#include "migration/migration.h"
 
 /* 16 TiB: the largest guest a pseries machine model is started with. */
 #define MAX_RAM_SIZE (16ULL << 40)
@@ -30,8 +31,11 @@ void vl_setup_logging(const char *logfile, const char *items,
 {
     Error *err = NULL;
 
-    if ((logfile && !qemu_set_log_filename(logfile, &err)) ||
-        (items && !qemu_set_log_items(items, &err))) {
+    if (logfile && !qemu_set_log_filename(logfile, &err)) {
+        error_prepend(&err, "-D: ");
+        die_err(err);
+    }
+    if (items && !qemu_set_log_items(items, &err)) {
         die_err(err);
     }
     for (guint i = 0; traces && i < traces->len; i++) {
@@ -71,6 +75,7 @@ void vl_handle_help(const char *machine_opts, GPtrArray *devices)
         if (g_str_has_suffix(d, ",help") || g_str_has_suffix(d, ",?")) {
             driver = g_strndup(d, strcspn(d, ","));
             if (!qdev_device_help_type(stdout, driver, &err)) {
+                error_prepend(&err, "-device %s: ", d);
                 die_err(err);
             }
             exit(0);
@@ -290,6 +295,7 @@ void vl_start(bool paused, const char *incoming)
     Error *err = NULL;
 
     if (incoming) {
+        migration_set_autostart(!paused);
         if (!vl_hook_incoming(incoming, &err)) {
             die_err(err);
         }

@@ -49,12 +49,13 @@ static QEMU_NORETURN void vl_die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 static void vl_die(const char *fmt, ...)
 {
     va_list ap;
-    g_autofree char *msg = NULL;
+    char *msg;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     error_report("%s", msg);
+    g_free(msg);        /* exit() skips g_autofree cleanups */
     exit(1);
 }
 
@@ -115,7 +116,8 @@ static void parse_global(const char *optarg)
     gp->driver = g_strndup(optarg, dot - optarg);
     gp->property = g_strndup(dot + 1, eq - dot - 1);
     gp->value = g_strdup(eq + 1);
-    if (!qdev_global_prop_check(gp->driver, gp->property, &err)) {
+    if (!qdev_global_prop_check_value(gp->driver, gp->property, gp->value,
+                                      &err)) {
         vl_die_err(err);
     }
     qdev_prop_register_global(gp);

@@ -114,6 +114,7 @@ bool trace_opt_parse(const char *optarg, Error **errp)
             continue;
         } else if (g_str_has_prefix(p, "file=")) {
             if (!qemu_set_log_filename(p + strlen("file="), errp)) {
+                error_prepend(errp, "-trace: ");
                 return false;
             }
             continue;

@@ -27,7 +27,7 @@ static bool strtosz_unit(const char *s, uint64_t *out, uint64_t default_unit)
 {
     char *end;
     unsigned long long v;
-    uint64_t unit = default_unit;
+    uint64_t unit = default_unit, v64;
 
     if (!s || !*s || *s == '-' || g_ascii_isspace(*s)) {
         return false;
@@ -46,9 +46,11 @@ static bool strtosz_unit(const char *s, uint64_t *out, uint64_t default_unit)
         }
         unit = 1ULL << (10 * (u - units));
     }
-    if (umul64_overflow(v, unit, (uint64_t *)out)) {
+    /* *out is left alone on failure: it may be a property's field. */
+    if (umul64_overflow(v, unit, &v64)) {
         return false;
     }
+    *out = v64;
     return true;
 }
 

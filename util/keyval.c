@@ -153,7 +153,9 @@ GPtrArray *keyval_parse_json(const char *str, Error **errp)
         error_setg(errp, "invalid JSON: %s", gerr->message);
         return NULL;
     }
-    if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+    /* An empty document parses, with no root at all. */
+    if (!json_parser_get_root(parser) ||
+        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
         error_setg(errp, "JSON options must be an object");
         return NULL;
     }

@@ -31,7 +31,7 @@ bool qemu_set_log_filename(const char *filename, Error **errp)
     FILE *f = fopen(filename, "w");
 
     if (!f) {
-        error_setg_errno(errp, errno, "-D: cannot open '%s'", filename);
+        error_setg_errno(errp, errno, "cannot open log file '%s'", filename);
         return false;
     }
     qemu_log_close();

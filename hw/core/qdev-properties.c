@@ -169,14 +169,15 @@ static bool parse_devfn(const Property *prop, void *field, const char *str,
                         Error **errp)
 {
     unsigned long slot, fn = 0;
-    char *end;
+    char *end = (char *)str;
 
+    /* Each part is hex digits only: no sign, blanks, or empty function. */
     errno = 0;
-    slot = strtoul(str, &end, 16);
-    if (!errno && *end == '.') {
-        fn = strtoul(end + 1, &end, 16);
+    slot = g_ascii_isxdigit(str[0]) ? strtoul(str, &end, 16) : 32;
+    if (slot < 32 && *end == '.') {
+        fn = g_ascii_isxdigit(end[1]) ? strtoul(end + 1, &end, 16) : 8;
     }
-    if (errno || end == str || *end || slot > 31 || fn > 7) {
+    if (errno || slot > 31 || fn > 7 || *end) {
         error_setg(errp, "Property '%s': invalid PCI address '%s' "
                    "(expected SLOT[.FN], slot 0-1f, function 0-7)",
                    prop->name, str);

@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 
 static GPtrArray *compat_props;     /* GlobalProperty, machine compat */
 static GPtrArray *global_props;     /* GlobalProperty, -global */
@@ -50,6 +51,38 @@ bool qdev_global_prop_check(const char *driver, const char *property,
         error_setg(errp, "-global %s.%s: device '%s' has no property '%s'",
                    driver, property, driver, property);
         return false;
+    }
+    return true;
+}
+
+/*
+ * A -global value is parsed once at startup, into a scratch field, so a
+ * bad one is a command-line error rather than a warning at device
+ * creation (QEMU exits there too).
+ */
+bool qdev_global_prop_check_value(const char *driver, const char *property,
+                                  const char *value, Error **errp)
+{
+    ObjectClass *klass = object_class_by_name(driver);
+    const Property *prop;
+    union {
+        uint64_t u64;
+        char *str;
+    } field = { 0 };
+
+    if (!klass || !object_class_dynamic_cast(klass, TYPE_DEVICE)) {
+        return qdev_global_prop_check(driver, property, errp);
+    }
+    prop = qdev_class_find_prop((DeviceClass *)klass, property);
+    if (!prop) {
+        return qdev_global_prop_check(driver, property, errp);
+    }
+    if (!prop->info->parse(prop, &field, value, errp)) {
+        error_prepend(errp, "-global %s.%s=%s: ", driver, property, value);
+        return false;
+    }
+    if (prop->info->release) {
+        prop->info->release(prop, &field);
     }
     return true;
 }
@@ -231,6 +264,9 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
         ((BusState *)l->data)->realized = true;
     }
     qdev_attach_to_tree(dev);
+    if (dc->vmsd) {
+        vmstate_register_auto(dc->vmsd, dev);
+    }
     return true;
 }
 
@@ -257,6 +293,9 @@ void qdev_unrealize(DeviceState *dev)
     object_ref(OBJECT(dev));
     for (GSList *l = dev->child_bus; l; l = l->next) {
         qbus_unrealize(l->data);
+    }
+    if (dev->realized && dc->vmsd) {
+        vmstate_unregister(dc->vmsd, dev);
     }
     if (dev->realized && dc->unrealize) {
         dc->unrealize(dev);

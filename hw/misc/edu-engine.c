@@ -24,6 +24,8 @@
 #include "hw/misc/edu.h"
 #include "trace.h"
 
+#define EDU_DMA_TIME_NS     (100 * SCALE_MS)
+
 static bool edu_buffer_range_ok(EduEngine *e, uint64_t start, uint64_t cnt)
 {
     if (start < EDU_DMA_START || cnt > EDU_DMA_SIZE ||
@@ -169,8 +171,12 @@ void edu_engine_write(EduEngine *e, uint64_t addr, uint64_t val,
         break;
     case 0x98:
         if ((val & EDU_DMA_RUN) && !(e->dma.cmd & EDU_DMA_RUN)) {
+            int64_t now = qemu_clock_get_ns();
+
             e->dma.cmd = val;
-            timer_mod(&e->dma_timer, qemu_clock_get_ns() + 100 * SCALE_MS);
+            /* A qtest client may have set the clock near INT64_MAX. */
+            timer_mod(&e->dma_timer, now > INT64_MAX - EDU_DMA_TIME_NS ?
+                      INT64_MAX : now + EDU_DMA_TIME_NS);
         }
         break;
     default:

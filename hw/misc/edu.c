@@ -8,6 +8,7 @@
 #include "hw/misc/edu.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 
 #define TYPE_PCI_EDU_DEVICE "edu"
 
@@ -17,6 +18,7 @@ typedef struct EduState {
     uint64_t dma_mask;
     MemoryRegion mmio;
     EduEngine engine;
+    uint64_t mig_dma_due_ns;    /* 0: no DMA pending; else ns left + 1 */
 } EduState;
 
 #define EDU(obj) OBJECT_CHECK(EduState, (obj), TYPE_PCI_EDU_DEVICE)
@@ -78,6 +80,74 @@ static void edu_reset(DeviceState *dev)
     parent->reset(dev);
 }
 
+/*
+ * Migration: registers, the DMA buffer and a pending DMA's remaining
+ * time (the destination's virtual clock differs).  Register values need
+ * no range check here: the engine checks the buffer range when the DMA
+ * runs, as it does for guest-written values.
+ */
+#define EDU_MIG_MAX_DUE_NS  (100 * SCALE_MS + 1)
+
+static int edu_pre_save(void *opaque)
+{
+    EduState *edu = opaque;
+    QEMUTimer *t = &edu->engine.dma_timer;
+
+    edu->mig_dma_due_ns = timer_pending(t) ?
+        MAX(t->expire_time - qemu_clock_get_ns(), 0) + 1 : 0;
+    return 0;
+}
+
+/* A running DMA always has its completion pending, and only then. */
+static bool edu_validate(void *opaque, int version_id, Error **errp)
+{
+    EduState *edu = opaque;
+
+    if (!(edu->engine.dma.cmd & EDU_DMA_RUN) != !edu->mig_dma_due_ns) {
+        error_setg(errp, "edu: DMA command 0x%" PRIx64 " disagrees with "
+                   "its pending completion", edu->engine.dma.cmd);
+        return false;
+    }
+    return true;
+}
+
+static bool edu_post_load(void *opaque, int version_id, Error **errp)
+{
+    EduState *edu = opaque;
+
+    timer_del(&edu->engine.dma_timer);
+    if (edu->mig_dma_due_ns) {
+        timer_mod(&edu->engine.dma_timer,
+                  qemu_clock_get_ns() + edu->mig_dma_due_ns - 1);
+    }
+    return true;
+}
+
+static const VMStateDescription vmstate_edu = {
+    .name = "edu",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .size = sizeof(EduState),
+    .pre_save = edu_pre_save,
+    .validate = edu_validate,
+    .post_load = edu_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(pdev, EduState, vmstate_pci_device),
+        VMSTATE_UINT64_EQUAL(dma_mask, EduState),
+        VMSTATE_UINT32(engine.liveness, EduState),
+        VMSTATE_UINT32(engine.fact, EduState),
+        VMSTATE_UINT32(engine.status, EduState),
+        VMSTATE_UINT32(engine.irq_status, EduState),
+        VMSTATE_UINT64(engine.dma.src, EduState),
+        VMSTATE_UINT64(engine.dma.dst, EduState),
+        VMSTATE_UINT64(engine.dma.cnt, EduState),
+        VMSTATE_UINT64(engine.dma.cmd, EduState),
+        VMSTATE_BUFFER(engine.dma_buf, EduState),
+        VMSTATE_UINT64_MAX(mig_dma_due_ns, EduState, EDU_MIG_MAX_DUE_NS),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static Property edu_props[] = {
     /* The reference device can only address 28 bits unless told more. */
     DEFINE_PROP_UINT64("dma_mask", EduState, dma_mask, (1ULL << 28) - 1),
@@ -96,6 +166,7 @@ static void edu_class_init(ObjectClass *klass, void *data)
     k->revision = EDU_REVISION;
     k->class_id = PCI_CLASS_OTHERS;
     dc->reset = edu_reset;
+    dc->vmsd = &vmstate_edu;
     dc->user_creatable = true;
     dc->category = "misc";
     klass->desc = "QEMU educational PCI device (DMA test engine)";

@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 #include "trace.h"
 
 PCIBus *pci_root_bus_new(DeviceState *parent, const char *name,
@@ -220,6 +221,15 @@ static void pci_init_bus_master(PCIDevice *dev, PCIBus *bus)
                        dev->name);
 }
 
+static void pci_destroy_bus_master(PCIDevice *dev)
+{
+    address_space_destroy(&dev->bus_master_as);
+    memory_region_del_subregion(&dev->bus_master_container,
+                                &dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_enable_region);
+    memory_region_finalize(&dev->bus_master_container);
+}
+
 static bool pci_bus_check_address(BusState *qbus, DeviceState *qdev,
                                   Error **errp)
 {
@@ -262,11 +272,7 @@ static void pci_qdev_realize(DeviceState *qdev, Error **errp)
     }
     if (local_err) {
         bus->devices[dev->devfn] = NULL;
-        address_space_destroy(&dev->bus_master_as);
-        memory_region_del_subregion(&dev->bus_master_container,
-                                    &dev->bus_master_enable_region);
-        memory_region_finalize(&dev->bus_master_enable_region);
-        memory_region_finalize(&dev->bus_master_container);
+        pci_destroy_bus_master(dev);
         error_propagate(errp, local_err);
     }
 }
@@ -277,6 +283,7 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
     PCIBus *bus = pci_get_bus(dev);
 
+    /* BARs leave the bus first: exit() may finalize their regions. */
     memory_region_transaction_begin();
     for (int i = 0; i < PCI_NUM_REGIONS; i++) {
         if (dev->io_regions[i].addr != PCI_BAR_UNMAPPED &&
@@ -287,15 +294,10 @@ static void pci_qdev_unrealize(DeviceState *qdev)
         }
     }
     memory_region_transaction_commit();
-    /* After the BARs are unmapped: exit may finalize their regions. */
     if (pc->exit) {
         pc->exit(dev);
     }
-    address_space_destroy(&dev->bus_master_as);
-    memory_region_del_subregion(&dev->bus_master_container,
-                                &dev->bus_master_enable_region);
-    memory_region_finalize(&dev->bus_master_enable_region);
-    memory_region_finalize(&dev->bus_master_container);
+    pci_destroy_bus_master(dev);
     bus->devices[dev->devfn] = NULL;
 }
 
@@ -325,6 +327,62 @@ static char *pci_bus_get_dev_path(DeviceState *qdev)
     return g_strdup_printf("%02x.%x", PCI_SLOT(dev->devfn),
                            PCI_FUNC(dev->devfn));
 }
+
+/*
+ * Migration of config space: every bit the guest cannot write (IDs, BAR
+ * types, read-only registers) must match this device, so a stream from a
+ * different device or model is refused; then BARs and bus mastering are
+ * re-applied from the loaded registers.
+ */
+static void pci_put_config(MigWriter *w, void *opaque, const VMStateField *f)
+{
+    mig_put_bytes(w, PCI_DEVICE(opaque)->config, PCI_CONFIG_SPACE_SIZE);
+}
+
+static bool pci_get_config(MigReader *r, void *opaque, const VMStateField *f,
+                           Error **errp)
+{
+    PCIDevice *dev = opaque;
+    const uint8_t *cfg = mig_get_bytes(r, PCI_CONFIG_SPACE_SIZE);
+
+    if (!cfg) {
+        error_setg(errp, "PCI config space truncated");
+        return false;
+    }
+    for (int i = 0; i < PCI_CONFIG_SPACE_SIZE; i++) {
+        uint8_t ro = ~(dev->wmask[i] | dev->w1cmask[i]);
+
+        if ((cfg[i] ^ dev->config[i]) & ro) {
+            error_setg(errp, "PCI config byte 0x%x: 0x%02x in the stream, "
+                       "read-only bits here are 0x%02x", i, cfg[i],
+                       dev->config[i] & ro);
+            return false;
+        }
+    }
+    memcpy(dev->config, cfg, PCI_CONFIG_SPACE_SIZE);
+    return true;
+}
+
+static bool pci_device_post_load(void *opaque, int version_id, Error **errp)
+{
+    pci_update_mappings(opaque);
+    return true;
+}
+
+const VMStateDescription vmstate_pci_device = {
+    .name = "PCIDevice",
+    .version_id = 2,
+    .minimum_version_id = 2,
+    .size = sizeof(PCIDevice),
+    .post_load = pci_device_post_load,
+    .fields = (const VMStateField[]) {
+        {
+            .name = "config", .type = VMS_CUSTOM,
+            .put = pci_put_config, .get = pci_get_config,
+        },
+        VMSTATE_END_OF_LIST()
+    },
+};
 
 static Property pci_props[] = {
     DEFINE_PROP_PCI_DEVFN("addr", PCIDevice, devfn, -1),

@@ -20,6 +20,8 @@
 #include "qemu/log.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr_tce_store.h"
+#include "migration/vmstate.h"
+#include "spapr_iommu_internal.h"
 #include "trace.h"
 
 #define TCE_PERM_MASK           3ULL
@@ -34,11 +36,6 @@ SpaprTceTable *spapr_tce_find_by_liobn(target_ulong liobn)
         return NULL;
     }
     return g_hash_table_lookup(tce_tables, GUINT_TO_POINTER(liobn));
-}
-
-static inline uint64_t tce_page_size(SpaprTceTable *tcet)
-{
-    return 1ULL << tcet->page_shift;
 }
 
 static inline bool tce_perm_valid(uint64_t tce)
@@ -233,9 +230,7 @@ static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
     uint64_t n = ev->size >> tcet->page_shift;
     IOMMUTLBEvent unmap = *ev;
 
-    for (uint64_t i = 0; i < n; i++) {
-        spapr_tce_store_xchg(tcet->store, first + i, 0);
-    }
+    spapr_tce_store_fill(tcet->store, first, n, 0);
     unmap.type = IOMMU_NOTIFIER_UNMAP;
     unmap.perm = IOMMU_NONE;
     unmap.translated_addr = 0;
@@ -245,38 +240,55 @@ static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
                   tcet->liobn, ev->iova, ev->size);
 }
 
+/* Stores n entries from index: a list, or val n times (list == NULL). */
+static void tce_store_range(SpaprTceTable *tcet, uint64_t index, uint64_t n,
+                            const uint64_t *list, uint64_t val)
+{
+    if (list) {
+        spapr_tce_store_write(tcet->store, index, n, list);
+    } else {
+        spapr_tce_store_fill(tcet->store, index, n, val);
+    }
+}
+
 /*
  * Stores n entries from index (all in range: callers check), from a list
- * or (list == NULL) the single value val, notifying in runs.  Returns
- * H_HARDWARE when a listener refused a run: entries before that run stay,
- * the run itself is cleared, and later entries are not applied.
+ * or (list == NULL) the single value val, notifying in runs.  Each run is
+ * stored a leaf at a time, then announced.  Returns H_HARDWARE when a
+ * listener refused a run: entries before that run stay, the run itself
+ * is cleared, and later entries are not applied.
  */
-static target_ulong spapr_tce_store_entries(SpaprTceTable *tcet,
-                                            uint64_t index, uint64_t n,
-                                            const uint64_t *list,
-                                            uint64_t val)
+target_ulong spapr_tce_store_entries(SpaprTceTable *tcet, uint64_t index,
+                                     uint64_t n, const uint64_t *list,
+                                     uint64_t val)
 {
-    TceRun run = { .tcet = tcet };
+    uint64_t i = 0, ps = tce_page_size(tcet);
 
     if (!tcet->iommu.iommu_notifiers) {
-        for (uint64_t i = 0; i < n; i++) {
-            spapr_tce_store_xchg(tcet->store, index + i, list ? list[i] : val);
-        }
+        tce_store_range(tcet, index, n, list, val);
         return H_SUCCESS;
     }
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t tce = list ? list[i] : val;
-        IOMMUTLBEvent pending = run.ev;
+    while (i < n) {
+        TceRun run = { .tcet = tcet };
+        uint64_t first = i;
 
-        if (!tce_run_add(&run, index + i, tce)) {
-            spapr_tce_undo_run(tcet, &pending);
+        tce_run_add(&run, index + i, list ? list[i] : val);
+        if (!list && !tce_perm_valid(val)) {
+            /* Clearing a range: one UNMAP run, however long */
+            run.ev.size = (n - i) * ps;
+            i = n;
+        } else {
+            for (i++; i < n && tce_run_extends(&run, index + i,
+                                               list ? list[i] : val); i++) {
+                run.ev.size += ps;
+            }
+        }
+        tce_store_range(tcet, index + first, i - first,
+                        list ? list + first : NULL, val);
+        if (!tce_run_flush(&run)) {
+            spapr_tce_undo_run(tcet, &run.ev);
             return H_HARDWARE;
         }
-        spapr_tce_store_xchg(tcet->store, index + i, tce);
-    }
-    if (!tce_run_flush(&run)) {
-        spapr_tce_undo_run(tcet, &run.ev);
-        return H_HARDWARE;
     }
     return H_SUCCESS;
 }
@@ -494,12 +506,14 @@ static void spapr_tce_table_realize(DeviceState *dev, Error **errp)
         tce_tables = g_hash_table_new(NULL, NULL);
     }
     g_hash_table_insert(tce_tables, GUINT_TO_POINTER(tcet->liobn), tcet);
+    vmstate_register(tcet->liobn, &vmstate_spapr_tce_table, tcet);
 }
 
 static void spapr_tce_table_unrealize(DeviceState *dev)
 {
     SpaprTceTable *tcet = SPAPR_TCE_TABLE(dev);
 
+    vmstate_unregister(&vmstate_spapr_tce_table, tcet);
     spapr_tce_table_disable(tcet);
     g_hash_table_remove(tce_tables, GUINT_TO_POINTER(tcet->liobn));
     memory_region_finalize(&tcet->iommu);

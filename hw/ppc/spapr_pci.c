@@ -14,6 +14,7 @@
 #include "qemu/cutils.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 #include "trace.h"
 
 static GList *spapr_phbs;       /* realized PHBs, by creation */
@@ -278,7 +279,8 @@ static void spapr_phb_unrealize(DeviceState *dev)
         if (sphb->tcet[i]) {
             memory_region_del_subregion(&sphb->iommu_root,
                                         &sphb->tcet[i]->root);
-            object_unparent(OBJECT(sphb->tcet[i]));
+            /* Unrealize, not just unparent: the table frees its store. */
+            qdev_unrealize(DEVICE(sphb->tcet[i]));
             sphb->tcet[i] = NULL;
         }
     }
@@ -288,6 +290,12 @@ static void spapr_phb_unrealize(DeviceState *dev)
     memory_region_del_subregion(sysmem, &sphb->mem64_window);
     memory_region_del_subregion(sysmem, &sphb->io_window);
     memory_region_transaction_commit();
+    /* A hot-unplugged PHB gives back what its regions hold (names). */
+    memory_region_finalize(&sphb->mem32_window);
+    memory_region_finalize(&sphb->mem64_window);
+    memory_region_finalize(&sphb->io_window);
+    memory_region_finalize(&sphb->memspace);
+    memory_region_finalize(&sphb->iommu_root);
     g_free(sphb->dtbusname);
 }
 
@@ -410,6 +418,28 @@ void spapr_phb_dt_populate(SpaprPhbState *sphb, void *fdt, int parent_off,
     error_propagate(errp, local_err);
 }
 
+/*
+ * Migration: the PHB's own section only checks that both sides agree on
+ * its identity and placement (QEMU's 2.7 "spapr_pci" EQUAL fields; our
+ * model has no LSI or MSI state).  The 64-bit window's LIOBN is not sent,
+ * as in QEMU: its table has its own "spapr_iommu" section.
+ */
+static const VMStateDescription vmstate_spapr_pci = {
+    .name = "spapr_pci",
+    .version_id = 2,
+    .minimum_version_id = 2,
+    .size = sizeof(SpaprPhbState),
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64_EQUAL(buid, SpaprPhbState),
+        VMSTATE_UINT32_EQUAL(dma_liobn[0], SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(mem_win_addr, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(io_win_addr, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(dma_win_addr, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(dma_win_size, SpaprPhbState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static Property spapr_phb_properties[] = {
     DEFINE_PROP_UINT32("index", SpaprPhbState, index, -1),
     DEFINE_PROP_BOOL("ddw", SpaprPhbState, ddw_enabled, true),
@@ -435,6 +465,7 @@ static void spapr_phb_class_init(ObjectClass *klass, void *data)
     dc->user_creatable = true;
     dc->hotpluggable = true;
     dc->category = "bridge";
+    dc->vmsd = &vmstate_spapr_pci;
     klass->desc = "sPAPR PCI host bridge with Dynamic DMA Windows";
     device_class_set_props(dc, spapr_phb_properties);
 }

@@ -23,7 +23,7 @@ static void qtest_rtas(QTestReply *r, char **w)
 
     if (!w[1] || !qtest_parse_u64(w[2], &nargs) ||
         !qtest_parse_u64(w[3], &args) || !qtest_parse_u64(w[4], &nret) ||
-        !qtest_parse_u64(w[5], &rets) || nargs > UINT32_MAX ||
+        !qtest_parse_u64(w[5], &rets) || w[6] || nargs > UINT32_MAX ||
         nret > UINT32_MAX) {
         qtest_reply_err(r, "rtas: expected NAME NARGS ARGS NRET RETS");
         return;

@@ -15,6 +15,7 @@
  */
 #include "qemu/osdep.h"
 #include <time.h>
+#include "qemu/cutils.h"
 #include "qemu/log.h"
 #include "hw/pci-host/spapr.h"
 #include "sysemu/sysemu.h"
@@ -27,20 +28,34 @@ typedef struct SpaprRtasCall {
 
 static SpaprRtasCall rtas_table[RTAS_TOKEN_MAX - RTAS_TOKEN_BASE];
 
+/*
+ * Cell n of a buffer at base, or false when it lies past 2^64: a buffer
+ * that runs off the top of the address space does not wrap to address 0.
+ */
+static bool rtas_cell_addr(hwaddr base, unsigned n, hwaddr *addr)
+{
+    hwaddr last;
+
+    return !uadd64_overflow(base, 4ULL * n, addr) &&
+           !uadd64_overflow(*addr, 3, &last);
+}
+
 uint32_t rtas_ld(const SpaprRtasArgs *a, unsigned n)
 {
-    if (n >= a->nargs) {
+    hwaddr addr;
+
+    if (n >= a->nargs || !rtas_cell_addr(a->args, n, &addr)) {
         return 0;
     }
-    return address_space_ldl_be(&address_space_memory, a->args + 4ULL * n,
-                                NULL);
+    return address_space_ldl_be(&address_space_memory, addr, NULL);
 }
 
 void rtas_st(const SpaprRtasArgs *a, unsigned n, uint32_t val)
 {
-    if (n < a->nret) {
-        address_space_stl_be(&address_space_memory, a->rets + 4ULL * n, val,
-                             NULL);
+    hwaddr addr;
+
+    if (n < a->nret && rtas_cell_addr(a->rets, n, &addr)) {
+        address_space_stl_be(&address_space_memory, addr, val, NULL);
     }
 }
 

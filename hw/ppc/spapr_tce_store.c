@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/slab.h"
 #include "hw/ppc/spapr_tce_store.h"
 
 #define TCE_DIR_BITS    12
@@ -30,6 +31,7 @@ struct SpaprTceStore {
     uint64_t bytes;
     unsigned nroot;
     TceDir **root;
+    QemuSlab leaves;            /* huge-page backed once the table is dense */
 };
 
 static inline unsigned root_idx(uint64_t idx)
@@ -60,6 +62,7 @@ SpaprTceStore *spapr_tce_store_new(uint64_t nb)
     s->nroot = (nb + per_root - 1) / per_root;
     s->root = g_new0(TceDir *, s->nroot);
     s->bytes = sizeof(*s) + s->nroot * sizeof(TceDir *);
+    qemu_slab_init(&s->leaves, sizeof(TceLeaf));
     return s;
 }
 
@@ -71,11 +74,9 @@ void spapr_tce_store_free(SpaprTceStore *s)
     for (unsigned r = 0; r < s->nroot; r++) {
         TceDir *d = s->root[r];
 
-        for (unsigned i = 0; d && d->nleaves && i < TCE_DIR_SIZE; i++) {
-            g_free(d->leaf[i]);
-        }
-        g_free(d);
+        g_free(d);      /* leaves go with the slab */
     }
+    qemu_slab_destroy(&s->leaves);
     g_free(s->root);
     g_free(s);
 }
@@ -104,7 +105,10 @@ static TceLeaf *leaf_get_alloc(SpaprTceStore *s, uint64_t idx, TceDir **pd)
     }
     lp = &(*dp)->leaf[dir_idx(idx)];
     if (!*lp) {
-        *lp = g_new0(TceLeaf, 1);
+        *lp = qemu_slab_alloc0(&s->leaves);
+        if (!*lp) {
+            g_error("TCE table: out of host memory");   /* as g_malloc */
+        }
         (*dp)->nleaves++;
         s->bytes += sizeof(TceLeaf);
     }
@@ -115,7 +119,7 @@ static TceLeaf *leaf_get_alloc(SpaprTceStore *s, uint64_t idx, TceDir **pd)
 static void leaf_release(SpaprTceStore *s, TceDir *d, unsigned di,
                          unsigned ri)
 {
-    g_free(d->leaf[di]);
+    qemu_slab_free(&s->leaves, d->leaf[di]);
     d->leaf[di] = NULL;
     s->bytes -= sizeof(TceLeaf);
     if (--d->nleaves == 0) {
@@ -152,24 +156,78 @@ uint64_t spapr_tce_store_xchg(SpaprTceStore *s, uint64_t idx, uint64_t val)
     return old;
 }
 
-void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,
-                          uint64_t val)
+/*
+ * Stores chunk entries (list, or val when list is NULL) from idx, all in
+ * one leaf: one lookup for the leaf and the counters updated once, which
+ * is what makes mapping all of RAM in 512-entry hcalls cheap.
+ */
+static void store_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
+                             const uint64_t *list, uint64_t val)
 {
+    unsigned li = leaf_idx(idx), di = dir_idx(idx);
+    TceDir *d = s->root[root_idx(idx)];
+    TceLeaf *l = d ? d->leaf[di] : NULL;
+    int64_t dnz = 0, dvalid = 0;
+
+    if (!l) {
+        unsigned i = 0;
+
+        /* Zeros over a missing leaf change nothing */
+        while (list && i < chunk && !list[i]) {
+            i++;
+        }
+        if (list ? i == chunk : !val) {
+            return;
+        }
+        l = leaf_get_alloc(s, idx, &d);
+    }
+    for (unsigned i = 0; i < chunk; i++) {
+        uint64_t v = list ? list[i] : val, old = l->e[li + i];
+
+        l->e[li + i] = v;
+        dnz += (v != 0) - (old != 0);
+        dvalid += !!(v & TCE_VALID_BITS) - !!(old & TCE_VALID_BITS);
+    }
+    d->used[di] += dnz;
+    s->nonzero += dnz;
+    s->valid += dvalid;
+    if (!d->used[di]) {
+        leaf_release(s, d, di, root_idx(idx));
+    }
+}
+
+static void store_range(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                        const uint64_t *list, uint64_t val)
+{
+    const uint64_t per_root = (uint64_t)TCE_LEAF_SIZE * TCE_DIR_SIZE;
+
     while (n) {
         uint64_t chunk = MIN(n, TCE_LEAF_SIZE - leaf_idx(idx));
-        TceDir *d = s->root[root_idx(idx)];
 
-        if (!val && (!d || !d->leaf[dir_idx(idx)])) {
-            idx += chunk;   /* already zero: skip the whole leaf */
-            n -= chunk;
-            continue;
-        }
-        for (uint64_t i = 0; i < chunk; i++) {
-            spapr_tce_store_xchg(s, idx + i, val);
+        if (!list && !val && !s->root[root_idx(idx)]) {
+            /* Zeroing where no directory exists: skip all of it */
+            chunk = MIN(n, per_root - (idx & (per_root - 1)));
+        } else {
+            store_leaf_range(s, idx, chunk, list, val);
         }
         idx += chunk;
         n -= chunk;
+        if (list) {
+            list += chunk;
+        }
     }
+}
+
+void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                          uint64_t val)
+{
+    store_range(s, idx, n, NULL, val);
+}
+
+void spapr_tce_store_write(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                           const uint64_t *list)
+{
+    store_range(s, idx, n, list, 0);
 }
 
 uint64_t spapr_tce_store_nonzero(const SpaprTceStore *s)

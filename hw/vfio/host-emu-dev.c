@@ -42,45 +42,56 @@ static bool emu_dev_command(VFIOHostEmu *s, uint16_t bit)
     return ldn_le_p(&s->dev.config[PCI_COMMAND], 2) & bit;
 }
 
+/*
+ * One piece of a transfer within one IOMMU page at addr (at most len
+ * bytes); returns its length, *ok cleared when it failed.
+ */
+static uint64_t emu_dev_dma_page(VFIOHostEmu *s, uint64_t addr, uint8_t *p,
+                                 uint64_t len, bool to_memory, bool *ok)
+{
+    EmuContainer *c = s->group_container;
+    int need = to_memory ? VFIO_HOST_EMU_TCE_WRITE : VFIO_HOST_EMU_TCE_READ;
+    bool master = emu_dev_command(s, PCI_COMMAND_MASTER);
+    unsigned shift = EMU_MIN_PAGE_SHIFT;
+    uint64_t ua = 0, chunk;
+    int perm = 0;
+    bool hit = master && c && emu_tce_lookup(c, addr, &ua, &perm, &shift) &&
+               (perm & need);
+
+    chunk = MIN(len, (1ULL << shift) - (addr & ((1ULL << shift) - 1)));
+    ua += addr & ((1ULL << shift) - 1);
+    /*
+     * The kernel would hold the pages pinned; a process that unmapped
+     * registered memory gets a failed DMA here rather than a SIGSEGV.
+     */
+    if (hit && emu_range_mapped(ua, chunk)) {
+        void *host = (void *)(uintptr_t)ua;
+
+        memcpy(to_memory ? host : p, to_memory ? p : host, chunk);
+        return chunk;
+    }
+    trace_vfio_host_emu_dma_fault(addr, to_memory,
+                                  !master ? "bus mastering off" :
+                                  hit ? "memory unmapped" :
+                                  perm ? "permission" : "no TCE");
+    if (!to_memory) {
+        memset(p, 0, chunk);
+    }
+    *ok = false;
+    return chunk;
+}
+
 /* Bus-side DMA of the edu engine through the host TCE tables. */
 static bool emu_dev_dma(void *opaque, uint64_t addr, void *buf, uint64_t len,
                         bool to_memory)
 {
-    VFIOHostEmu *s = opaque;
-    EmuContainer *c = s->group_container;
-    int need = to_memory ? VFIO_HOST_EMU_TCE_WRITE : VFIO_HOST_EMU_TCE_READ;
-    bool master = emu_dev_command(s, PCI_COMMAND_MASTER);
     uint8_t *p = buf;
     bool ok = true;
 
     while (len) {
-        unsigned shift = EMU_MIN_PAGE_SHIFT;
-        uint64_t ua = 0, chunk;
-        int perm = 0;
-        bool hit = master && c &&
-                   emu_tce_lookup(c, addr, &ua, &perm, &shift) &&
-                   (perm & need);
+        uint64_t chunk = emu_dev_dma_page(opaque, addr, p, len, to_memory,
+                                          &ok);
 
-        chunk = MIN(len, (1ULL << shift) - (addr & ((1ULL << shift) - 1)));
-        ua += addr & ((1ULL << shift) - 1);
-        /*
-         * The kernel would hold the pages pinned; a process that unmapped
-         * registered memory gets a failed DMA here rather than a SIGSEGV.
-         */
-        if (hit && emu_range_mapped(ua, chunk)) {
-            void *host = (void *)(uintptr_t)ua;
-
-            memcpy(to_memory ? host : p, to_memory ? p : host, chunk);
-        } else {
-            trace_vfio_host_emu_dma_fault(addr, to_memory,
-                                          !master ? "bus mastering off" :
-                                          !hit && perm ? "permission" :
-                                          hit ? "memory unmapped" : "no TCE");
-            if (!to_memory) {
-                memset(p, 0, chunk);
-            }
-            ok = false;
-        }
         p += chunk;
         len -= chunk;
         addr += chunk;

@@ -11,6 +11,7 @@
 #include <linux/vfio.h>
 #include "qom/object.h"
 #include "hw/misc/edu.h"
+#include "qemu/slab.h"
 #include "hw/vfio/host-emu.h"
 
 /* The emulated kernel runs with 4 KiB pages (PAGE_SHIFT). */
@@ -40,6 +41,8 @@ typedef struct EmuTceTable {
     uint64_t mapped;            /* valid TCEs */
     uint64_t level_pages;       /* level pages allocated */
     uint64_t *root;
+    bool slab_pages;            /* level pages below the root from slab */
+    QemuSlab slab;
 } EmuTceTable;
 
 typedef struct EmuPrereg {
@@ -91,6 +94,7 @@ struct VFIOHostEmu {
     uint64_t iommu_pgsizes;
     uint64_t max_levels;
     uint64_t memlock_limit;
+    uint64_t page_size;         /* the emulated kernel's base page size */
 
     VFIOHost host;
     GHashTable *files;          /* fd -> EmuFile */
@@ -110,7 +114,7 @@ int emu_refuse(const char *req, int err, const char *why);
 /* host-emu-prereg.c: memlock and preregistration */
 int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes);
 void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes);
-unsigned emu_backing_shift(uint64_t ua, uint64_t size);
+unsigned emu_backing_shift(VFIOHostEmu *s, uint64_t ua, uint64_t size);
 bool emu_range_mapped(uint64_t ua, uint64_t size);
 EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua, uint64_t size);
 int emu_register(EmuContainer *c,

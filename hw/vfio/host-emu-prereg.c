@@ -22,7 +22,7 @@ int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes)
 {
     uint64_t total;
 
-    bytes = QEMU_ALIGN_UP(bytes, EMU_PAGE_SIZE);
+    bytes = QEMU_ALIGN_UP(bytes, s->page_size);
     if (uadd64_overflow(s->memlock_used, bytes, &total) ||
         total > s->memlock_limit) {
         trace_vfio_host_emu_memlock(s->memlock_used, bytes,
@@ -37,7 +37,7 @@ int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes)
 
 void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes)
 {
-    bytes = QEMU_ALIGN_UP(bytes, EMU_PAGE_SIZE);
+    bytes = QEMU_ALIGN_UP(bytes, s->page_size);
     s->memlock_used -= MIN(bytes, s->memlock_used);
 }
 
@@ -45,6 +45,7 @@ void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes)
 
 typedef struct EmuBacking {
     uint64_t ua, size, covered, page_size;
+    uint64_t base;              /* the kernel's base page size */
 } EmuBacking;
 
 static void emu_backing_section(MemoryRegionSection *sec, void *opaque)
@@ -63,22 +64,24 @@ static void emu_backing_section(MemoryRegionSection *sec, void *opaque)
         uint64_t hi = MIN(start + len - 1, b->ua + b->size - 1);
 
         b->covered += hi - lo + 1;
-        b->page_size = MIN(b->page_size, mr->ram_page_size);
+        b->page_size = MIN(b->page_size, MAX(mr->ram_page_size, b->base));
     }
 }
 
 /*
  * The smallest backing page size over [ua, ua + size): guest RAM regions
- * know theirs (hugepages); anything else is ordinary host pages.
+ * know theirs (hugepages); anything else is ordinary memory, backed by
+ * pages of the emulated kernel's base size (4K or 64K).
  */
-unsigned emu_backing_shift(uint64_t ua, uint64_t size)
+unsigned emu_backing_shift(VFIOHostEmu *s, uint64_t ua, uint64_t size)
 {
-    EmuBacking b = { .ua = ua, .size = size, .page_size = UINT64_MAX };
+    EmuBacking b = { .ua = ua, .size = size, .page_size = UINT64_MAX,
+                     .base = s->page_size };
 
     address_space_foreach_section(&address_space_memory,
                                   emu_backing_section, &b);
     if (b.covered < size) {
-        b.page_size = MIN(b.page_size, (uint64_t)getpagesize());
+        b.page_size = MIN(b.page_size, s->page_size);
     }
     return ctz64(b.page_size);
 }
@@ -95,8 +98,7 @@ bool emu_range_mapped(uint64_t ua, uint64_t size)
 
 /* Preregistration */
 
-EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua,
-                                  uint64_t size)
+EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua, uint64_t size)
 {
     for (unsigned i = 0; i < c->prereg->len; i++) {
         EmuPrereg *p = g_ptr_array_index(c->prereg, i);
@@ -108,19 +110,18 @@ EmuPrereg *emu_prereg_find(EmuContainer *c, uint64_t ua,
     return NULL;
 }
 
-int emu_register(EmuContainer *c,
-                        struct vfio_iommu_spapr_register_memory *r)
+/* The checks that come before anything is charged or pinned. */
+static int emu_register_check(EmuContainer *c,
+                              struct vfio_iommu_spapr_register_memory *r)
 {
     const char *req = "REGISTER_MEMORY";
-    EmuPrereg *p;
     uint64_t end;
-    int ret;
 
     if (r->argsz < offsetof(struct vfio_iommu_spapr_register_memory, size) +
                    sizeof(r->size) || r->flags) {
         return emu_refuse(req, EINVAL, "argsz or flags");
     }
-    if ((r->vaddr | r->size) & (EMU_PAGE_SIZE - 1) ||
+    if ((r->vaddr | r->size) & (c->host->page_size - 1) ||
         uadd64_overflow(r->vaddr, r->size, &end)) {
         return emu_refuse(req, EINVAL, "unaligned or wrapping range");
     }
@@ -128,7 +129,8 @@ int emu_register(EmuContainer *c,
         return emu_refuse(req, EINVAL, "size 0");
     }
     for (unsigned i = 0; i < c->prereg->len; i++) {
-        p = g_ptr_array_index(c->prereg, i);
+        EmuPrereg *p = g_ptr_array_index(c->prereg, i);
+
         if (p->ua == r->vaddr && p->size == r->size) {
             return emu_refuse(req, EBUSY, "range already registered");
         }
@@ -136,26 +138,44 @@ int emu_register(EmuContainer *c,
     if (c->prereg->len >= EMU_MAX_PREREG) {
         return emu_refuse(req, ENOMEM, "too many regions");
     }
-    ret = emu_memlock_charge(c->host, r->size);
+    return 0;
+}
+
+/* Charged first, then pinned, then checked for overlap: the kernel's order */
+int emu_register(EmuContainer *c,
+                 struct vfio_iommu_spapr_register_memory *r)
+{
+    const char *req = "REGISTER_MEMORY";
+    const char *why = NULL;
+    EmuPrereg *p;
+    int ret = emu_register_check(c, r);
+
     if (ret) {
-        return emu_refuse(req, -ret, "memlock limit");
+        return ret;
+    }
+    if (emu_memlock_charge(c->host, r->size)) {
+        return emu_refuse(req, ENOMEM, "memlock limit");
     }
     if (!emu_range_mapped(r->vaddr, r->size)) {
-        emu_memlock_uncharge(c->host, r->size);
-        return emu_refuse(req, EFAULT, "range not mapped");
+        ret = -EFAULT;
+        why = "range not mapped";
     }
-    for (unsigned i = 0; i < c->prereg->len; i++) {
+    for (unsigned i = 0; !ret && i < c->prereg->len; i++) {
         p = g_ptr_array_index(c->prereg, i);
         if (ranges_overlap(p->ua, p->size, r->vaddr, r->size)) {
-            emu_memlock_uncharge(c->host, r->size);
-            return emu_refuse(req, EINVAL, "overlaps a registered range");
+            ret = -EINVAL;
+            why = "overlaps a registered range";
         }
+    }
+    if (ret) {
+        emu_memlock_uncharge(c->host, r->size);
+        return emu_refuse(req, -ret, why);
     }
     p = g_new0(EmuPrereg, 1);
     p->ua = r->vaddr;
     p->size = r->size;
     p->page_shift = MIN((unsigned)ctz64(r->vaddr | r->size),
-                        emu_backing_shift(r->vaddr, r->size));
+                        emu_backing_shift(c->host, r->vaddr, r->size));
     g_ptr_array_add(c->prereg, p);
     c->enabled = true;
     trace_vfio_host_emu_register(p->ua, p->size, p->page_shift);
@@ -163,7 +183,7 @@ int emu_register(EmuContainer *c,
 }
 
 int emu_unregister(EmuContainer *c,
-                          struct vfio_iommu_spapr_register_memory *r)
+                   struct vfio_iommu_spapr_register_memory *r)
 {
     const char *req = "UNREGISTER_MEMORY";
 
@@ -171,7 +191,7 @@ int emu_unregister(EmuContainer *c,
                    sizeof(r->size) || r->flags) {
         return emu_refuse(req, EINVAL, "argsz or flags");
     }
-    if ((r->vaddr | r->size) & (EMU_PAGE_SIZE - 1)) {
+    if ((r->vaddr | r->size) & (c->host->page_size - 1)) {
         return emu_refuse(req, EINVAL, "unaligned range");
     }
     for (unsigned i = 0; i < c->prereg->len; i++) {

@@ -54,7 +54,9 @@ static uint64_t *emu_tce_entry(EmuTceTable *t, uint64_t idx, bool alloc)
         uint64_t *e = &level[(idx >> (l * t->level_bits)) & mask];
 
         if (!*e) {
-            uint64_t *next = alloc ? g_try_new0(uint64_t, mask + 1) : NULL;
+            uint64_t *next = !alloc ? NULL :
+                             t->slab_pages ? qemu_slab_alloc0(&t->slab) :
+                             g_try_new0(uint64_t, mask + 1);
 
             if (!next) {
                 return NULL;
@@ -67,52 +69,62 @@ static uint64_t *emu_tce_entry(EmuTceTable *t, uint64_t idx, bool alloc)
     return &level[idx & mask];
 }
 
-static void emu_level_free(uint64_t *level, unsigned depth, uint64_t n)
+/* Frees the pages below level (slab pages go with the slab). */
+static void emu_level_free(EmuTceTable *t, uint64_t *level, unsigned depth,
+                           uint64_t n)
 {
     if (depth > 1) {
         for (uint64_t i = 0; i < n; i++) {
             if (level[i]) {
-                emu_level_free(emu_level_ptr(level[i]), depth - 1, n);
+                emu_level_free(t, emu_level_ptr(level[i]), depth - 1, n);
             }
         }
     }
-    g_free(level);
+    if (level != t->root && !t->slab_pages) {
+        g_free(level);
+    }
 }
 
-static void emu_tce_unuse(EmuContainer *c, uint64_t tce, unsigned shift)
+/* A TCE goes: its region has one mapping less (v2). */
+static void emu_tce_unuse(EmuContainer *c, uint64_t tce, unsigned shift,
+                          EmuPrereg **cache)
 {
-    EmuPrereg *p;
+    uint64_t ua = tce & ~TCE_PERM_MASK, size = 1ULL << shift;
+    EmuPrereg *p = *cache;
 
     if (c->iommu != EMU_IOMMU_V2) {
         return;
     }
-    p = emu_prereg_find(c, tce & ~TCE_PERM_MASK, 1ULL << shift);
+    if (!p || ua < p->ua || p->size < size || ua - p->ua > p->size - size) {
+        p = emu_prereg_find(c, ua, size);
+    }
     if (p && p->mapped) {
         p->mapped--;
+        *cache = p;
     }
 }
 
-/* Clears count entries from first; empty level pages are skipped. */
+/* Clears count entries from first, a leaf page at a time. */
 static void emu_tce_clear(EmuContainer *c, EmuTceTable *t, uint64_t first,
                           uint64_t count)
 {
-    uint64_t leaf_mask = (1ULL << t->level_bits) - 1;
+    uint64_t leaf = 1ULL << t->level_bits;
     uint64_t idx = first, end = first + count;
+    EmuPrereg *cache = NULL;
 
     /* Once no valid TCE is left there is nothing more to clear. */
     while (idx < end && t->mapped) {
+        uint64_t n = MIN(end - idx, leaf - (idx & (leaf - 1)));
         uint64_t *e = emu_tce_entry(t, idx, false);
 
-        if (!e) {
-            idx = (idx | leaf_mask) + 1;
-            continue;
+        for (uint64_t i = 0; e && i < n; i++) {
+            if (e[i]) {
+                emu_tce_unuse(c, e[i], t->page_shift, &cache);
+                e[i] = 0;
+                t->mapped--;
+            }
         }
-        if (*e) {
-            emu_tce_unuse(c, *e, t->page_shift);
-            *e = 0;
-            t->mapped--;
-        }
-        idx++;
+        idx += n;
     }
 }
 
@@ -131,23 +143,29 @@ static EmuTceTable *emu_table_find(EmuContainer *c, uint64_t iova)
 static void emu_table_free(EmuContainer *c, EmuTceTable *t)
 {
     emu_tce_clear(c, t, 0, t->entries);
-    emu_level_free(t->root, t->levels, 1ULL << t->level_bits);
+    emu_level_free(t, t->root, t->levels, 1ULL << t->level_bits);
+    g_free(t->root);
+    if (t->slab_pages) {
+        qemu_slab_destroy(&t->slab);
+    }
     emu_memlock_uncharge(c->host, t->charged);
     c->tables[t->slot] = NULL;
     g_free(t);
 }
 
 /*
- * The kernel's table size for this geometry (0: invalid geometry) and the
- * log2 of entries per level page.
+ * The kernel's get_table_size() for a valid geometry (bytes to charge), and
+ * the log2 of the entries in one level page.
  */
-static uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
-                               unsigned levels, unsigned *level_bits)
+static uint64_t emu_table_size(VFIOHostEmu *s, unsigned page_shift,
+                               uint64_t window_size, unsigned levels,
+                               unsigned *level_bits)
 {
+    unsigned kshift = ctz64(s->page_size);  /* level pages are kernel pages */
     unsigned entries_shift = ctz64(window_size) - page_shift;
     unsigned per_level = (entries_shift + levels - 1) / levels;
-    uint64_t direct = 1ULL << MAX(per_level + 3, EMU_PAGE_SHIFT);
-    uint64_t tce_size = MAX(EMU_PAGE_SIZE, 1ULL << (entries_shift + 3));
+    uint64_t direct = 1ULL << MAX(per_level + 3, kshift);
+    uint64_t tce_size = MAX(s->page_size, 1ULL << (entries_shift + 3));
     uint64_t bytes = 0;
 
     *level_bits = ctz64(direct) - 3;
@@ -158,43 +176,30 @@ static uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
     return bytes * 2;
 }
 
-static int emu_window_create(EmuContainer *c, unsigned page_shift,
-                             uint64_t window_size, unsigned levels,
-                             uint64_t *start)
+/* Page size, levels and size: EINVAL before anything is charged. */
+static int emu_window_check(VFIOHostEmu *s, unsigned page_shift,
+                            uint64_t window_size, unsigned levels)
 {
-    const char *req = "TCE_CREATE";
-    VFIOHostEmu *s = c->host;
-    unsigned slot = 0, level_bits;
-    EmuTceTable *t;
-    uint64_t bytes;
-
-    while (slot < EMU_MAX_WINDOWS && c->tables[slot]) {
-        slot++;
-    }
-    if (slot == EMU_MAX_WINDOWS) {
-        return emu_refuse(req, ENOSPC, "no free window slot");
-    }
     if (page_shift >= 64 || !(s->iommu_pgsizes & (1ULL << page_shift))) {
-        return emu_refuse(req, EINVAL, "page size not supported");
+        return emu_refuse("TCE_CREATE", EINVAL, "page size not supported");
     }
     if (!levels || levels > s->max_levels || !is_power_of_2(window_size) ||
         window_size < (1ULL << page_shift)) {
-        return emu_refuse(req, EINVAL, "levels or window size");
+        return emu_refuse("TCE_CREATE", EINVAL, "levels or window size");
     }
-    bytes = emu_table_size(page_shift, window_size, levels, &level_bits);
-    if (emu_memlock_charge(s, bytes)) {
-        return emu_refuse(req, ENOMEM, "memlock limit");
-    }
-    if (level_bits * levels + page_shift >= TCE_LEVEL_LIMIT) {
-        emu_memlock_uncharge(s, bytes);
-        return emu_refuse(req, EINVAL, "too many entries for the levels");
-    }
-    t = g_new0(EmuTceTable, 1);
+    return 0;
+}
+
+static EmuTceTable *emu_table_new(unsigned slot, unsigned page_shift,
+                                  uint64_t window_size, unsigned levels,
+                                  unsigned level_bits)
+{
+    EmuTceTable *t = g_new0(EmuTceTable, 1);
+
     t->root = g_try_new0(uint64_t, 1ULL << level_bits);
     if (!t->root) {
         g_free(t);
-        emu_memlock_uncharge(s, bytes);
-        return emu_refuse(req, ENOMEM, "table allocation");
+        return NULL;
     }
     t->slot = slot;
     t->start = slot ? VFIO_HOST_EMU_DMA64_START : VFIO_HOST_EMU_DMA32_START;
@@ -203,8 +208,51 @@ static int emu_window_create(EmuContainer *c, unsigned page_shift,
     t->levels = levels;
     t->level_bits = level_bits;
     t->entries = window_size >> page_shift;
-    t->charged = bytes;
     t->level_pages = 1;
+    /* Dense tables fill faster from huge-page backed slabs. */
+    t->slab_pages = levels > 1 && (8ULL << level_bits) <= 2 * 1024 * 1024;
+    if (t->slab_pages) {
+        qemu_slab_init(&t->slab, 8ULL << level_bits);
+    }
+    return t;
+}
+
+static int emu_window_create(EmuContainer *c, unsigned page_shift,
+                             uint64_t window_size, unsigned levels,
+                             uint64_t *start)
+{
+    const char *req = "TCE_CREATE";
+    unsigned slot = 0, level_bits;
+    EmuTceTable *t = NULL;
+    uint64_t bytes;
+    int ret;
+
+    while (slot < EMU_MAX_WINDOWS && c->tables[slot]) {
+        slot++;
+    }
+    if (slot == EMU_MAX_WINDOWS) {
+        return emu_refuse(req, ENOSPC, "no free window slot");
+    }
+    ret = emu_window_check(c->host, page_shift, window_size, levels);
+    if (ret) {
+        return ret;
+    }
+    bytes = emu_table_size(c->host, page_shift, window_size, levels,
+                           &level_bits);
+    if (emu_memlock_charge(c->host, bytes)) {
+        return emu_refuse(req, ENOMEM, "memlock limit");
+    }
+    if (level_bits * levels + page_shift >= TCE_LEVEL_LIMIT) {
+        ret = emu_refuse(req, EINVAL, "too many entries for the levels");
+    } else if (!(t = emu_table_new(slot, page_shift, window_size, levels,
+                                   level_bits))) {
+        ret = emu_refuse(req, ENOMEM, "table allocation");
+    }
+    if (ret) {
+        emu_memlock_uncharge(c->host, bytes);
+        return ret;
+    }
+    t->charged = bytes;
     c->tables[slot] = t;
     *start = t->start;
     trace_vfio_host_emu_window_create(slot, t->start, window_size,
@@ -244,7 +292,7 @@ void emu_container_attach_iommu(EmuContainer *c)
     t->size = VFIO_HOST_EMU_DMA32_SIZE;
     t->start = VFIO_HOST_EMU_DMA32_START;
     t->entries = t->size >> t->page_shift;
-    emu_table_size(t->page_shift, t->size, 1, &t->level_bits);
+    emu_table_size(c->host, t->page_shift, t->size, 1, &t->level_bits);
     t->root = g_new0(uint64_t, 1ULL << t->level_bits);
     t->level_pages = 1;
     c->tables[0] = t;
@@ -278,7 +326,9 @@ static int emu_tce_source_v2(EmuContainer *c, uint64_t ua, unsigned shift,
 {
     EmuPrereg *p = *pp;
 
-    if (!p || ua < p->ua || ua - p->ua > p->size - (1ULL << shift)) {
+    /* Consecutive pages usually come from the same region. */
+    if (!p || ua < p->ua || p->size < (1ULL << shift) ||
+        ua - p->ua > p->size - (1ULL << shift)) {
         p = emu_prereg_find(c, ua, 1ULL << shift);
     }
     if (!p) {
@@ -291,14 +341,38 @@ static int emu_tce_source_v2(EmuContainer *c, uint64_t ua, unsigned shift,
     return 0;
 }
 
+/* Writes n consecutive entries of one leaf page. */
+static void emu_tce_fill(EmuContainer *c, EmuTceTable *t, uint64_t *e,
+                         uint64_t n, uint64_t ua, int perm)
+{
+    uint64_t ps = 1ULL << t->page_shift;
+    EmuPrereg *cache = NULL;
+
+    for (uint64_t i = 0; i < n; i++, ua += ps) {
+        if (e[i]) {
+            emu_tce_unuse(c, e[i], t->page_shift, &cache);
+            t->mapped--;
+        }
+        e[i] = ua | perm;
+    }
+    t->mapped += n;
+}
+
+/*
+ * Maps pages from index first, a leaf page (and a registered region) at a
+ * time; on failure the entries written so far are cleared, as the kernel
+ * does.
+ */
 static int emu_tce_build(EmuContainer *c, EmuTceTable *t, uint64_t first,
                          uint64_t ua, uint64_t pages, int perm)
 {
+    uint64_t leaf = 1ULL << t->level_bits, done = 0;
     EmuPrereg *p = NULL;
-    uint64_t i;
     int ret = 0;
 
-    for (i = 0; i < pages; i++, ua += 1ULL << t->page_shift) {
+    while (done < pages) {
+        uint64_t idx = first + done;
+        uint64_t n = MIN(pages - done, leaf - (idx & (leaf - 1)));
         uint64_t *e;
 
         if (c->iommu == EMU_IOMMU_V2) {
@@ -306,35 +380,34 @@ static int emu_tce_build(EmuContainer *c, EmuTceTable *t, uint64_t first,
             if (ret) {
                 break;
             }
+            n = MIN(n, (p->ua + p->size - ua) >> t->page_shift);
         }
-        e = emu_tce_entry(t, first + i, true);
+        e = emu_tce_entry(t, idx, true);
         if (!e) {
             ret = emu_refuse("MAP_DMA", ENOMEM, "table level allocation");
             break;
         }
-        if (*e) {
-            emu_tce_unuse(c, *e, t->page_shift);
-            t->mapped--;
-        }
-        *e = ua | perm;
-        t->mapped++;
+        emu_tce_fill(c, t, e, n, ua, perm);
         if (p) {
-            p->mapped++;
+            p->mapped += n;
         }
+        done += n;
+        ua += n << t->page_shift;
     }
     if (ret) {
-        emu_tce_clear(c, t, first, i);
+        emu_tce_clear(c, t, first, done);
     }
     return ret;
 }
 
 /* v1 pins on the fly: the pages must exist and be large enough. */
-static int emu_tce_check_v1(uint64_t ua, uint64_t size, unsigned shift)
+static int emu_tce_check_v1(VFIOHostEmu *s, uint64_t ua, uint64_t size,
+                            unsigned shift)
 {
     if (!emu_range_mapped(ua, size)) {
         return emu_refuse("MAP_DMA", EFAULT, "range not mapped");
     }
-    if (emu_backing_shift(ua, size) < shift) {
+    if (emu_backing_shift(s, ua, size) < shift) {
         return emu_refuse("MAP_DMA", EPERM, "backing pages too small");
     }
     return 0;
@@ -393,7 +466,7 @@ static int emu_map_dma(EmuContainer *c, struct vfio_iommu_type1_dma_map *m)
         return emu_refuse(req, EINVAL, "neither read nor write");
     }
     if (c->iommu == EMU_IOMMU_V1 && m->size) {
-        ret = emu_tce_check_v1(m->vaddr, m->size, t->page_shift);
+        ret = emu_tce_check_v1(c->host, m->vaddr, m->size, t->page_shift);
         if (ret) {
             return ret;
         }

@@ -15,6 +15,12 @@
  * pread/pwrite reach the device fd's regions at index << 40.  Every call
  * returns >= 0 or -errno.
  *
+ * Options: iommu-pgsizes (the DDW page sizes offered, default PHB3's
+ * 4K|64K|16M|256M; 4K is required: the default window uses it),
+ * max-levels (1..5, default 5) and memlock-limit (default unlimited; when
+ * set, registered memory plus TCE tables beyond it get ENOMEM, as
+ * RLIMIT_MEMLOCK does).  Bad values are configuration errors.
+ *
  * Lifetimes are the kernel's: a container lives while its fd is open or a
  * group is attached; detaching the last group drops its IOMMU (windows and
  * registered memory); the group can be opened once at a time, and its
@@ -375,6 +381,11 @@ static void emu_close(VFIOHost *h, int fd)
     }
 }
 
+static uint64_t emu_host_page_size(VFIOHost *h)
+{
+    return vfio_host_emu_from(h)->page_size;
+}
+
 static const VFIOHostOps emu_ops = {
     .name = "emu",
     .open_container = emu_open_container,
@@ -383,6 +394,7 @@ static const VFIOHostOps emu_ops = {
     .pread = emu_pread,
     .pwrite = emu_pwrite,
     .close = emu_close,
+    .host_page_size = emu_host_page_size,
 };
 
 /* Inspection */
@@ -506,6 +518,11 @@ static bool vfio_host_emu_complete(Object *obj, Error **errp)
                    "page sizes from 4K (0x1000, required) to 2^53", pg);
         return false;
     }
+    if (s->page_size != 4096 && s->page_size != 65536) {
+        error_setg(errp, "page-size: %" PRIu64 " is not a POWER kernel page "
+                   "size (4096 or 65536)", s->page_size);
+        return false;
+    }
     if (s->max_levels < 1 || s->max_levels > VFIO_HOST_EMU_MAX_LEVELS) {
         error_setg(errp, "max-levels: %" PRIu64 " is not in 1..%d",
                    s->max_levels, VFIO_HOST_EMU_MAX_LEVELS);
@@ -525,11 +542,14 @@ static void vfio_host_emu_init(Object *obj)
     s->iommu_pgsizes = VFIO_HOST_EMU_PGSIZES;
     s->max_levels = VFIO_HOST_EMU_MAX_LEVELS;
     s->memlock_limit = VFIO_HOST_EMU_MEMLOCK;
+    /* Like the machine it runs on, unless told to be a 64K-page kernel. */
+    s->page_size = MIN(MAX(getpagesize(), 4096), 65536);
     s->next_fd = EMU_FD_BASE;
     s->files = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     object_property_add_uint64_ptr(obj, "iommu-pgsizes", &s->iommu_pgsizes,
                                    false);
     object_property_add_uint64_ptr(obj, "max-levels", &s->max_levels, false);
+    object_property_add_uint64_ptr(obj, "page-size", &s->page_size, false);
     object_property_add_uint64_ptr(obj, "memlock-limit", &s->memlock_limit,
                                    false);
     object_property_add_uint64_ptr(obj, "memlock-used", &s->memlock_used,

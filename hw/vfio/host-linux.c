@@ -68,6 +68,11 @@ static void vfio_linux_close(VFIOHost *h, int fd)
     close(fd);
 }
 
+static uint64_t vfio_linux_host_page_size(VFIOHost *h)
+{
+    return getpagesize();
+}
+
 static const VFIOHostOps vfio_linux_ops = {
     .name = "linux",
     .open_container = vfio_linux_open_container,
@@ -76,6 +81,7 @@ static const VFIOHostOps vfio_linux_ops = {
     .pread = vfio_linux_pread,
     .pwrite = vfio_linux_pwrite,
     .close = vfio_linux_close,
+    .host_page_size = vfio_linux_host_page_size,
 };
 
 /* Hex digits, ':' and '.' only: sscanf alone would take "0x" or spaces. */

@@ -34,11 +34,6 @@
 
 #define VFIO_SPAPR_PGSIZE_4K    0x1000ULL
 
-static uint64_t vfio_host_page_size(void)
-{
-    return getpagesize();
-}
-
 uint32_t vfio_spapr_levels(uint64_t window_size, uint32_t page_shift,
                            uint64_t host_page_size)
 {
@@ -77,10 +72,10 @@ uint64_t vfio_spapr_pick_pagesize(uint64_t iommu_pgsize, uint64_t host_pgsizes)
 
 /* Preregistration of guest RAM */
 
-static bool vfio_prereg_range(MemoryRegionSection *s, uint64_t *vaddr,
-                              uint64_t *size)
+static bool vfio_prereg_range(VFIOContainer *c, MemoryRegionSection *s,
+                              uint64_t *vaddr, uint64_t *size)
 {
-    uint64_t hps = vfio_host_page_size();
+    uint64_t hps = vfio_host_page_size(c->host);
     uintptr_t host, start, end;
 
     if (!memory_region_is_ram(s->mr) || s->mr->ram_device) {
@@ -138,7 +133,7 @@ static bool vfio_prereg_add(MemoryListener *l, MemoryRegionSection *s,
         error_setg(errp, "vfio: an IOMMU in system memory is not supported");
         return false;
     }
-    if (!vfio_prereg_range(s, &vaddr, &size)) {
+    if (!vfio_prereg_range(c, s, &vaddr, &size)) {
         return true;
     }
     p = vfio_prereg_find(c, vaddr, size);
@@ -171,7 +166,7 @@ static void vfio_prereg_del(MemoryListener *l, MemoryRegionSection *s)
     uint64_t vaddr, size;
     VFIOPrereg *p;
 
-    if (!vfio_prereg_range(s, &vaddr, &size)) {
+    if (!vfio_prereg_range(c, s, &vaddr, &size)) {
         return;
     }
     p = vfio_prereg_find(c, vaddr, size);
@@ -335,7 +330,9 @@ static uint64_t vfio_spapr_window_pagesize(VFIOContainer *c,
 {
     uint64_t iommu_ps = memory_region_iommu_get_min_page_size(s->mr);
     MachineState *ms = current_machine_get();
-    uint64_t ram_ps = ms ? machine_ram_pagesize(ms) : vfio_host_page_size();
+    uint64_t hps = vfio_host_page_size(c->host);
+    /* The host kernel backs ordinary memory with pages of its base size. */
+    uint64_t ram_ps = MAX(ms ? machine_ram_pagesize(ms) : hps, hps);
     uint64_t ps = vfio_spapr_pick_pagesize(MIN(iommu_ps, ram_ps), c->pgsizes);
 
     if (!ps) {
@@ -366,7 +363,7 @@ static int vfio_spapr_tce_create(VFIOContainer *c, uint32_t page_shift,
                                  uint64_t size, uint64_t *start,
                                  uint32_t *levels)
 {
-    uint64_t hps = vfio_host_page_size();
+    uint64_t hps = vfio_host_page_size(c->host);
     uint32_t max = vfio_spapr_max_levels(page_shift, hps, c->max_levels);
     struct vfio_iommu_spapr_tce_create create = {
         .argsz = sizeof(create),
@@ -389,6 +386,26 @@ static int vfio_spapr_tce_create(VFIOContainer *c, uint32_t page_shift,
     return ret;
 }
 
+/* Whether the host has a free window slot for [iova, iova + size). */
+static bool vfio_spapr_window_free(VFIOContainer *c, hwaddr iova,
+                                   uint64_t size, Error **errp)
+{
+    for (unsigned i = 0; i < c->nr_hostwin; i++) {
+        if (ranges_overlap(c->hostwin[i].min_iova, c->hostwin[i].max_iova -
+                           c->hostwin[i].min_iova + 1, iova, size)) {
+            error_setg(errp, "vfio: DMA window 0x%" PRIx64 " overlaps a "
+                       "host window", iova);
+            return false;
+        }
+    }
+    if (c->nr_hostwin >= c->max_windows) {
+        error_setg(errp, "vfio: the host supports only %u DMA windows",
+                   c->max_windows);
+        return false;
+    }
+    return true;
+}
+
 bool vfio_spapr_create_window(VFIOContainer *c, MemoryRegionSection *s,
                               Error **errp)
 {
@@ -405,17 +422,7 @@ bool vfio_spapr_create_window(VFIOContainer *c, MemoryRegionSection *s,
     if (!c->v2) {
         return vfio_spapr_v1_check(c, iova, last, ps, errp);
     }
-    for (unsigned i = 0; i < c->nr_hostwin; i++) {
-        if (ranges_overlap(c->hostwin[i].min_iova, c->hostwin[i].max_iova -
-                           c->hostwin[i].min_iova + 1, iova, s->size)) {
-            error_setg(errp, "vfio: DMA window 0x%" PRIx64 " overlaps a "
-                       "host window", iova);
-            return false;
-        }
-    }
-    if (c->nr_hostwin >= c->max_windows) {
-        error_setg(errp, "vfio: the host supports only %u DMA windows",
-                   c->max_windows);
+    if (!vfio_spapr_window_free(c, iova, s->size, errp)) {
         return false;
     }
     ret = vfio_spapr_tce_create(c, ctz64(ps), s->size, &start, &levels);

@@ -109,6 +109,9 @@ void qdev_prop_register_global(GlobalProperty *prop);
 void qdev_set_compat_props(GPtrArray *compat_props);
 bool qdev_global_prop_check(const char *driver, const char *property,
                             Error **errp);
+/* The same, and value must parse as that property's type. */
+bool qdev_global_prop_check_value(const char *driver, const char *property,
+                                  const char *value, Error **errp);
 
 /* Machine-level reset of every realized device, plus registered handlers. */
 typedef void QEMUResetHandler(void *opaque);

@@ -1,7 +1,7 @@
 /*
  * Live migration: the API the monitor (QMP migrate, migrate-incoming,
  * query-migrate, migrate-set-parameters) and -incoming use.  Implemented
- * in migration/; until then system/vl-stubs.c and monitor stubs refuse.
+ * in migration/.
  *
  * URIs: tcp:HOST:PORT, unix:PATH, exec:CMD (and "defer" for -incoming).
  *
@@ -39,6 +39,18 @@ void migration_query(MigrationInfo *info);
 /* migrate-set-parameters: "compress" (zlib on/off), "max-bandwidth". */
 bool migration_set_parameter(const char *name, const char *value,
                              Error **errp);
+/*
+ * Whether the destination runs once loaded (else it ends paused, as with
+ * -S).  Set by the command line before -incoming.
+ */
+void migration_set_autostart(bool on);
+/*
+ * In-process streams (tests, fuzzing, benchmarks): the whole state of
+ * this machine in one buffer, and loading one (validated, then applied).
+ */
+GByteArray *migration_save_to_buffer(bool compress);
+bool migration_load_from_buffer(const uint8_t *data, size_t len,
+                                Error **errp);
 /* Observers (QMP MIGRATION events). */
 void migration_add_status_notifier(void (*fn)(MigrationStatus s));
 

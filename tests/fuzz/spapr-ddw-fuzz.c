@@ -20,6 +20,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "tests/fuzz/fuzz-rng.h"
 #include "qemu/bswap.h"
 #include "exec/memory.h"
 #include "hw/pci-host/spapr.h"
@@ -51,28 +52,26 @@ typedef struct Fuzz {
     PCIDevice *edu;
     uint64_t steps, hcalls, rtas, dmas, resets;
     const char *last_op;        /* for a debugger looking at a failure */
+    bool refusing;              /* the notifier refuses some MAP events */
+    uint64_t refused;
+    uint64_t created, removed, hw_errors;
 } Fuzz;
 
 static Fuzz fz;
 
-/* splitmix64: small, fast and good enough to drive a fuzzer */
 static uint64_t rnd(void)
 {
-    uint64_t z = (fz.rng += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return fuzz_rng_next(&fz.rng);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
-    return n ? rnd() % n : 0;
+    return fuzz_rng_below(&fz.rng, n);
 }
 
 static bool chance(unsigned percent)
 {
-    return rnd_below(100) < percent;
+    return fuzz_rng_chance(&fz.rng, percent);
 }
 
 /* Values that tend to break arithmetic. */
@@ -166,6 +165,10 @@ static bool fuzz_notify(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
     }
     g_assert_cmpuint(ev->type, ==, IOMMU_NOTIFIER_MAP);
     g_assert_cmpuint(ev->perm, !=, 0);
+    if (fz.refusing && chance(40)) {
+        fz.refused++;
+        return false;   /* a host IOMMU that cannot map this */
+    }
     /* One hcall maps at most 512 pages, and replays are not asked for. */
     g_assert_cmpuint(npages, <=, 1ULL << 20);
     for (uint64_t i = 0; i < npages; i++) {
@@ -395,7 +398,8 @@ static void op_rtas(void)
             SpaprTceTable *tc = fz.t[i].tcet;
 
             if ((tc->nb_table != 0) != before[i] ||
-                (which == 3 && tc->store && !spapr_tce_store_nonzero(tc->store))) {
+                (which == 3 && tc->store &&
+                 !spapr_tce_store_nonzero(tc->store))) {
                 table_forget(&fz.t[i]);
             }
         }
@@ -403,6 +407,8 @@ static void op_rtas(void)
     }
     g_assert_true(status == 0 || status == (uint32_t)RTAS_OUT_HW_ERROR ||
                   status == (uint32_t)RTAS_OUT_PARAM_ERROR);
+    fz.created += which == 1 && status == 0;
+    fz.removed += which == 2 && status == 0;
     if (which == 1 && status == 0) {
         FuzzTable *t = table_by_liobn(out[1]);
         uint64_t start = (uint64_t)out[2] << 32 | out[3];
@@ -493,6 +499,39 @@ static void check_touched(FuzzTable *t, uint64_t idx, uint64_t n)
     }
 }
 
+/*
+ * After a TCE hcall that stored over [idx, idx + fit) (list, or val when
+ * list is NULL): the shadow takes the new values.  When the notifier
+ * refused a run, the hcall fails with H_HARDWARE: entries before that run
+ * are applied, the run is cleared, later ones are untouched; each entry
+ * must be one of those three, and the host mirror must agree with it.
+ */
+static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
+                       uint64_t idx, uint64_t fit, const uint64_t *list,
+                       uint64_t val)
+{
+    if (ret == (target_ulong)H_HARDWARE && want != (target_ulong)H_HARDWARE) {
+        fz.hw_errors++;
+        g_assert_true(fz.refusing && fit);
+        for (uint64_t i = 0; i < fit; i++) {
+            uint64_t now = spapr_tce_get_entry(t->tcet, idx + i);
+            uint64_t new = list ? list[i] : val;
+
+            g_assert_true(now == new || now == 0 ||
+                          now == shadow_get(t, idx + i));
+            shadow_set(t, idx + i, now);
+        }
+    } else {
+        g_assert_cmpint(ret, ==, want);
+        for (uint64_t i = 0; i < fit; i++) {
+            shadow_set(t, idx + i, list ? list[i] : val);
+        }
+    }
+    if (fit) {
+        check_touched(t, idx, fit);
+    }
+}
+
 static void op_put_get(bool put)
 {
     uint64_t liobn = rnd_liobn(), idx = 0, fit;
@@ -505,23 +544,17 @@ static void op_put_get(bool put)
     ret = spapr_hypercall(spapr_machine_get(), put ? H_PUT_TCE : H_GET_TCE,
                           args);
     fz.hcalls++;
-    if (fit) {
-        want = H_SUCCESS;
-        if (put) {
-            shadow_set(t, idx, tce);
-        } else {
-            g_assert_cmphex(args[0], ==, shadow_get(t, idx));
-        }
-    } else if (!put) {
-        g_assert_cmphex(args[0], ==, liobn);    /* r4 untouched */
+    want = fit ? H_SUCCESS : H_PARAMETER;
+    if (put) {
+        hcall_done(t, ret, want, idx, fit, NULL, tce);
+        return;
     }
     g_assert_cmpint(ret, ==, want);
-    if (fit) {
-        check_touched(t, idx, 1);
-    }
+    /* r4: the entry, or untouched */
+    g_assert_cmphex(args[0], ==, fit ? shadow_get(t, idx) : liobn);
 }
 
-static uint64_t rnd_npages(FuzzTable *t, bool stuff, uint64_t val)
+static uint64_t rnd_npages(FuzzTable *t, bool stuff)
 {
     uint64_t nb = t && t->tcet->nb_table ? t->tcet->nb_table : 1;
 
@@ -535,14 +568,13 @@ static uint64_t rnd_npages(FuzzTable *t, bool stuff, uint64_t val)
     default:
         return 1 + rnd_below(chance(80) ? 16 : 600);
     }
-    (void)val;
 }
 
 static void op_stuff(void)
 {
     uint64_t liobn = rnd_liobn(), idx = 0, fit = 0, val = rnd_tce();
     FuzzTable *t = liobn <= UINT32_MAX ? table_by_liobn(liobn) : NULL;
-    uint64_t npages = rnd_npages(t, true, val);
+    uint64_t npages = rnd_npages(t, true);
     target_ulong args[SPAPR_HCALL_NARGS] = { liobn, rnd_ioba(t), val, npages };
     target_ulong want = H_PARAMETER, ret;
 
@@ -559,8 +591,12 @@ static void op_stuff(void)
     }
     ret = spapr_hypercall(spapr_machine_get(), H_STUFF_TCE, args);
     fz.hcalls++;
+    if (fit <= 4096 || val) {
+        hcall_done(t, ret, want, idx, fit, NULL, val);
+        return;
+    }
     g_assert_cmpint(ret, ==, want);
-    if (fit > 4096 && !val) {
+    {
         /* Cleared a big range: check it against the shadow afterwards */
         GHashTableIter it;
         gpointer key;
@@ -578,21 +614,15 @@ static void op_stuff(void)
         while (g_hash_table_iter_next(&it, &key, &key)) {
             t->shadow_valid += !!(GPOINTER_TO_SIZE(key) & TCE_VALID_BITS);
         }
-    } else {
-        for (uint64_t i = 0; i < fit; i++) {
-            shadow_set(t, idx + i, val);
-        }
     }
-    if (fit) {
-        check_touched(t, idx, fit);
-    }
+    check_touched(t, idx, fit);
 }
 
 static void op_indirect(void)
 {
     uint64_t liobn = rnd_liobn(), idx = 0, fit = 0;
     FuzzTable *t = liobn <= UINT32_MAX ? table_by_liobn(liobn) : NULL;
-    uint64_t npages = rnd_npages(t, false, 0), list[512];
+    uint64_t npages = rnd_npages(t, false), list[512];
     uint64_t list_addr = LIST_AREA + rnd_below(16) * 0x1000;
     target_ulong args[SPAPR_HCALL_NARGS], want = H_PARAMETER, ret;
     unsigned n = MIN(npages, 512);
@@ -621,26 +651,31 @@ static void op_indirect(void)
     }
     ret = spapr_hypercall(spapr_machine_get(), H_PUT_TCE_INDIRECT, args);
     fz.hcalls++;
-    g_assert_cmpint(ret, ==, want);
     for (uint64_t i = 0; i < fit; i++) {
-        shadow_set(t, idx + i, GUINT64_FROM_BE(list[i]));
+        list[i] = GUINT64_FROM_BE(list[i]);
     }
-    if (fit) {
-        check_touched(t, idx, fit);
-    }
+    hcall_done(t, ret, want, idx, fit, list, 0);
 }
 
+static bool is_tce_hcall(uint64_t op)
+{
+    return op == H_PUT_TCE || op == H_GET_TCE || op == H_STUFF_TCE ||
+           op == H_PUT_TCE_INDIRECT;
+}
+
+/* Any other hcall number, with any arguments: must just be refused. */
 static void op_random_hcall(void)
 {
     target_ulong args[SPAPR_HCALL_NARGS];
+    uint64_t op;
 
+    do {
+        op = chance(50) ? rnd_edge64() : rnd_below(0x500) & ~3ULL;
+    } while (is_tce_hcall(op));
     for (int i = 0; i < SPAPR_HCALL_NARGS; i++) {
         args[i] = rnd_edge64();
     }
-    /* Not a TCE hcall: those are modelled above */
-    spapr_hypercall(spapr_machine_get(), chance(50) ? rnd_edge64() :
-                    rnd_below(0x500) & ~3ULL & ~(0x1CULL | 0x20 | 0x138 |
-                                                 0x13C) , args);
+    spapr_hypercall(spapr_machine_get(), op, args);
 }
 
 /* DMA from edu through PHB 0 */
@@ -778,6 +813,7 @@ static void fuzz_step(void)
 {
     uint64_t r = rnd_below(1000);
 
+    fz.refusing = chance(4);
     if (r < 150) {
         fz.last_op = "rtas";
         op_rtas();
@@ -823,8 +859,11 @@ static void test_ddw_fuzz(void)
         check_invariants(fz.steps % FULL_CHECK == FULL_CHECK - 1);
     }
     check_invariants(true);
-    g_test_message("%" PRIu64 " RTAS calls, %" PRIu64 " TCE hcalls, %" PRIu64
-                   " DMAs, %" PRIu64 " resets", fz.rtas, fz.hcalls, fz.dmas,
+    g_test_message("%" PRIu64 " RTAS calls (%" PRIu64 " windows created, %"
+                   PRIu64 " removed), %" PRIu64 " TCE hcalls (%" PRIu64
+                   " H_HARDWARE after %" PRIu64 " refused MAPs), %" PRIu64
+                   " DMAs, %" PRIu64 " resets", fz.rtas, fz.created,
+                   fz.removed, fz.hcalls, fz.hw_errors, fz.refused, fz.dmas,
                    fz.resets);
 }
 

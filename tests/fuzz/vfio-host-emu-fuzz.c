@@ -24,6 +24,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "tests/fuzz/fuzz-rng.h"
 #include <sys/mman.h>
 #include <linux/vfio.h>
 #include "qemu/timer.h"
@@ -59,21 +60,17 @@ static Fuzz fz;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (fz.rng += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return fuzz_rng_next(&fz.rng);
 }
 
 static uint64_t rnd_below(uint64_t n)
 {
-    return n ? rnd() % n : 0;
+    return fuzz_rng_below(&fz.rng, n);
 }
 
 static bool chance(unsigned percent)
 {
-    return rnd_below(100) < percent;
+    return fuzz_rng_chance(&fz.rng, percent);
 }
 
 static uint64_t rnd_edge64(void)
@@ -460,6 +457,37 @@ static void edu_reg(uint64_t reg, uint64_t v)
                     ==, 8);
 }
 
+/* The device read memory where the TCE allowed it, zeros elsewhere. */
+static void check_dma_read(const uint8_t *dev, uint64_t len, bool allowed,
+                           uint64_t vaddr)
+{
+    if (allowed) {
+        g_assert_cmpmem(dev, len, (void *)(uintptr_t)vaddr, len);
+        return;
+    }
+    for (uint64_t i = 0; i < len; i++) {
+        g_assert_cmpint(dev[i], ==, 0);
+    }
+}
+
+/* A random address mostly from the mapped pages. */
+static uint64_t dma_iova(uint64_t len)
+{
+    uint64_t iova;
+
+    if (g_hash_table_size(fz.shadow) && chance(85)) {
+        GList *keys = g_hash_table_get_keys(fz.shadow);
+
+        iova = *(uint64_t *)g_list_nth_data(keys,
+                                            rnd_below(g_list_length(keys)));
+        g_list_free(keys);
+    } else {
+        iova = rnd_below(4 * GiB);
+    }
+    /* stay within one 4K page: every IOMMU page is at least that */
+    return iova + rnd_below(4 * KiB - len + 1);
+}
+
 /* One edu transfer at a random (mostly mapped) address, checked. */
 static void op_dma(void)
 {
@@ -474,17 +502,7 @@ static void op_dma(void)
         !(cmd & 2)) {
         return;
     }
-    if (g_hash_table_size(fz.shadow) && chance(85)) {
-        GList *keys = g_hash_table_get_keys(fz.shadow);
-
-        iova = *(uint64_t *)g_list_nth_data(keys,
-                                            rnd_below(g_list_length(keys)));
-        g_list_free(keys);
-    } else {
-        iova = rnd_below(4 * GiB);
-    }
-    /* stay within one 4K page: every IOMMU page is at least that */
-    iova += rnd_below(4 * KiB - len + 1);
+    iova = dma_iova(len);
     ok = (cmd & 4) && vfio_host_emu_lookup(fz.h, iova, &vaddr, &perm);
     for (uint64_t i = 0; i < len; i++) {
         pattern[i] = rnd();
@@ -508,12 +526,9 @@ static void op_dma(void)
                             perm & VFIO_HOST_EMU_TCE_WRITE ? pattern : before,
                             len);
         }
-    } else if (ok && (perm & VFIO_HOST_EMU_TCE_READ)) {
-        g_assert_cmpmem(dev, len, (void *)(uintptr_t)vaddr, len);
     } else {
-        for (uint64_t i = 0; i < len; i++) {
-            g_assert_cmpint(dev[i], ==, 0);
-        }
+        check_dma_read(dev, len, ok && (perm & VFIO_HOST_EMU_TCE_READ),
+                       vaddr);
     }
     fz.dmas++;
 }

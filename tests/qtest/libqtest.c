@@ -56,8 +56,9 @@ static pid_t spawn(const char *args, int *to_fd, int *from_fd, int err_fd)
     int in[2], out[2];
     pid_t pid;
 
-    g_assert_cmpint(pipe(in), ==, 0);
-    g_assert_cmpint(pipe(out), ==, 0);
+    /* Close-on-exec: a second process must not hold this one's pipes. */
+    g_assert_cmpint(pipe2(in, O_CLOEXEC), ==, 0);
+    g_assert_cmpint(pipe2(out, O_CLOEXEC), ==, 0);
     pid = fork();
     g_assert_cmpint(pid, >=, 0);
     if (pid == 0) {

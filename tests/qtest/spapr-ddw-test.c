@@ -1,21 +1,19 @@
 /*
  * Dynamic DMA Windows: every status code of the four RTAS calls and of
  * the TCE hypercalls, window placement and the default-window rules,
- * several PHBs, pseries-2.6, the DDW device-tree properties, and DMA
- * permissions seen by an edu device.
+ * several PHBs and pseries-2.6.  The device tree is checked in
+ * spapr-ddw-dt-test.c and DMA through the windows in spapr-ddw-dma-test.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <inttypes.h>
 #include <string.h>
-#include <libfdt.h>
 #include "libqtest.h"
 #include "libqos/ddw.h"
 
 #define PHB0            BUID_PHB(0)
 #define LIOBN0          LIOBN_PHB(0, 0)
 #define LIOBN1          LIOBN_PHB(0, 1)
-#define EDU_ARGS        "-device edu,dma_mask=0xffffffffffffffff"
 #define PAGE            0x1000ULL
 
 /* Query */
@@ -158,6 +156,39 @@ static void test_create_placement(void)
     g_assert_cmpint(qrtas_create(s, PHB0, 12, 30, &liobn, &start), ==, 0);
     g_assert_cmphex(liobn, ==, LIOBN1);
     g_assert_cmphex(start, ==, QDDW_DMA64_START);
+    qtest_quit(s);
+}
+
+/*
+ * The address follows the number of active windows, not the slot: after
+ * remove default, create (slot 0 at 0), create (slot 1 at 2^59), remove
+ * slot 0, a new window in slot 0 also lands at 2^59, on top of slot 1.
+ * QEMU 7.2 does exactly this (checked against qemu-system-ppc64); both
+ * tables stay separately addressable by LIOBN.
+ */
+static void test_create_shared_dma64(void)
+{
+    QTestState *s = qtest_init(NULL);
+    uint32_t liobn;
+    uint64_t start, tce;
+
+    g_assert_cmpint(qrtas_remove(s, LIOBN0), ==, 0);
+    g_assert_cmpint(qrtas_create(s, PHB0, 16, 32, &liobn, &start), ==, 0);
+    g_assert_cmphex(start, ==, 0);
+    g_assert_cmpint(qrtas_create(s, PHB0, 16, 32, &liobn, &start), ==, 0);
+    g_assert_cmphex(liobn, ==, LIOBN1);
+    g_assert_cmphex(start, ==, QDDW_DMA64_START);
+    g_assert_cmpint(qrtas_remove(s, LIOBN0), ==, 0);
+    g_assert_cmpint(qddw_active(s, PHB0), ==, 1);
+    g_assert_cmpint(qrtas_create(s, PHB0, 12, 30, &liobn, &start), ==, 0);
+    g_assert_cmphex(liobn, ==, LIOBN0);
+    g_assert_cmphex(start, ==, QDDW_DMA64_START);
+    g_assert_cmphex(qh_put_tce(s, LIOBN0, start, 0x1003), ==, H_SUCCESS_U);
+    g_assert_cmphex(qh_put_tce(s, LIOBN1, start, 0x2003), ==, H_SUCCESS_U);
+    g_assert_cmphex(qh_get_tce(s, LIOBN0, start, &tce), ==, H_SUCCESS_U);
+    g_assert_cmphex(tce, ==, 0x1003);
+    g_assert_cmphex(qh_get_tce(s, LIOBN1, start, &tce), ==, H_SUCCESS_U);
+    g_assert_cmphex(tce, ==, 0x2003);
     qtest_quit(s);
 }
 
@@ -320,7 +351,7 @@ static void check_default_only(QTestState *s)
 static void test_reset(void)
 {
     QTestState *s = qtest_init(NULL);
-    uint32_t r[1], args[3] = { 0, PHB0 >> 32, (uint32_t)PHB0 };
+    uint32_t r[2], args[4] = { 0, PHB0 >> 32, (uint32_t)PHB0, 0 };
     uint32_t liobn;
 
     g_assert_cmpuint(qrtas_call(s, "ibm,reset-pe-dma-window", 4, args, 1, r),
@@ -597,303 +628,6 @@ static void test_pseries_26(void)
     qtest_quit(s);
 }
 
-/* Device tree */
-
-static void *dump_dtb(const char *machine, const char *args, size_t *size)
-{
-    g_autofree char *dir = g_dir_make_tmp("ddw-dtb-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "t.dtb", NULL);
-    g_autofree char *cmd = NULL;
-    g_autofree char *err = NULL;
-    char *blob = NULL;
-
-    g_assert_nonnull(dir);
-    cmd = g_strdup_printf("-M %s,dumpdtb=%s -m 4G -display none -nodefaults "
-                          "%s", machine, path, args);
-    g_assert_cmpint(qtest_run_cmdline(cmd, NULL, &err), ==, 0);
-    g_assert_true(g_file_get_contents(path, &blob, size, NULL));
-    g_assert_cmpint(fdt_check_header(blob), ==, 0);
-    unlink(path);
-    rmdir(dir);
-    return blob;
-}
-
-static const uint32_t *dt_cells(const void *fdt, const char *node,
-                                const char *prop, int ncells)
-{
-    int off = fdt_path_offset(fdt, node), len = -1;
-    const uint32_t *p;
-
-    g_assert_cmpint(off, >=, 0);
-    p = fdt_getprop(fdt, off, prop, &len);
-    if (ncells < 0) {
-        g_assert_null(p);
-        return NULL;
-    }
-    g_assert_nonnull(p);
-    g_assert_cmpint(len, ==, ncells * 4);
-    return p;
-}
-
-static uint32_t dt_rtas_token(const void *fdt, const char *name)
-{
-    return fdt32_to_cpu(dt_cells(fdt, "/rtas", name, 1)[0]);
-}
-
-static void test_dt_ddw(void)
-{
-    size_t size;
-    g_autofree void *fdt = dump_dtb("pseries-2.7",
-                                    "-device spapr-pci-host-bridge,index=1 "
-                                    "-device spapr-pci-host-bridge,index=2,"
-                                    "ddw=off", &size);
-    const uint32_t *p;
-    int off, len;
-    const char *hyp;
-
-    p = dt_cells(fdt, "/pci@800000020000000", "ibm,dma-window", 5);
-    g_assert_cmphex(fdt32_to_cpu(p[0]), ==, LIOBN0);
-    g_assert_cmphex(fdt32_to_cpu(p[1]), ==, 0);
-    g_assert_cmphex(fdt32_to_cpu(p[2]), ==, 0);
-    g_assert_cmphex(fdt32_to_cpu(p[3]), ==, 0);
-    g_assert_cmphex(fdt32_to_cpu(p[4]), ==, QDDW_DEF_WIN_SIZE);
-    p = dt_cells(fdt, "/pci@800000020000000", "ibm,#dma-address-cells", 1);
-    g_assert_cmpuint(fdt32_to_cpu(p[0]), ==, 2);
-    p = dt_cells(fdt, "/pci@800000020000000", "ibm,#dma-size-cells", 1);
-    g_assert_cmpuint(fdt32_to_cpu(p[0]), ==, 2);
-    /* applicable: query, create, remove tokens, as /rtas names them */
-    p = dt_cells(fdt, "/pci@800000020000000", "ibm,ddw-applicable", 3);
-    g_assert_cmphex(fdt32_to_cpu(p[0]), ==,
-                    dt_rtas_token(fdt, "ibm,query-pe-dma-window"));
-    g_assert_cmphex(fdt32_to_cpu(p[1]), ==,
-                    dt_rtas_token(fdt, "ibm,create-pe-dma-window"));
-    g_assert_cmphex(fdt32_to_cpu(p[2]), ==,
-                    dt_rtas_token(fdt, "ibm,remove-pe-dma-window"));
-    g_assert_cmphex(fdt32_to_cpu(p[0]), ==, 0x2026);
-    /* extensions: 2 of them, reset token, query takes 6 outputs */
-    p = dt_cells(fdt, "/pci@800000020000000", "ibm,ddw-extensions", 3);
-    g_assert_cmpuint(fdt32_to_cpu(p[0]), ==, 2);
-    g_assert_cmphex(fdt32_to_cpu(p[1]), ==,
-                    dt_rtas_token(fdt, "ibm,reset-pe-dma-window"));
-    g_assert_cmpuint(fdt32_to_cpu(p[2]), ==, 1);
-    /* PHB 1: its own LIOBN */
-    p = dt_cells(fdt, "/pci@800000020000001", "ibm,dma-window", 5);
-    g_assert_cmphex(fdt32_to_cpu(p[0]), ==, LIOBN_PHB(1, 0));
-    dt_cells(fdt, "/pci@800000020000001", "ibm,ddw-applicable", 3);
-    /* PHB 2 with ddw=off: a window, no DDW properties */
-    p = dt_cells(fdt, "/pci@800000020000002", "ibm,dma-window", 5);
-    g_assert_cmphex(fdt32_to_cpu(p[0]), ==, LIOBN_PHB(2, 0));
-    dt_cells(fdt, "/pci@800000020000002", "ibm,ddw-applicable", -1);
-    dt_cells(fdt, "/pci@800000020000002", "ibm,ddw-extensions", -1);
-    /* multi-TCE hcalls are offered */
-    off = fdt_path_offset(fdt, "/rtas");
-    hyp = fdt_getprop(fdt, off, "ibm,hypertas-functions", &len);
-    g_assert_nonnull(hyp);
-    g_assert_nonnull(memmem(hyp, len, "hcall-multi-tce", 16));
-    g_assert_nonnull(memmem(hyp, len, "hcall-tce", 10));
-}
-
-static void test_dt_pseries_26(void)
-{
-    size_t size;
-    g_autofree void *fdt = dump_dtb("pseries-2.6", "", &size);
-    const uint32_t *p;
-
-    p = dt_cells(fdt, "/pci@800000020000000", "ibm,dma-window", 5);
-    g_assert_cmphex(fdt32_to_cpu(p[0]), ==, LIOBN0);
-    dt_cells(fdt, "/pci@800000020000000", "ibm,ddw-applicable", -1);
-    dt_cells(fdt, "/pci@800000020000000", "ibm,ddw-extensions", -1);
-    /* The calls are still registered, as in QEMU */
-    dt_rtas_token(fdt, "ibm,create-pe-dma-window");
-}
-
-/* DMA through windows, seen by edu */
-
-#define RAM_A           0x20000000ULL
-#define DMA_LEN         64
-
-static void fill_pattern(uint8_t *b, size_t n, uint8_t seed)
-{
-    for (size_t i = 0; i < n; i++) {
-        b[i] = seed + i * 7;
-    }
-}
-
-static void edu_setup(QEdu *e, QTestState **s, const char *extra)
-{
-    *s = qtest_initf(EDU_ARGS " %s", extra ? extra : "");
-    qedu_init(e, *s, PHB0, 0, PHB0_MMIO32_CPU);
-}
-
-/* RAM at RAM_A through bus 0x1000 with perm; returns what each side sees. */
-static void dma_perm_case(uint64_t perm, bool dev_reads, bool dev_writes)
-{
-    QTestState *s;
-    QEdu e;
-    uint8_t ram[DMA_LEN], dev[DMA_LEN], got[DMA_LEN], zero[DMA_LEN] = { 0 };
-
-    edu_setup(&e, &s, NULL);
-    fill_pattern(ram, DMA_LEN, 0x11);
-    fill_pattern(dev, DMA_LEN, 0x80);
-    qtest_memwrite(s, RAM_A, ram, DMA_LEN);
-    g_assert_cmphex(qh_put_tce(s, LIOBN0, 0x1000, RAM_A | perm), ==,
-                    H_SUCCESS_U);
-
-    /* device reads RAM into its buffer */
-    qedu_buf_write(&e, 0, dev, DMA_LEN);
-    g_assert_true(qedu_dma(&e, 0x1000, EDU_BUF, DMA_LEN, false));
-    qedu_buf_read(&e, 0, got, DMA_LEN);
-    g_assert_cmpmem(got, DMA_LEN, dev_reads ? ram : zero, DMA_LEN);
-
-    /* device writes its buffer to RAM */
-    qedu_buf_write(&e, 0, dev, DMA_LEN);
-    g_assert_true(qedu_dma(&e, EDU_BUF, 0x1000, DMA_LEN, true));
-    qtest_memread(s, RAM_A, got, DMA_LEN);
-    g_assert_cmpmem(got, DMA_LEN, dev_writes ? dev : ram, DMA_LEN);
-    qtest_quit(s);
-}
-
-static void test_dma_read_only(void)
-{
-    dma_perm_case(QDDW_TCE_READ, true, false);
-}
-
-static void test_dma_write_only(void)
-{
-    dma_perm_case(QDDW_TCE_WRITE, false, true);
-}
-
-static void test_dma_none(void)
-{
-    dma_perm_case(0, false, false);
-}
-
-static void test_dma_read_write(void)
-{
-    dma_perm_case(QDDW_TCE_READ | QDDW_TCE_WRITE, true, true);
-}
-
-static void test_dma_crossing_unmapped(void)
-{
-    QTestState *s;
-    QEdu e;
-    const uint64_t bus = 0x2000 - 32;       /* 32 bytes in page 1, 32 in 2 */
-    uint8_t ram[DMA_LEN], dev[DMA_LEN], got[DMA_LEN];
-
-    edu_setup(&e, &s, NULL);
-    fill_pattern(ram, DMA_LEN, 0x21);
-    fill_pattern(dev, DMA_LEN, 0x90);
-    qtest_memwrite(s, RAM_A + PAGE - 32, ram, DMA_LEN);
-    g_assert_cmphex(qh_put_tce(s, LIOBN0, 0x1000, RAM_A | 3), ==,
-                    H_SUCCESS_U);
-
-    /* To RAM: the first half lands, the second is dropped */
-    qedu_buf_write(&e, 0, dev, DMA_LEN);
-    g_assert_true(qedu_dma(&e, EDU_BUF, bus, DMA_LEN, true));
-    qtest_memread(s, RAM_A + PAGE - 32, got, DMA_LEN);
-    g_assert_cmpmem(got, 32, dev, 32);
-    g_assert_cmpmem(got + 32, 32, ram + 32, 32);
-
-    /* From RAM: the first half is read, the rest arrives as zeros */
-    qtest_memwrite(s, RAM_A + PAGE - 32, ram, 32);
-    qedu_buf_write(&e, 0, dev, DMA_LEN);
-    g_assert_true(qedu_dma(&e, bus, EDU_BUF, DMA_LEN, false));
-    qedu_buf_read(&e, 0, got, DMA_LEN);
-    g_assert_cmpmem(got, 32, ram, 32);
-    for (int i = 32; i < DMA_LEN; i++) {
-        g_assert_cmpuint(got[i], ==, 0);
-    }
-    qtest_quit(s);
-}
-
-/* A DDW window of 2^page_shift pages; DMA at a page-straddling offset. */
-static void dma_through_ddw(const char *extra, unsigned page_shift,
-                            unsigned window_shift)
-{
-    QTestState *s;
-    QEdu e;
-    uint32_t liobn;
-    uint64_t start, ps = 1ULL << page_shift, ram_page = 0x80000000ULL, tce;
-    uint64_t bus, off = ps - 16;
-    uint8_t ram[DMA_LEN], dev[DMA_LEN], got[DMA_LEN];
-
-    edu_setup(&e, &s, extra);
-    g_assert_cmpint(qrtas_create(s, PHB0, page_shift, window_shift, &liobn,
-                                 &start), ==, 0);
-    g_assert_cmphex(start, ==, QDDW_DMA64_START);
-    /* window pages 5 and 6 -> two consecutive RAM pages */
-    g_assert_cmphex(qddw_map(s, liobn, start + 5 * ps, page_shift, ram_page, 2,
-                             3, NULL), ==, H_SUCCESS_U);
-    g_assert_cmphex(qh_get_tce(s, liobn, start + 6 * ps, &tce), ==,
-                    H_SUCCESS_U);
-    g_assert_cmphex(tce, ==, (ram_page + ps) | 3);
-    bus = start + 5 * ps + off;
-    fill_pattern(dev, DMA_LEN, 0x33);
-    qedu_buf_write(&e, 0, dev, DMA_LEN);
-    g_assert_true(qedu_dma(&e, EDU_BUF, bus, DMA_LEN, true));
-    qtest_memread(s, ram_page + off, got, DMA_LEN);
-    g_assert_cmpmem(got, DMA_LEN, dev, DMA_LEN);
-
-    fill_pattern(ram, DMA_LEN, 0x44);
-    qtest_memwrite(s, ram_page + off, ram, DMA_LEN);
-    g_assert_true(qedu_dma(&e, bus, EDU_BUF + 0x100, DMA_LEN, false));
-    qedu_buf_read(&e, 0x100, got, DMA_LEN);
-    g_assert_cmpmem(got, DMA_LEN, ram, DMA_LEN);
-    /* the default window is unaffected */
-    g_assert_true(qddw_mapped_range(s, LIOBN0, 0));
-    qtest_quit(s);
-}
-
-static void test_dma_ddw_64k(void)
-{
-    dma_through_ddw(NULL, 16, 40);
-}
-
-static void test_dma_ddw_16m(void)
-{
-    dma_through_ddw("-global spapr-pci-host-bridge.pgsz=0x1011000", 24, 36);
-}
-
-/*
- * What Linux 6.1 does for a 64-bit-capable device: clear the default
- * window, query with 6 outputs, create a window covering RAM with the
- * largest page size offered, map all of RAM, then DMA anywhere.
- */
-static void test_linux_bringup(void)
-{
-    QTestState *s;
-    QEdu e;
-    const uint64_t ram_size = 4ULL << 30, high = ram_size - 0x123000;
-    uint32_t r[6], liobn;
-    uint64_t start, tce;
-    unsigned shift = 0, hcalls;
-    uint8_t dev[DMA_LEN], got[DMA_LEN];
-
-    edu_setup(&e, &s, NULL);
-    g_assert_cmphex(qh_stuff_tce(s, LIOBN0, 0, 0, QDDW_DEF_WIN_SIZE / PAGE),
-                    ==, H_SUCCESS_U);
-    g_assert_cmpint(qrtas_query(s, PHB0, 6, r), ==, 0);
-    g_assert_cmpuint(r[1], ==, 1);
-    g_assert_cmpuint(((uint64_t)r[2] << 32 | r[3]), >=, ram_size >> 16);
-    /* LoPAR bit 1 = 64K, the largest of 4K|64K */
-    g_assert_cmphex(r[4] & 0x2, ==, 0x2);
-    shift = r[4] & 0x2 ? 16 : 12;
-    g_assert_cmpint(qrtas_create(s, PHB0, shift, 32, &liobn, &start), ==, 0);
-    g_assert_cmphex(qddw_map(s, liobn, start, shift, 0, ram_size >> shift, 3,
-                             &hcalls), ==, H_SUCCESS_U);
-    g_assert_cmpuint(hcalls, ==, (ram_size >> shift) / 512);
-    g_assert_cmphex(qh_get_tce(s, liobn, start + high, &tce), ==,
-                    H_SUCCESS_U);
-    g_assert_cmphex(tce, ==, (high & ~0xffffULL) | 3);
-
-    fill_pattern(dev, DMA_LEN, 0x5a);
-    qedu_buf_write(&e, 0, dev, DMA_LEN);
-    g_assert_true(qedu_dma(&e, EDU_BUF, start + high, DMA_LEN, true));
-    qtest_memread(s, high, got, DMA_LEN);
-    g_assert_cmpmem(got, DMA_LEN, dev, DMA_LEN);
-    qtest_quit(s);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -901,6 +635,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ddw/query/errors", test_query_errors);
     g_test_add_func("/ddw/create/errors", test_create_errors);
     g_test_add_func("/ddw/create/placement", test_create_placement);
+    g_test_add_func("/ddw/create/shared-dma64", test_create_shared_dma64);
     g_test_add_func("/ddw/create/16m", test_create_16m);
     g_test_add_func("/ddw/create/2m", test_create_2m);
     g_test_add_func("/ddw/remove/errors", test_remove_errors);
@@ -918,15 +653,5 @@ int main(int argc, char **argv)
     g_test_add_func("/ddw/hcall/stuff", test_hcall_stuff);
     g_test_add_func("/ddw/multi-phb", test_multi_phb);
     g_test_add_func("/ddw/pseries-2.6", test_pseries_26);
-    g_test_add_func("/ddw/dt/ddw", test_dt_ddw);
-    g_test_add_func("/ddw/dt/pseries-2.6", test_dt_pseries_26);
-    g_test_add_func("/ddw/dma/read-only", test_dma_read_only);
-    g_test_add_func("/ddw/dma/write-only", test_dma_write_only);
-    g_test_add_func("/ddw/dma/none", test_dma_none);
-    g_test_add_func("/ddw/dma/read-write", test_dma_read_write);
-    g_test_add_func("/ddw/dma/crossing-unmapped", test_dma_crossing_unmapped);
-    g_test_add_func("/ddw/dma/ddw-64k", test_dma_ddw_64k);
-    g_test_add_func("/ddw/dma/ddw-16m", test_dma_ddw_16m);
-    g_test_add_func("/ddw/linux-bringup", test_linux_bringup);
     return g_test_run();
 }

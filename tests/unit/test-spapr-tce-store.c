@@ -102,6 +102,59 @@ static void test_store_fill(void)
     spapr_tce_store_free(s);
 }
 
+/* Zeroing a whole 2^32 table skips missing directories and leaves. */
+static void test_store_fill_sparse_zero(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 32);
+    uint64_t empty = spapr_tce_store_bytes(s);
+    const uint64_t idx[] = { 5, (1ULL << 31) + 7, UINT32_MAX };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(idx); i++) {
+        spapr_tce_store_xchg(s, idx[i], 0x1000 | 3);
+    }
+    spapr_tce_store_fill(s, 6, (1ULL << 32) - 7, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, 5), ==, 0x1003);
+    g_assert_cmpuint(spapr_tce_store_get(s, UINT32_MAX), ==, 0x1003);
+    g_assert_cmpuint(spapr_tce_store_get(s, (1ULL << 31) + 7), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 2);
+    spapr_tce_store_fill(s, 0, 1ULL << 32, 0);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    spapr_tce_store_free(s);
+}
+
+static void test_store_write(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22);
+    uint64_t empty = spapr_tce_store_bytes(s), list[1500] = { 0 };
+
+    /* An all-zero list over missing leaves allocates nothing */
+    spapr_tce_store_write(s, 100, 1500, list);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    for (unsigned i = 0; i < 1500; i++) {
+        list[i] = i % 3 ? ((uint64_t)i << 16) | (i % 4) : 0;
+    }
+    /* Spans four leaves, starting mid-leaf */
+    spapr_tce_store_write(s, 100, 1500, list);
+    for (unsigned i = 0; i < 1500; i++) {
+        g_assert_cmpuint(spapr_tce_store_get(s, 100 + i), ==, list[i]);
+    }
+    g_assert_cmpuint(spapr_tce_store_get(s, 99), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, 1600), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 1000);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 750);
+    g_assert_cmpuint(spapr_tce_store_bytes(s) - empty, >=,
+                     4 * TCE_LEAF_SIZE * 8);
+    /* Writing zeros back frees every leaf */
+    memset(list, 0, sizeof(list));
+    spapr_tce_store_write(s, 100, 1500, list);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    spapr_tce_store_free(s);
+}
+
 static void test_store_bytes_sparse(void)
 {
     SpaprTceStore *s = spapr_tce_store_new(1ULL << 31);
@@ -187,7 +240,8 @@ static void test_store_random_model(void)
     for (int step = 0; step < 20000; step++) {
         uint64_t idx = g_rand_int_range(r, 0, size);
         uint64_t val = g_rand_boolean(r) ? 0 :
-                       ((uint64_t)g_rand_int(r) << 12) | g_rand_int_range(r, 0, 4);
+                       ((uint64_t)g_rand_int(r) << 12) |
+                       g_rand_int_range(r, 0, 4);
 
         if (step % 100 == 0) {
             uint64_t n = g_rand_int_range(r, 1, 2000);
@@ -197,6 +251,17 @@ static void test_store_random_model(void)
             for (uint64_t i = 0; i < n; i++) {
                 model[idx + i] = val;
             }
+        } else if (step % 100 == 50) {
+            uint64_t n = MIN((uint64_t)g_rand_int_range(r, 1, 2000),
+                             size - idx);
+            uint64_t *list = g_new(uint64_t, n);
+
+            for (uint64_t i = 0; i < n; i++) {
+                list[i] = g_rand_boolean(r) ? 0 : g_rand_int(r);
+                model[idx + i] = list[i];
+            }
+            spapr_tce_store_write(s, idx, n, list);
+            g_free(list);
         } else {
             g_assert_cmpuint(spapr_tce_store_xchg(s, idx, val), ==,
                              model[idx]);
@@ -226,6 +291,9 @@ int main(int argc, char **argv)
     g_test_add_func("/tce-store/get-xchg", test_store_get_xchg);
     g_test_add_func("/tce-store/leaf-alloc-free", test_store_leaf_alloc_free);
     g_test_add_func("/tce-store/fill", test_store_fill);
+    g_test_add_func("/tce-store/fill-sparse-zero",
+                    test_store_fill_sparse_zero);
+    g_test_add_func("/tce-store/write", test_store_write);
     g_test_add_func("/tce-store/bytes-sparse", test_store_bytes_sparse);
     g_test_add_func("/tce-store/bytes-dense", test_store_bytes_dense);
     g_test_add_func("/tce-store/foreach-leaf", test_store_foreach_leaf);

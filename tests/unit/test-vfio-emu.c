@@ -236,6 +236,23 @@ static void test_windows(void)
     check_prereg(h);
 }
 
+/* A machine reset turns the DDW off and the default on, host included. */
+static void test_system_reset(void)
+{
+    VFIOHost *h = host("h0");
+    uint32_t liobn;
+    uint64_t start;
+
+    g_assert_cmpint(rtas_create(0, 16, 32, &liobn, &start), ==, 0);
+    put_tce(0, h, liobn, start, 0x20000003, H_SUCCESS);
+    put_tce(0, h, SPAPR_PCI_LIOBN(0, 0), 0x1000, 0x20000003, H_SUCCESS);
+    qemu_system_reset();
+    g_assert_cmpuint(phb(0)->tcet[1]->nb_table, ==, 0);
+    check_tables(0, h);
+    check_prereg(h);
+    g_assert_cmpuint(vfio_host_emu_windows(h, NULL, 0), ==, 1);
+}
+
 static void plug_h1(void)
 {
     Error *err = NULL;
@@ -312,6 +329,7 @@ int main(int argc, char **argv)
     qemu_init(ARRAY_SIZE(args) - 1, args);
     g_test_add_func("/vfio-emu/hcalls", test_hcalls);
     g_test_add_func("/vfio-emu/windows", test_windows);
+    g_test_add_func("/vfio-emu/system-reset", test_system_reset);
     g_test_add_func("/vfio-emu/hotplug", test_hotplug);
     return g_test_run();
 }

@@ -192,13 +192,17 @@ static void test_errno_kernel_rows(void)
         g_autofree char *msg = NULL;
 
         for (int j = 0; j < VFIO_ERRNO_MAX_STEPS; j++) {
-            differs |= row->steps[j].kernel_differs;
+            const VFIOErrnoStep *s = &row->steps[j];
+
+            g_assert_true(!s->kernel_differs || row->note);
+            differs |= vfio_errno_expected(s, true) !=
+                       vfio_errno_expected(s, false);
         }
-        g_assert_true(differs == !!row->note);
         g_assert_true(vfio_errno_run_row(&env, row, &msg) == !differs);
         differing += differs;
     }
-    g_assert_cmpuint(differing, ==, 8);
+    /* 7 kernel bugs, and the level limit of 64K-page kernels */
+    g_assert_cmpuint(differing, ==, getpagesize() >= 65536 ? 8 : 7);
     g_assert_true(user_creatable_del("errno", NULL));
 }
 
@@ -436,8 +440,8 @@ static void test_default_window(void)
     g_aligned_free(mem);
 }
 
-/* fds: who may do what, and how long containers live */
-static void test_fds(void)
+/* fds: who may do what, in which order */
+static void test_fds_order(void)
 {
     VFIOHost *h = emu_create_ok("emu0", NULL);
     struct vfio_group_status st = { .argsz = sizeof(st) };
@@ -489,8 +493,25 @@ static void test_fds(void)
     g_assert_cmpint(emu_ioctl(&e, bad, VFIO_GET_API_VERSION, NULL),
                     ==, -EBADF);
     g_assert_cmpint(h->ops->pread(h, e.container, &st, 4, 0), ==, -EINVAL);
+    g_assert_cmpuint(vfio_host_emu_ioctl_count(h, VFIO_SET_IOMMU), ==, 4);
+    h->ops->close(h, e.device);
+    h->ops->close(h, e.group);
+    h->ops->close(h, e.container);
+    h->ops->close(h, c2);
+    g_assert_true(user_creatable_del("emu0", NULL));
+}
 
-    /* the device keeps the group, and the group the container */
+/* The device keeps the group, and the group the container. */
+static void test_fds_lifetime(void)
+{
+    Emu e;
+    VFIOHost *h;
+    int c2;
+
+    emu_open(&e, NULL, VFIO_SPAPR_TCE_v2_IOMMU);
+    h = e.h;
+    c2 = h->ops->open_container(h);
+    emu_open_device(&e);
     h->ops->close(h, e.container);
     h->ops->close(h, e.group);
     g_assert_cmpstr(vfio_host_emu_iommu(h), ==, "spapr-tce-v2");
@@ -507,19 +528,16 @@ static void test_fds(void)
                     ==, -EINVAL);
     h->ops->close(h, c2);
     h->ops->close(h, e.group);
-    g_assert_cmpuint(vfio_host_emu_ioctl_count(h, VFIO_SET_IOMMU), ==, 4);
+    g_assert_cmpuint(vfio_host_emu_memlock_used(h), ==, 0);
     g_assert_true(user_creatable_del("emu0", NULL));
 }
 
-/* The device fd: vfio-pci regions over an edu function */
-static void test_device(void)
+/* The device fd: vfio-pci regions and interrupts of an edu function */
+static void test_device_info(void)
 {
     struct vfio_device_info info = { .argsz = sizeof(info) };
     struct vfio_region_info r = { .argsz = sizeof(r) };
     struct vfio_irq_info irq = { .argsz = sizeof(irq) };
-    uint8_t cfg[256];
-    uint32_t v, bar;
-    uint16_t cmd = 0;
     Emu e;
 
     emu_open(&e, NULL, VFIO_SPAPR_TCE_v2_IOMMU);
@@ -553,7 +571,24 @@ static void test_device(void)
     g_assert_cmpint(emu_ioctl(&e, e.device, VFIO_DEVICE_GET_IRQ_INFO, &irq),
                     ==, 0);
     g_assert_cmpuint(irq.count, ==, 1);
+    irq.index = VFIO_PCI_ERR_IRQ_INDEX;
+    g_assert_cmpint(emu_ioctl(&e, e.device, VFIO_DEVICE_GET_IRQ_INFO, &irq),
+                    ==, -EINVAL);
+    emu_close(&e);
+}
 
+/* Config space and BAR0 through pread/pwrite */
+static void test_device_regions(void)
+{
+    uint8_t cfg[256];
+    uint32_t v, bar;
+    uint16_t cmd = 0;
+    Emu e;
+
+    emu_open(&e, NULL, VFIO_SPAPR_TCE_v2_IOMMU);
+    e.device = emu_ioctl(&e, e.group, VFIO_GROUP_GET_DEVICE_FD,
+                         e.h->device_name);
+    g_assert_cmpint(e.device, >=, 0);
     g_assert_cmpint(e.h->ops->pread(e.h, e.device, cfg, 256, CFG), ==, 256);
     g_assert_cmphex(cfg[0] | cfg[1] << 8, ==, 0x1234);
     g_assert_cmphex(cfg[2] | cfg[3] << 8, ==, 0x11e8);
@@ -749,8 +784,10 @@ int main(int argc, char **argv)
     g_test_add_func("/vfio-host-emu/multilevel", test_multilevel);
     g_test_add_func("/vfio-host-emu/memlock", test_memlock);
     g_test_add_func("/vfio-host-emu/default-window", test_default_window);
-    g_test_add_func("/vfio-host-emu/fds", test_fds);
-    g_test_add_func("/vfio-host-emu/device", test_device);
+    g_test_add_func("/vfio-host-emu/fds-order", test_fds_order);
+    g_test_add_func("/vfio-host-emu/fds-lifetime", test_fds_lifetime);
+    g_test_add_func("/vfio-host-emu/device-info", test_device_info);
+    g_test_add_func("/vfio-host-emu/device-regions", test_device_regions);
     g_test_add_func("/vfio-host-emu/v1", test_v1);
     g_test_add_func("/vfio-host-emu/backing-pages", test_backing_pages);
     g_test_add_func("/vfio-host-emu/ref", test_ref);

@@ -29,6 +29,12 @@
 #define VFIO_ERRNO_MAX_STEPS    8
 /* Expected: 0 if the buffer's pages are >= 1 << d bytes, else -EINVAL. */
 #define VFIO_ERRNO_BACKING      (INT_MIN + 1)
+/*
+ * Expected of a TCE_CREATE (page shift a, size b, levels c) on a kernel
+ * with this process's page size: -EINVAL when its level pages cannot
+ * cover the window ((level_shift - 3) * levels + page_shift >= 55), else 0.
+ */
+#define VFIO_ERRNO_LEVEL_LIMIT  (INT_MIN + 2)
 
 typedef enum VFIOErrnoOp {
     VEO_END = 0,
@@ -74,6 +80,9 @@ typedef struct VFIOErrnoEnv {
 
 extern const VFIOErrnoRow vfio_errno_rows[];
 extern const size_t vfio_errno_nr_rows;
+
+/* The answer a step must get, documented or (kernel) Linux 6.12's. */
+int vfio_errno_expected(const VFIOErrnoStep *s, bool kernel);
 
 /*
  * Runs one row on a fresh container and closes everything after it.

@@ -107,6 +107,9 @@ struct PCIBus {
 
 PCIBus *pci_root_bus_new(DeviceState *parent, const char *name,
                          MemoryRegion *address_space_mem);
+/* Config space state, for VMSTATE_STRUCT in a PCI device's vmsd. */
+extern const VMStateDescription vmstate_pci_device;
+
 void pci_setup_iommu(PCIBus *bus, PCIIOMMUFunc *fn, void *opaque);
 void pci_register_bar(PCIDevice *dev, int region_num, uint8_t type,
                       MemoryRegion *memory);

@@ -26,6 +26,9 @@ uint64_t spapr_tce_store_xchg(SpaprTceStore *s, uint64_t idx, uint64_t val);
 /* Sets n entries from idx to val; zero fills skip unallocated leaves. */
 void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,
                           uint64_t val);
+/* Stores list[0..n-1] from idx, a leaf at a time. */
+void spapr_tce_store_write(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                           const uint64_t *list);
 /* Entries with a permission bit (TCE bits 0-1): valid mappings. */
 #define TCE_VALID_BITS  3ULL
 uint64_t spapr_tce_store_valid(const SpaprTceStore *s);

@@ -27,7 +27,8 @@
 /* Defaults: a POWER8 PHB3 (4K 64K 16M 256M IOMMU pages, 5 levels). */
 #define VFIO_HOST_EMU_PGSIZES       0x11011000ULL
 #define VFIO_HOST_EMU_MAX_LEVELS    5
-#define VFIO_HOST_EMU_MEMLOCK       (64ULL << 30)
+/* Unlimited unless memlock-limit says otherwise (like ulimit -l). */
+#define VFIO_HOST_EMU_MEMLOCK       UINT64_MAX
 #define VFIO_HOST_EMU_DMA32_START   0x0ULL
 #define VFIO_HOST_EMU_DMA32_SIZE    0x80000000ULL
 #define VFIO_HOST_EMU_DMA64_START   (1ULL << 59)

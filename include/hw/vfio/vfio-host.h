@@ -36,7 +36,13 @@ typedef struct VFIOHostOps {
     ssize_t (*pwrite)(VFIOHost *h, int fd, const void *buf, size_t len,
                       off_t offset);
     void (*close)(VFIOHost *h, int fd);
+    /*
+     * The host kernel's base page size: what REGISTER_MEMORY aligns to and
+     * the smallest page backing ordinary memory (64K on most POWER hosts).
+     */
+    uint64_t (*host_page_size)(VFIOHost *h);
 } VFIOHostOps;
+
 
 struct VFIOHost {
     const VFIOHostOps *ops;
@@ -44,5 +50,11 @@ struct VFIOHost {
     char *device_name;
     void *opaque;
 };
+
+static inline uint64_t vfio_host_page_size(VFIOHost *h)
+{
+    return h && h->ops->host_page_size ? h->ops->host_page_size(h)
+                                       : (uint64_t)getpagesize();
+}
 
 #endif

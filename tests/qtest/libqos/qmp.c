@@ -91,10 +91,21 @@ QMPClient *qmp_client_connect(const char *path)
 {
     QMPClient *c = g_new0(QMPClient, 1);
 
-    c->fd = unix_connect(path);
     c->in = g_string_new(NULL);
     g_queue_init(&c->events);
-    c->greeting = read_message(c);
+    /*
+     * The server serves one client at a time and turns others away; the
+     * previous client's close may not have been seen yet: try again.
+     */
+    for (int i = 0; i < 500 && !c->greeting; i++) {
+        c->fd = unix_connect(path);
+        c->greeting = read_message(c);
+        if (!c->greeting) {
+            close(c->fd);
+            g_string_truncate(c->in, 0);
+            g_usleep(10 * 1000);
+        }
+    }
     g_assert_nonnull(c->greeting);
     g_assert_true(json_object_has_member(c->greeting, "QMP"));
     return c;

@@ -1,0 +1,279 @@
+/*
+ * DDW performance figures (`make bench`).
+ *
+ * In-process: one -m 1T pseries-2.7 machine built with qemu_init(), driven
+ * through spapr_rtas_call_by_name() and spapr_hypercall() as a guest
+ * would, with every argument and TCE list in guest RAM.  Out of process:
+ * the start-up time and resident size of the real binary with -m 1T.
+ * Each figure is printed next to its target.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "exec/memory.h"
+#include "hw/pci-host/spapr.h"
+#include "sysemu/sysemu.h"
+#include "libqtest.h"
+
+#define RAM_SIZE        (1ULL << 40)
+#define PAGE_SHIFT      16
+#define NTCES           (RAM_SIZE >> PAGE_SHIFT)        /* 16M */
+#define PER_HCALL       512
+#define SCRATCH         0x1000ULL
+#define LISTS           0x40000000ULL   /* 128 MiB of TCE lists from 1 GiB */
+#define CREATE_ROUNDS   2000
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void row(const char *what, const char *value, const char *target,
+                bool ok)
+{
+    printf("  %-44s %16s   %-14s %s\n", what, value, target,
+           target[0] ? (ok ? "ok" : "MISSED") : "");
+}
+
+static uint32_t rtas(const char *name, uint32_t nargs, const uint32_t *in,
+                     uint32_t nret, uint32_t *out)
+{
+    SpaprRtasArgs a = { .nargs = nargs, .args = SCRATCH, .nret = nret,
+                        .rets = SCRATCH + 0x100 };
+    uint32_t v;
+
+    for (uint32_t i = 0; i < nargs; i++) {
+        v = GUINT32_TO_BE(in[i]);
+        address_space_write(&address_space_memory, SCRATCH + 4 * i,
+                            MEMTXATTRS_UNSPECIFIED, &v, 4);
+    }
+    if (!spapr_rtas_call_by_name(spapr_machine_get(), name, &a)) {
+        abort();
+    }
+    for (uint32_t i = 0; i < nret; i++) {
+        address_space_read(&address_space_memory, SCRATCH + 0x100 + 4 * i,
+                           MEMTXATTRS_UNSPECIFIED, &v, 4);
+        out[i] = GUINT32_FROM_BE(v);
+    }
+    return out[0];
+}
+
+static uint32_t create(uint32_t page_shift, uint32_t window_shift,
+                       uint64_t *start)
+{
+    uint64_t buid = SPAPR_PCI_BASE_BUID;
+    uint32_t in[5] = { 0, buid >> 32, buid, page_shift, window_shift }, out[4];
+
+    if (rtas("ibm,create-pe-dma-window", 5, in, 4, out) != 0) {
+        fprintf(stderr, "create-pe-dma-window failed: %d\n", (int)out[0]);
+        exit(1);
+    }
+    *start = (uint64_t)out[2] << 32 | out[3];
+    return out[1];
+}
+
+static void remove_window(uint32_t liobn)
+{
+    uint32_t out[1];
+
+    if (rtas("ibm,remove-pe-dma-window", 1, &liobn, 1, out) != 0) {
+        fprintf(stderr, "remove-pe-dma-window failed\n");
+        exit(1);
+    }
+}
+
+static void bench_create_remove(void)
+{
+    uint64_t start;
+    double t0 = now_s(), us;
+    char v[32];
+
+    for (int i = 0; i < CREATE_ROUNDS; i++) {
+        remove_window(create(12, 43, &start));   /* 2^31 TCEs */
+    }
+    us = (now_s() - t0) * 1e6 / CREATE_ROUNDS;
+    snprintf(v, sizeof(v), "%.2f us", us);
+    row("create+remove, 2^31-TCE window (avg)", v, "", true);
+}
+
+/* The guest's part: TCE lists for all of RAM, written before timing. */
+static void write_lists(void)
+{
+    uint64_t *buf = g_new(uint64_t, 1 << 20);
+
+    for (uint64_t first = 0; first < NTCES; first += 1 << 20) {
+        for (uint64_t i = 0; i < 1 << 20; i++) {
+            buf[i] = GUINT64_TO_BE(((first + i) << PAGE_SHIFT) | 3);
+        }
+        address_space_write(&address_space_memory, LISTS + first * 8,
+                            MEMTXATTRS_UNSPECIFIED, buf, 8 << 20);
+    }
+    g_free(buf);
+}
+
+static double map_all(uint32_t liobn, uint64_t start, unsigned *hcalls)
+{
+    double t0 = now_s();
+
+    *hcalls = 0;
+    for (uint64_t i = 0; i < NTCES; i += PER_HCALL) {
+        target_ulong args[SPAPR_HCALL_NARGS] = {
+            liobn, start + (i << PAGE_SHIFT), LISTS + i * 8, PER_HCALL,
+        };
+
+        if (spapr_hypercall(spapr_machine_get(), H_PUT_TCE_INDIRECT, args)) {
+            fprintf(stderr, "H_PUT_TCE_INDIRECT failed at TCE %" PRIu64 "\n",
+                    i);
+            exit(1);
+        }
+        (*hcalls)++;
+    }
+    return now_s() - t0;
+}
+
+typedef struct Counter {
+    IOMMUNotifier n;
+    uint64_t events, pages;
+} Counter;
+
+static bool count_event(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
+{
+    Counter *c = container_of(n, Counter, n);
+
+    c->events++;
+    c->pages += ev->size >> PAGE_SHIFT;
+    return true;
+}
+
+static void bench_map_and_replay(void)
+{
+    uint64_t start;
+    uint32_t liobn;
+    unsigned hcalls;
+    double secs, rate;
+    SpaprTceTable *tcet;
+    Counter c = { 0 };
+    char v[48];
+
+    write_lists();
+    liobn = create(PAGE_SHIFT, 40, &start);
+    tcet = spapr_tce_find_by_liobn(liobn);
+    secs = map_all(liobn, start, &hcalls);
+    rate = NTCES / secs / 1e6;
+    snprintf(v, sizeof(v), "%.0f M TCE/s", rate);
+    row("H_PUT_TCE_INDIRECT, 1 TiB in 64K pages", v, ">= 200 M TCE/s",
+        rate >= 200);
+    snprintf(v, sizeof(v), "%u x 512, %.1f ms", hcalls, secs * 1e3);
+    row("  hcalls, wall time", v, "", true);
+    secs = map_all(liobn, start, &hcalls);
+    snprintf(v, sizeof(v), "%.0f M TCE/s", NTCES / secs / 1e6);
+    row("  again, leaves already allocated", v, "", true);
+    snprintf(v, sizeof(v), "%.3f B", (double)spapr_tce_table_bytes(tcet) /
+             spapr_tce_table_mapped(tcet));
+    row("table bytes per mapped TCE", v, "<= 8.5 B",
+        spapr_tce_table_bytes(tcet) * 2 <= 17 * spapr_tce_table_mapped(tcet));
+
+    iommu_notifier_init(&c.n, count_event, IOMMU_NOTIFIER_MAP, 0, UINT64_MAX);
+    secs = now_s();
+    memory_region_register_iommu_notifier(spapr_tce_get_iommu(tcet), &c.n,
+                                          NULL);
+    memory_region_iommu_replay(spapr_tce_get_iommu(tcet), &c.n);
+    secs = now_s() - secs;
+    snprintf(v, sizeof(v), "%.1f ms", secs * 1e3);
+    row("replay of the mapped window to a notifier", v, "", true);
+    snprintf(v, sizeof(v), "%" PRIu64 " ev, %" PRIu64 " pg", c.events,
+             c.pages);
+    row("  events, pages replayed", v, "", c.pages == NTCES);
+
+    /* The same mapping again with the notifier listening (VFIO-like) */
+    secs = map_all(liobn, start, &hcalls);
+    rate = NTCES / secs / 1e6;
+    snprintf(v, sizeof(v), "%.0f M TCE/s", rate);
+    row("H_PUT_TCE_INDIRECT again, notifier on", v, "", true);
+    memory_region_unregister_iommu_notifier(spapr_tce_get_iommu(tcet), &c.n);
+    remove_window(liobn);
+}
+
+/* A guest clearing a whole 2^31-TCE window while VFIO listens. */
+static void bench_stuff_clear(void)
+{
+    Counter c = { 0 };
+    uint64_t start;
+    uint32_t liobn = create(12, 43, &start);
+    SpaprTceTable *tcet = spapr_tce_find_by_liobn(liobn);
+    target_ulong args[SPAPR_HCALL_NARGS] = { liobn, start, 0, 1ULL << 31 };
+    double secs;
+    char v[48];
+
+    iommu_notifier_init(&c.n, count_event, IOMMU_NOTIFIER_ALL, 0, UINT64_MAX);
+    memory_region_register_iommu_notifier(spapr_tce_get_iommu(tcet), &c.n,
+                                          NULL);
+    secs = now_s();
+    if (spapr_hypercall(spapr_machine_get(), H_STUFF_TCE, args)) {
+        fprintf(stderr, "H_STUFF_TCE failed\n");
+        exit(1);
+    }
+    secs = now_s() - secs;
+    snprintf(v, sizeof(v), "%.1f us, %" PRIu64 " ev", secs * 1e6, c.events);
+    row("H_STUFF_TCE 0 over 2^31 TCEs, notifier on", v, "", true);
+    memory_region_unregister_iommu_notifier(spapr_tce_get_iommu(tcet), &c.n);
+    remove_window(liobn);
+}
+
+static long vm_rss_kb(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) ||
+        !(p = strstr(text, "VmRSS:"))) {
+        return -1;
+    }
+    return strtol(p + 6, NULL, 10);
+}
+
+static void bench_startup(void)
+{
+    double best = 1e9;
+    long rss = 0;
+    char v[32];
+
+    for (int i = 0; i < 5; i++) {
+        double t0 = now_s();
+        QTestState *s = qtest_init_bare("-M pseries-2.7 -m 1T -accel qtest "
+                                        "-display none -nodefaults -S");
+        g_autofree char *ans = qtest_raw(s, "endianness");
+        double t = now_s() - t0;
+
+        best = MIN(best, t);
+        rss = MAX(rss, vm_rss_kb(qtest_pid(s)));
+        qtest_quit(s);
+    }
+    snprintf(v, sizeof(v), "%.1f ms", best * 1e3);
+    row("start-up, -m 1T, to first qtest answer", v, "< 100 ms",
+        best < 0.1);
+    snprintf(v, sizeof(v), "%.1f MB", rss / 1024.0);
+    row("  VmRSS after start-up", v, "< 50 MB", rss < 50 * 1024);
+}
+
+int main(int argc, char **argv)
+{
+    static char *args[] = {
+        (char *)"spapr-ddw-bench", (char *)"-M", (char *)"pseries-2.7",
+        (char *)"-m", (char *)"1T", (char *)"-display", (char *)"none",
+        (char *)"-nodefaults", NULL,
+    };
+
+    qemu_init(G_N_ELEMENTS(args) - 1, args);
+    printf("spapr-ddw DDW benchmark (-m 1T, in-process unless noted)\n");
+    printf("  %-44s %16s   %-14s\n", "measure", "figure", "target");
+    bench_create_remove();
+    bench_map_and_replay();
+    bench_stuff_clear();
+    bench_startup();
+    return 0;
+}

@@ -1,0 +1,163 @@
+/*
+ * Migration transports.  Sockets are opened here and then handed to the
+ * main loop non-blocking; exec: runs "sh -c CMD" with a pipe.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netdb.h>
+#include "migration/channel.h"
+
+static bool channel_parse_tcp(const char *spec, char **host, char **port,
+                              Error **errp)
+{
+    const char *colon = strrchr(spec, ':');
+
+    if (!colon || colon == spec || !colon[1]) {
+        error_setg(errp, "migration URI tcp:%s: expected tcp:HOST:PORT",
+                   spec);
+        return false;
+    }
+    *host = g_strndup(spec, colon - spec);
+    *port = g_strdup(colon + 1);
+    return true;
+}
+
+static int channel_unix_addr(const char *path, struct sockaddr_un *sa,
+                             Error **errp)
+{
+    memset(sa, 0, sizeof(*sa));
+    sa->sun_family = AF_UNIX;
+    if (!*path || strlen(path) >= sizeof(sa->sun_path)) {
+        error_setg(errp, "migration URI unix:%s: bad socket path", path);
+        return -1;
+    }
+    strcpy(sa->sun_path, path);
+    return 0;
+}
+
+/* tcp: each resolved address in turn; listen or connect. */
+static int channel_tcp(const char *spec, bool listening, Error **errp)
+{
+    g_autofree char *host = NULL, *port = NULL;
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+                              .ai_flags = listening ? AI_PASSIVE : 0 };
+    struct addrinfo *res, *ai;
+    int fd = -1, one = 1, err;
+
+    if (!channel_parse_tcp(spec, &host, &port, errp)) {
+        return -1;
+    }
+    err = getaddrinfo(host, port, &hints, &res);
+    if (err) {
+        error_setg(errp, "migration URI tcp:%s: %s", spec, gai_strerror(err));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (listening ? !bind(fd, ai->ai_addr, ai->ai_addrlen) &&
+                        !listen(fd, 1)
+                      : !connect(fd, ai->ai_addr, ai->ai_addrlen)) {
+            break;
+        }
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "migration URI tcp:%s: cannot %s",
+                         spec, listening ? "listen" : "connect");
+    }
+    return fd;
+}
+
+static int channel_unix(const char *path, bool listening, Error **errp)
+{
+    struct sockaddr_un sa;
+    int fd;
+
+    if (channel_unix_addr(path, &sa, errp) < 0) {
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "migration: socket");
+        return -1;
+    }
+    if (listening) {
+        unlink(path);
+    }
+    if (listening ? bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+                    listen(fd, 1) < 0
+                  : connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        error_setg_errno(errp, errno, "migration URI unix:%s: cannot %s",
+                         path, listening ? "listen" : "connect");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* exec: sh -c CMD; the stream goes to its stdin or comes from its stdout. */
+static int channel_exec(const char *cmd, bool outgoing, GPid *child,
+                        Error **errp)
+{
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    GError *gerr = NULL;
+    int fd = -1;
+
+    if (!*cmd) {
+        error_setg(errp, "migration URI exec: needs a command");
+        return -1;
+    }
+    if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD |
+                                  (outgoing ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
+                                  NULL, NULL,
+                                  child, outgoing ? &fd : NULL,
+                                  outgoing ? NULL : &fd, NULL, &gerr)) {
+        error_setg(errp, "migration URI exec:%s: %s", cmd, gerr->message);
+        g_error_free(gerr);
+        return -1;
+    }
+    return fd;
+}
+
+int migration_channel_connect(const char *uri, GPid *child, Error **errp)
+{
+    *child = 0;
+    if (g_str_has_prefix(uri, "tcp:")) {
+        return channel_tcp(uri + 4, false, errp);
+    } else if (g_str_has_prefix(uri, "unix:")) {
+        return channel_unix(uri + 5, false, errp);
+    } else if (g_str_has_prefix(uri, "exec:")) {
+        return channel_exec(uri + 5, true, child, errp);
+    }
+    error_setg(errp, "migration URI '%s': expected tcp:HOST:PORT, "
+               "unix:PATH or exec:CMD", uri);
+    return -1;
+}
+
+int migration_channel_listen(const char *uri, bool *listening, GPid *child,
+                             Error **errp)
+{
+    *child = 0;
+    *listening = true;
+    if (g_str_has_prefix(uri, "tcp:")) {
+        return channel_tcp(uri + 4, true, errp);
+    } else if (g_str_has_prefix(uri, "unix:")) {
+        return channel_unix(uri + 5, true, errp);
+    } else if (g_str_has_prefix(uri, "exec:")) {
+        *listening = false;
+        return channel_exec(uri + 5, false, child, errp);
+    }
+    error_setg(errp, "migration URI '%s': expected tcp:HOST:PORT, "
+               "unix:PATH, exec:CMD or defer", uri);
+    return -1;
+}

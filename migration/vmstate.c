@@ -1,0 +1,371 @@
+/*
+ * VMState: writing and reading device state from its description, and
+ * the list of registered sections.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/log.h"
+#include "migration/vmstate.h"
+#include "trace.h"
+
+#define VMSTATE_SUBSECTION_END  0
+#define VMSTATE_SUBSECTION      1
+#define VMSTATE_MAX_DEPTH       8
+
+static GList *savevm_handlers;      /* SaveStateEntry, registration order */
+
+static void vmstate_put_field(MigWriter *w, const VMStateField *f,
+                              void *opaque)
+{
+    void *p = (uint8_t *)opaque + f->offset;
+
+    switch (f->type) {
+    case VMS_BOOL:
+        mig_put_u8(w, *(bool *)p);
+        break;
+    case VMS_UINT8:
+        mig_put_u8(w, *(uint8_t *)p);
+        break;
+    case VMS_UINT16:
+        mig_put_be16(w, *(uint16_t *)p);
+        break;
+    case VMS_UINT32:
+        mig_put_be32(w, *(uint32_t *)p);
+        break;
+    case VMS_UINT64:
+        mig_put_be64(w, *(uint64_t *)p);
+        break;
+    case VMS_BUFFER:
+        mig_put_bytes(w, p, f->size);
+        break;
+    case VMS_STRUCT:
+        vmstate_save(w, f->vmsd, p);
+        break;
+    case VMS_CUSTOM:
+        f->put(w, opaque, f);
+        break;
+    case VMS_END:
+        break;
+    }
+}
+
+void vmstate_save(MigWriter *w, const VMStateDescription *vmsd,
+                  void *opaque)
+{
+    if (vmsd->pre_save) {
+        vmsd->pre_save(opaque);
+    }
+    for (const VMStateField *f = vmsd->fields; f->type != VMS_END; f++) {
+        vmstate_put_field(w, f, opaque);
+    }
+    for (int i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        const VMStateDescription *sub = vmsd->subsections[i];
+
+        if (sub->needed && !sub->needed(opaque)) {
+            continue;
+        }
+        mig_put_u8(w, VMSTATE_SUBSECTION);
+        mig_put_str(w, sub->name);
+        mig_put_be32(w, sub->version_id);
+        vmstate_save(w, sub, opaque);
+    }
+    mig_put_u8(w, VMSTATE_SUBSECTION_END);
+}
+
+static unsigned vmstate_scalar_size(VMStateType t)
+{
+    switch (t) {
+    case VMS_BOOL:
+    case VMS_UINT8:
+        return 1;
+    case VMS_UINT16:
+        return 2;
+    case VMS_UINT32:
+        return 4;
+    default:
+        return 8;
+    }
+}
+
+static uint64_t vmstate_scalar_ld(VMStateType t, const void *p)
+{
+    switch (t) {
+    case VMS_BOOL:
+        return *(const bool *)p;
+    case VMS_UINT8:
+        return *(const uint8_t *)p;
+    case VMS_UINT16:
+        return *(const uint16_t *)p;
+    case VMS_UINT32:
+        return *(const uint32_t *)p;
+    default:
+        return *(const uint64_t *)p;
+    }
+}
+
+static void vmstate_scalar_st(VMStateType t, void *p, uint64_t v)
+{
+    switch (t) {
+    case VMS_BOOL:
+        *(bool *)p = v;
+        break;
+    case VMS_UINT8:
+        *(uint8_t *)p = v;
+        break;
+    case VMS_UINT16:
+        *(uint16_t *)p = v;
+        break;
+    case VMS_UINT32:
+        *(uint32_t *)p = v;
+        break;
+    default:
+        *(uint64_t *)p = v;
+        break;
+    }
+}
+
+/* Reads a scalar field; checks EQUAL, max and booleans. */
+static bool vmstate_get_scalar(MigReader *r, const VMStateDescription *vmsd,
+                               const VMStateField *f, void *opaque,
+                               const void *live, Error **errp)
+{
+    uint64_t v, cur;
+    const uint8_t *b = mig_get_bytes(r, vmstate_scalar_size(f->type));
+
+    if (!b) {
+        error_setg(errp, "%s.%s: stream truncated", vmsd->name, f->name);
+        return false;
+    }
+    v = ldn_be_p(b, vmstate_scalar_size(f->type));
+    if (f->type == VMS_BOOL && v > 1) {
+        error_setg(errp, "%s.%s: %" PRIu64 " is not a boolean", vmsd->name,
+                   f->name, v);
+        return false;
+    }
+    if (f->max && v > f->max) {
+        error_setg(errp, "%s.%s: %" PRIu64 " exceeds %" PRIu64, vmsd->name,
+                   f->name, v, f->max);
+        return false;
+    }
+    cur = vmstate_scalar_ld(f->type, (const uint8_t *)live + f->offset);
+    if (f->equal && v != cur) {
+        error_setg(errp, "%s.%s: 0x%" PRIx64 " in the stream, 0x%" PRIx64
+                   " here", vmsd->name, f->name, v, cur);
+        return false;
+    }
+    vmstate_scalar_st(f->type, (uint8_t *)opaque + f->offset, v);
+    return true;
+}
+
+static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
+                               void *opaque, const void *live,
+                               int version_id, bool dry_run, int depth,
+                               Error **errp);
+
+static bool vmstate_get_field(MigReader *r, const VMStateDescription *vmsd,
+                              const VMStateField *f, void *opaque,
+                              const void *live, bool dry_run, int depth,
+                              Error **errp)
+{
+    const uint8_t *b;
+
+    switch (f->type) {
+    case VMS_BUFFER:
+        b = mig_get_bytes(r, f->size);
+        if (!b) {
+            error_setg(errp, "%s.%s: stream truncated", vmsd->name, f->name);
+            return false;
+        }
+        memcpy((uint8_t *)opaque + f->offset, b, f->size);
+        return true;
+    case VMS_STRUCT:
+        return vmstate_load_depth(r, f->vmsd, (uint8_t *)opaque + f->offset,
+                                  (const uint8_t *)live + f->offset,
+                                  f->vmsd->version_id, dry_run, depth + 1,
+                                  errp);
+    case VMS_CUSTOM:
+        return f->get(r, opaque, f, errp);
+    default:
+        return vmstate_get_scalar(r, vmsd, f, opaque, live, errp);
+    }
+}
+
+static const VMStateDescription *
+vmstate_find_subsection(const VMStateDescription *vmsd, const char *name)
+{
+    for (int i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        if (!strcmp(vmsd->subsections[i]->name, name)) {
+            return vmsd->subsections[i];
+        }
+    }
+    return NULL;
+}
+
+static bool vmstate_load_subsections(MigReader *r,
+                                     const VMStateDescription *vmsd,
+                                     void *opaque, const void *live,
+                                     bool dry_run, int depth, Error **errp)
+{
+    for (;;) {
+        uint8_t tag = mig_get_u8(r);
+        const VMStateDescription *sub;
+        char name[256];
+        uint32_t version;
+
+        if (r->failed) {
+            error_setg(errp, "%s: stream truncated", vmsd->name);
+            return false;
+        }
+        if (tag == VMSTATE_SUBSECTION_END) {
+            return true;
+        }
+        if (tag != VMSTATE_SUBSECTION || !mig_get_str(r, name)) {
+            error_setg(errp, "%s: bad subsection header", vmsd->name);
+            return false;
+        }
+        sub = vmstate_find_subsection(vmsd, name);
+        if (!sub) {
+            error_setg(errp, "%s: unknown subsection '%s'", vmsd->name,
+                       name);
+            return false;
+        }
+        version = mig_get_be32(r);
+        if (!vmstate_load_depth(r, sub, opaque, live, version, dry_run,
+                                depth + 1, errp)) {
+            return false;
+        }
+    }
+}
+
+static void vmstate_release(const VMStateDescription *vmsd, void *opaque)
+{
+    for (const VMStateField *f = vmsd->fields; f->type != VMS_END; f++) {
+        if (f->type == VMS_STRUCT) {
+            vmstate_release(f->vmsd, (uint8_t *)opaque + f->offset);
+        } else if (f->release) {
+            f->release(opaque, f);
+        }
+    }
+    for (int i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        vmstate_release(vmsd->subsections[i], opaque);
+    }
+}
+
+static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
+                               void *opaque, const void *live,
+                               int version_id, bool dry_run, int depth,
+                               Error **errp)
+{
+    bool ok = true;
+
+    if (depth > VMSTATE_MAX_DEPTH || version_id > vmsd->version_id ||
+        version_id < vmsd->minimum_version_id) {
+        error_setg(errp, "%s: version %d not supported (%d..%d)", vmsd->name,
+                   version_id, vmsd->minimum_version_id, vmsd->version_id);
+        return false;
+    }
+    trace_vmstate_load(vmsd->name, version_id, dry_run);
+    if (vmsd->pre_load) {
+        vmsd->pre_load(opaque);
+    }
+    for (const VMStateField *f = vmsd->fields; ok && f->type != VMS_END;
+         f++) {
+        if (f->version_id <= version_id) {
+            ok = vmstate_get_field(r, vmsd, f, opaque, live, dry_run, depth,
+                                   errp);
+        }
+    }
+    ok = ok && vmstate_load_subsections(r, vmsd, opaque, live, dry_run,
+                                        depth, errp);
+    ok = ok && (!vmsd->validate || vmsd->validate(opaque, version_id, errp));
+    if (ok && !dry_run && vmsd->post_load) {
+        ok = vmsd->post_load(opaque, version_id, errp);
+    }
+    return ok;
+}
+
+bool vmstate_load(MigReader *r, const VMStateDescription *vmsd,
+                  void *opaque, const void *live, int version_id,
+                  bool dry_run, Error **errp)
+{
+    bool ok = vmstate_load_depth(r, vmsd, opaque, live, version_id, dry_run,
+                                 0, errp);
+
+    vmstate_release(vmsd, opaque);
+    return ok;
+}
+
+/* Registration */
+
+static uint32_t vmstate_next_instance(const char *idstr)
+{
+    uint32_t id = 0;
+
+    for (GList *l = savevm_handlers; l; l = l->next) {
+        SaveStateEntry *se = l->data;
+
+        if (!strcmp(se->idstr, idstr) && se->instance_id >= id) {
+            id = se->instance_id + 1;
+        }
+    }
+    return id;
+}
+
+void vmstate_register(uint32_t instance_id, const VMStateDescription *vmsd,
+                      void *opaque)
+{
+    SaveStateEntry *se = g_new0(SaveStateEntry, 1);
+
+    g_assert(vmsd->size);       /* the dry run copies the struct */
+    se->idstr = g_strdup(vmsd->name);
+    se->instance_id = instance_id;
+    se->vmsd = vmsd;
+    se->opaque = opaque;
+    savevm_handlers = g_list_append(savevm_handlers, se);
+}
+
+void vmstate_register_auto(const VMStateDescription *vmsd, void *opaque)
+{
+    vmstate_register(vmstate_next_instance(vmsd->name), vmsd, opaque);
+}
+
+void vmstate_unregister(const VMStateDescription *vmsd, void *opaque)
+{
+    for (GList *l = savevm_handlers; l; l = l->next) {
+        SaveStateEntry *se = l->data;
+
+        if (se->vmsd == vmsd && se->opaque == opaque) {
+            savevm_handlers = g_list_delete_link(savevm_handlers, l);
+            g_free(se->idstr);
+            g_free(se);
+            return;
+        }
+    }
+}
+
+int vmstate_foreach(int (*fn)(SaveStateEntry *se, void *opaque),
+                    void *opaque)
+{
+    for (GList *l = savevm_handlers; l; l = l->next) {
+        int ret = fn(l->data, opaque);
+
+        if (ret) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
+SaveStateEntry *vmstate_find(const char *idstr, uint32_t instance_id)
+{
+    for (GList *l = savevm_handlers; l; l = l->next) {
+        SaveStateEntry *se = l->data;
+
+        if (se->instance_id == instance_id && !strcmp(se->idstr, idstr)) {
+            return se;
+        }
+    }
+    return NULL;
+}

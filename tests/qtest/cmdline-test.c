@@ -1,0 +1,639 @@
+/*
+ * The command line: every error path exits 1 with a message that names
+ * the option, and the success paths (help, JSON -device, memory backends,
+ * -mem-path, tracing, the qtest log, a 1 TiB guest) do what they say.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include "libqtest.h"
+#include "libqos/rtas.h"
+
+typedef struct BadCmdline {
+    const char *args;
+    const char *names;          /* the message must contain this */
+} BadCmdline;
+
+static const BadCmdline bad_cmdlines[] = {
+    /* options */
+    { "-foo", "-foo" },
+    { "--no-such-option", "-no-such-option" },
+    { "stray", "stray" },
+    { "-m", "-m" },
+    { "-M", "-M" },
+    { "-device", "-device" },
+    { "-object", "-object" },
+    { "-global", "-global" },
+    { "-qtest", "-qtest" },
+    { "-display", "-display" },
+    { "-trace", "-trace" },
+    { "-D", "-D" },
+    /* -m */
+    { "-m 0", "-m 0" },
+    { "-m 0G", "-m 0G" },
+    { "-m abc", "-m abc" },
+    { "-m 1.5G", "-m 1.5G" },
+    { "-m -4G", "-m -4G" },
+    { "-m 4Q", "-m 4Q" },
+    { "-m 100M", "-m 100M" },
+    { "-m 257M", "-m 257M" },
+    { "-m 17T", "-m 17T" },
+    { "-m 1E", "-m 1E" },
+    { "-m 99999999999999999999", "-m 99999999999999999999" },
+    { "-m 0x10000000", "-m 0x10000000" },     /* MiB by default: 256 TiB */
+    { "-m size=", "-m size=" },
+    { "-m maxmem=8G", "-m maxmem=8G" },
+    { "-m size=4G,foo=1", "'foo'" },
+    { "-m size=4G,size=8G", "-m size=4G,size=8G" },
+    { "-m 4G,8G", "-m 4G,8G" },
+    /* -M / -machine */
+    { "-M nosuch", "-machine nosuch" },
+    { "-machine pseries-9.9", "-machine pseries-9.9" },
+    { "-M type=nosuch", "-machine nosuch" },
+    { "-M pseries,foo=1", "'foo'" },
+    { "-M pseries,foo", "foo" },
+    { "-M pseries,ram-size=5", "ram-size" },
+    { "-M pseries,memory-backend=nope", "memory-backend=nope" },
+    { "-M pseries,dumpdtb=/nonexistent/dir/x.dtb", "dumpdtb" },
+    /* -device */
+    { "-device nosuch", "-device nosuch" },
+    { "-device ,id=x", "-device ,id=x" },
+    { "-device spapr-tce-table", "-device spapr-tce-table" },
+    { "-device pci-device", "-device pci-device" },
+    { "-device edu,foo=1", "'foo'" },
+    { "-device edu,dma_mask=zz", "dma_mask" },
+    { "-device edu,dma_mask=", "dma_mask" },
+    { "-device edu,dma_mask=-1", "dma_mask" },
+    { "-device edu,addr=zz", "addr" },
+    { "-device edu,addr=20", "addr" },
+    { "-device edu,addr=3.8", "addr" },
+    { "-device edu,addr=3.0 -device edu,addr=3.0", "-device edu,addr=3.0" },
+    { "-device edu,addr=3.0,addr=4.0", "'addr'" },
+    { "-device edu,bus=nope", "'nope'" },
+    { "-device edu,bus=main-system-bus", "main-system-bus" },
+    { "-device spapr-pci-host-bridge,index=1,bus=pci.0", "pci.0" },
+    { "-device edu,id=e -device edu,id=e", "'e'" },
+    { "-device edu,id=1e", "'1e'" },
+    { "-device edu,id=e/f", "'e/f'" },
+    { "-device '{\"driver\":\"edu\"'", "-device {\"driver\":\"edu\"" },
+    { "-device '{\"driver\":\"edu\",\"x\":[1]}'", "'x'" },
+    { "-device '{\"driver\":\"edu\",\"x\":{\"a\":1}}'", "'x'" },
+    { "-device '{\"driver\":\"edu\",\"id\":null}'", "'id'" },
+    { "-device '{\"driver\":\"edu\",\"addr\":3.0}'", "'addr'" },
+    { "-device '{\"driver\":\"edu\",\"dma_mask\":-1}'", "dma_mask" },
+    { "-device '{\"driver\":\"edu\",\"foo\":1}'", "'foo'" },
+    { "-device '{\"id\":\"x\"}'", "driver" },
+    { "-device '{}'", "driver" },
+    { "-device '[\"edu\"]'", "-device" },
+    { "-device '{\"driver\":\"nosuch\"}'", "'nosuch'" },
+    { "-device nosuch,help", "-device nosuch,help" },
+    /* -global */
+    { "-global foo", "-global foo" },
+    { "-global edu.dma_mask", "-global edu.dma_mask" },
+    { "-global .dma_mask=1", "-global .dma_mask=1" },
+    { "-global edu.=1", "-global edu.=1" },
+    { "-global nosuch.x=1", "-global nosuch.x" },
+    { "-global container.x=1", "-global container.x" },
+    { "-global edu.nosuch=1", "-global edu.nosuch" },
+    { "-global edu.dma_mask=zz", "-global edu.dma_mask=zz" },
+    { "-global spapr-pci-host-bridge.ddw=maybe", "-global spapr-pci-host-bridge.ddw" },
+    { "-global spapr-pci-host-bridge.index=-1", "-global spapr-pci-host-bridge.index" },
+    /* -object */
+    { "-object nosuch,id=x", "-object" },
+    { "-object memory-backend,id=x,size=1G", "-object" },
+    { "-object edu,id=x", "-object" },
+    { "-object memory-backend-ram,size=1G", "'id'" },
+    { "-object memory-backend-ram,id=1m,size=1G", "'id'" },
+    { "-object memory-backend-ram,id=m,size=1G "
+      "-object memory-backend-ram,id=m,size=1G", "'m'" },
+    { "-object memory-backend-ram,id=m", "size" },
+    { "-object memory-backend-ram,id=m,size=0", "size" },
+    { "-object memory-backend-ram,id=m,size=zz", "size" },
+    { "-object memory-backend-ram,id=m,size=1G,foo=1", "foo" },
+    { "-object memory-backend-ram,id=m,size=1G,share=maybe", "share" },
+    { "-object memory-backend-file,id=m,size=1G", "mem-path" },
+    { "-object memory-backend-file,id=m,size=1G,mem-path=/nonexistent/dir/f",
+      "/nonexistent/dir/f" },
+    { "-object id=m,size=1G", "qom-type" },
+    { "-object memory-backend-ram,id=m,size=1G -M pseries,memory-backend=m",
+      "memory-backend=m" },
+    { "-object memory-backend-ram,id=m,size=4G -M pseries,memory-backend=m "
+      "-mem-path /tmp", "-mem-path" },
+    /* accelerators and displays */
+    { "-accel kvm", "-accel kvm" },
+    { "-accel tcg", "-accel tcg" },
+    { "-accel kvm:tcg", "-accel kvm:tcg" },
+    { "-enable-kvm", "-enable-kvm" },
+    { "-display sdl", "-display sdl" },
+    { "-display gtk", "-display gtk" },
+    /* tracing and logging */
+    { "-trace nosuch_event", "-trace" },
+    { "-trace enable=nosuch_event", "nosuch_event" },
+    { "-trace enable=", "-trace" },
+    { "-trace foo=bar", "-trace" },
+    { "-trace file=/nonexistent/dir/log", "-trace" },
+    { "-trace events=/nonexistent/dir/events", "-trace events=" },
+    { "-d nosuch", "-d" },
+    { "-d guest_errors,bogus", "'bogus'" },
+    { "-D /nonexistent/dir/log", "-D" },
+    { "-D /", "-D" },
+    /* qtest */
+    { "-qtest bogus", "-qtest" },
+    { "-qtest tcp:nohost", "-qtest" },
+    { "-qtest unix:/nonexistent/dir/sock", "-qtest" },
+    { "-qtest file:/nonexistent/dir/x", "-qtest" },
+    { "-qtest stdio -qtest-log /nonexistent/dir/log", "-qtest-log" },
+    /* -mem-path */
+    { "-mem-path /nonexistent/dir", "mem-path '/nonexistent/dir'" },
+    { "-mem-path /proc/self/stat", "mem-path" },
+    /* PHB realize errors */
+    { "-device spapr-pci-host-bridge", "\"index\"" },
+    { "-device spapr-pci-host-bridge,index=256", "\"index\"" },
+    { "-device spapr-pci-host-bridge,index=0", "index 0" },
+    { "-device spapr-pci-host-bridge,index=1 "
+      "-device spapr-pci-host-bridge,index=1", "index 1" },
+    { "-device spapr-pci-host-bridge,index=1,pgsz=0", "pgsz" },
+    { "-device spapr-pci-host-bridge,index=1,pgsz=0x1", "pgsz" },
+    { "-device spapr-pci-host-bridge,index=1,pgsz=0x3000", "pgsz" },
+    { "-device spapr-pci-host-bridge,index=1,dma64_win_addr=0x1000",
+      "dma64_win_addr" },
+    { "-device spapr-pci-host-bridge,index=1,pgsz=0x1001000,"
+      "dma64_win_addr=0x800000000010000", "dma64_win_addr" },
+    { "-device spapr-pci-host-bridge,index=1,dma_win_addr=0x1001",
+      "dma_win_addr" },
+    { "-device spapr-pci-host-bridge,index=1,dma_win_size=0", "dma_win_size" },
+    { "-device spapr-pci-host-bridge,index=1,dma_win_size=0x1800",
+      "dma_win_size" },
+    { "-device spapr-pci-host-bridge,index=1,dma_win_size=0x100000000000000",
+      "dma_win_size" },
+    { "-device spapr-pci-host-bridge,index=1,dma_win_addr=0xfffffffffffff000",
+      "dma_win_addr" },
+    { "-device spapr-pci-host-bridge,index=1,dma_win_addr=0x800000000000000",
+      "overlaps" },
+    { "-device spapr-pci-host-bridge,index=1,dma64_win_addr=0x20000000",
+      "overlaps" },
+    { "-device spapr-pci-host-bridge,index=1,numa_node=128", "numa_node" },
+    { "-device spapr-pci-host-bridge,index=1,numa_node=-2", "numa_node" },
+    { "-device spapr-pci-host-bridge,index=1,numa_node=99999999999",
+      "numa_node" },
+};
+
+static void test_bad_cmdline(gconstpointer data)
+{
+    const BadCmdline *c = data;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int rc = qtest_run_cmdline(c->args, &out, &err);
+
+    if (rc != 1 || !strstr(err, c->names) ||
+        !g_str_has_prefix(err, "spapr-ddw: ")) {
+        g_error("'%s': exit %d, stderr '%s' (expected exit 1 and '%s')",
+                c->args, rc, err, c->names);
+    }
+    /* One line on stderr, nothing on stdout. */
+    g_assert_cmpstr(out, ==, "");
+    g_assert_true(g_str_has_suffix(err, "\n"));
+    g_assert_true(strchr(err, '\n') == err + strlen(err) - 1);
+}
+
+static char *run_ok(const char *args)
+{
+    char *out = NULL;
+    g_autofree char *err = NULL;
+    int rc = qtest_run_cmdline(args, &out, &err);
+
+    if (rc != 0) {
+        g_error("'%s': exit %d, stderr '%s'", args, rc, err);
+    }
+    return out;
+}
+
+static void test_help(void)
+{
+    g_autofree char *version = run_ok("-version");
+    g_autofree char *version2 = run_ok("--version -foo");
+    g_autofree char *help = run_ok("-help");
+    g_autofree char *h = run_ok("-h");
+    g_autofree char *machines = run_ok("-machine help");
+    g_autofree char *machines2 = run_ok("-M ?");
+    g_autofree char *devices = run_ok("-device help");
+    g_autofree char *edu = run_ok("-device edu,help");
+    g_autofree char *phb = run_ok("-device spapr-pci-host-bridge,?");
+    g_autofree char *traces = run_ok("-trace help");
+
+    g_assert_true(g_str_has_prefix(version, "spapr-ddw version "));
+    g_assert_cmpstr(version, ==, version2);
+    g_assert_nonnull(strstr(help, "usage:"));
+    g_assert_nonnull(strstr(help, "-device"));
+    g_assert_cmpstr(help, ==, h);
+
+    g_assert_nonnull(strstr(machines, "pseries-2.7 "));
+    g_assert_nonnull(strstr(machines, "pseries-2.6 "));
+    g_assert_nonnull(strstr(machines, "(default)"));
+    g_assert_nonnull(strstr(machines, "alias of pseries-2.7"));
+    g_assert_cmpstr(machines, ==, machines2);
+
+    g_assert_nonnull(strstr(devices, "name \"edu\", bus PCI"));
+    g_assert_nonnull(strstr(devices,
+                            "name \"spapr-pci-host-bridge\", bus System"));
+    /* Internal types are not offered. */
+    g_assert_null(strstr(devices, "spapr-tce-table"));
+    g_assert_null(strstr(devices, "pci-device"));
+
+    g_assert_nonnull(strstr(edu, "dma_mask=<uint64> (default: 0xfffffff)"));
+    g_assert_nonnull(strstr(edu, "addr=<int32> (default: -1)"));
+    g_assert_nonnull(strstr(phb, "index=<uint32> (default: unset)"));
+    g_assert_nonnull(strstr(phb, "ddw=<bool> (default: on)"));
+    g_assert_nonnull(strstr(phb, "pgsz=<uint64> (default: 0x11000)"));
+    g_assert_nonnull(strstr(phb, "numa_node=<int32> (default: -1)"));
+
+    g_assert_nonnull(strstr(traces, "spapr_iommu_put\n"));
+    g_assert_nonnull(strstr(traces, "pci_cfg_write\n"));
+}
+
+/* Options accepted for compatibility with QEMU command lines. */
+static void test_accepted_options(void)
+{
+    QTestState *s = qtest_init("-nographic -no-user-config -no-reboot "
+                               "-no-shutdown -vga none -serial none "
+                               "-smp 1 -cpu POWER8 -name guest1 "
+                               "-accel qtest,thread=single --nodefaults "
+                               "-display none -S");
+
+    qtest_writel(s, 0x1000, 1);
+    g_assert_cmphex(qtest_readl(s, 0x1000), ==, 1);
+    qtest_quit(s);
+}
+
+/* RAM ends where -m says: the last byte keeps data, the next one not. */
+static void assert_ram_size(QTestState *s, uint64_t size)
+{
+    qtest_writeb(s, size - 1, 0x5a);
+    qtest_writeb(s, size, 0x5a);
+    g_assert_cmphex(qtest_readb(s, size - 1), ==, 0x5a);
+    g_assert_cmphex(qtest_readb(s, size), ==, 0);
+}
+
+static void test_ram_sizes(void)
+{
+    static const struct {
+        const char *arg;
+        uint64_t size;
+    } sizes[] = {
+        { "-m 256", 256ULL << 20 }, { "-m 256M", 256ULL << 20 },
+        { "-m 8G", 8ULL << 30 }, { "-m size=2G", 2ULL << 30 },
+        { "-m 1536M,slots=4,maxmem=8G", 1536ULL << 20 },
+        { "-m 4096", 4ULL << 30 }, { "-m 0x2000", 8ULL << 30 },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        QTestState *s = qtest_init(sizes[i].arg);
+
+        assert_ram_size(s, sizes[i].size);
+        qtest_quit(s);
+    }
+}
+
+/* {"driver":...} is the same as driver=...,... */
+static void test_json_device(void)
+{
+    QTestState *s = qtest_init("-device '{\"driver\":\"edu\",\"id\":\"e0\","
+                               "\"addr\":\"3.0\"}' "
+                               "-device '{\"driver\": \"edu\", \"addr\": 5, "
+                               "\"dma_mask\": 65535}' "
+                               "-device edu,id=e1,addr=4.0");
+    uint32_t v;
+
+    g_assert_cmpint(qrtas_read_pci_config(s, BUID_PHB(0), 0x1800, 4, &v), ==,
+                    0);
+    g_assert_cmphex(v, ==, 0x11e81234);
+    /* A JSON integer for addr is a slot number. */
+    g_assert_cmpint(qrtas_read_pci_config(s, BUID_PHB(0), 0x2800, 4, &v), ==,
+                    0);
+    g_assert_cmphex(v, ==, 0x11e81234);
+    g_assert_cmpint(qrtas_read_pci_config(s, BUID_PHB(0), 0x2000, 4, &v), ==,
+                    0);
+    g_assert_cmpint(qrtas_read_pci_config(s, BUID_PHB(0), 0x0000, 4, &v), ==,
+                    RTAS_HW_ERROR);
+    qtest_quit(s);
+
+    /* The JSON id and a later keyval id share one namespace. */
+    {
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(qtest_run_cmdline(
+            "-device '{\"driver\":\"edu\",\"id\":\"e0\"}' -device edu,id=e0",
+            NULL, &err), ==, 1);
+        g_assert_nonnull(strstr(err, "Duplicate device ID 'e0'"));
+    }
+}
+
+/* ",," is a literal comma in option values. */
+static void test_comma_escape(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("spapr-ddw-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "a,b.dtb", NULL);
+    g_autofree char *escaped = g_strdup_printf("%s/a,,b.dtb", dir);
+    g_autofree char *args = g_strdup_printf("-M pseries,dumpdtb=%s",
+                                            escaped);
+    g_autofree char *out = run_ok(args);
+
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+static void test_memory_backend_ram(void)
+{
+    QTestState *s = qtest_init("-object memory-backend-ram,id=mem0,size=4G "
+                               "-machine pseries-2.7,memory-backend=mem0");
+
+    assert_ram_size(s, 4ULL << 30);
+    qtest_writeq(s, 0, 0x1122334455667788ULL);
+    g_assert_cmphex(qtest_readq(s, 0), ==, 0x1122334455667788ULL);
+    qtest_quit(s);
+
+    /* -m and the backend agree in any spelling. */
+    s = qtest_init("-m 2048 -object memory-backend-ram,id=m,size=2G,"
+                   "prealloc=off,share=off -M pseries,memory-backend=m");
+    assert_ram_size(s, 2ULL << 30);
+    qtest_quit(s);
+}
+
+/* A shared file backend: guest writes show up in the file. */
+static void test_memory_backend_file(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("spapr-ddw-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "ram", NULL);
+    QTestState *s = qtest_initf("-m 1G -object memory-backend-file,id=m,"
+                                "size=1G,mem-path=%s,share=on "
+                                "-M pseries,memory-backend=m", path);
+    g_autofree char *data = NULL;
+    FILE *f;
+    char buf[4];
+
+    qtest_writel(s, 0x12340, 0x41424344);
+    assert_ram_size(s, 1ULL << 30);
+    f = fopen(path, "r");
+    g_assert_nonnull(f);
+    g_assert_cmpint(fseek(f, 0x12340, SEEK_SET), ==, 0);
+    g_assert_cmpuint(fread(buf, 1, 4, f), ==, 4);
+    fclose(f);
+    g_assert_cmpmem(buf, 4, "ABCD", 4);
+    qtest_quit(s);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+/* -mem-path DIR: RAM in an unlinked file in DIR; usable, leaves nothing. */
+static void test_mem_path(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("spapr-ddw-XXXXXX", NULL);
+    QTestState *s = qtest_initf("-m 1G -mem-path %s", dir);
+    GDir *d;
+
+    qtest_memset(s, 0, 0xab, 0x10000);
+    qtest_writeq(s, (1ULL << 30) - 8, 0x0102030405060708ULL);
+    g_assert_cmphex(qtest_readq(s, (1ULL << 30) - 8), ==,
+                    0x0102030405060708ULL);
+    g_assert_cmphex(qtest_readb(s, 0xffff), ==, 0xab);
+    assert_ram_size(s, 1ULL << 30);
+    qtest_quit(s);
+    d = g_dir_open(dir, 0, NULL);
+    g_assert_nonnull(d);
+    g_assert_null(g_dir_read_name(d));
+    g_dir_close(d);
+    g_rmdir(dir);
+}
+
+static char *tmp_file(const char *name)
+{
+    g_autofree char *dir = g_dir_make_tmp("spapr-ddw-XXXXXX", NULL);
+
+    return g_build_filename(dir, name, NULL);
+}
+
+static void rm_tmp_file(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+static void test_trace_to_file(void)
+{
+    g_autofree char *log = tmp_file("trace.log");
+    QTestState *s = qtest_initf("-trace enable=spapr_iommu_* -D %s", log);
+    g_autofree char *text = NULL;
+
+    g_assert_cmphex(qh_put_tce(s, LIOBN_PHB(0, 0), 0x5000, 0x100003), ==,
+                    H_SUCCESS_U);
+    qtest_quit(s);
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    /* The reset enabled the default window, then our H_PUT_TCE. */
+    g_assert_nonnull(strstr(text, ":spapr_iommu_enable liobn=0x80000000 "));
+    g_assert_nonnull(strstr(text, ":spapr_iommu_put liobn=0x80000000 "
+                            "ioba=0x5000 tce=0x100003 ret=0"));
+    /* Only the events asked for. */
+    g_assert_null(strstr(text, "spapr_hcall"));
+    g_assert_null(strstr(text, "pci_cfg"));
+    rm_tmp_file(log);
+}
+
+/* events=FILE (patterns, comments, '-' to disable) and file=FILE. */
+static void test_trace_events_file(void)
+{
+    g_autofree char *log = tmp_file("trace.log");
+    g_autofree char *events = tmp_file("events");
+    g_autofree char *text = NULL;
+    QTestState *s;
+
+    g_assert_true(g_file_set_contents(events, "# comment\n\n  spapr_hcall\n"
+                                      "spapr_rtas_*\n-spapr_rtas_call\n"
+                                      "pci_cfg_read\n", -1, NULL));
+    s = qtest_initf("-trace events=%s,file=%s -device edu", events, log);
+    qh_put_tce(s, LIOBN_PHB(0, 0), 0, 0);
+    g_assert_cmpint(qrtas_read_pci_config(s, BUID_PHB(0), 0, 4, NULL), ==,
+                    0);
+    qtest_quit(s);
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, ":spapr_hcall opcode=0x20 ret=0"));
+    g_assert_nonnull(strstr(text, ":pci_cfg_read edu [0x0] len=4 "
+                            "-> 0x11e81234"));
+    g_assert_null(strstr(text, "spapr_rtas_call"));
+    g_assert_null(strstr(text, "pci_cfg_write"));
+    rm_tmp_file(log);
+    rm_tmp_file(events);
+}
+
+/* -d guest_errors logs what a guest did wrong; the machine goes on. */
+static void test_guest_errors_log(void)
+{
+    g_autofree char *log = tmp_file("log");
+    QTestState *s = qtest_initf("-d guest_errors,unimp -D %s", log);
+    g_autofree char *text = NULL;
+
+    g_assert_cmphex(qh_put_tce(s, 0x1234, 0, 0), ==, H_PARAMETER_U);
+    g_assert_cmpint(qrtas_read_pci_config(s, BUID_PHB(7), 0, 4, NULL), ==,
+                    RTAS_HW_ERROR);
+    qtest_hcall(s, 0x8, 0, NULL, (uint64_t[9]){ 0 });
+    qtest_quit(s);
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "H_PUT_TCE: unknown LIOBN 0x1234"));
+    g_assert_nonnull(strstr(text, "read-pci-config: buid 0x800000020000007"));
+    g_assert_nonnull(strstr(text, "Unimplemented SPAPR hcall 0x8"));
+    rm_tmp_file(log);
+}
+
+static void test_qtest_log(void)
+{
+    g_autofree char *log = tmp_file("qtest.log");
+    QTestState *s = qtest_initf("-qtest-log %s", log);
+    g_autofree char *text = NULL;
+    g_autofree char *ans = NULL;
+
+    qtest_writel(s, 0x2000, 0xfeedf00d);
+    g_assert_cmphex(qtest_readl(s, 0x2000), ==, 0xfeedf00d);
+    ans = qtest_raw(s, "bogus 1");
+    qtest_clock_step(s, 1234);
+    qtest_readb(s, 0x2000);
+    qtest_quit(s);
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    /* Each line in, each answer out, with the virtual time. */
+    g_assert_nonnull(strstr(text, "[R +0] writel 0x2000 0xfeedf00d\n"
+                                  "[S +0] OK\n"
+                                  "[R +0] readl 0x2000\n"
+                                  "[S +0] OK 0x00000000feedf00d\n"
+                                  "[R +0] bogus 1\n"
+                                  "[S +0] FAIL Unknown command 'bogus'\n"
+                                  "[R +0] clock_step 1234\n"
+                                  "[S +1234] OK 1234\n"
+                                  "[R +1234] readb 0x2000\n"));
+    rm_tmp_file(log);
+}
+
+/*
+ * -qtest on a unix socket server, with wait=off and with the default
+ * wait=on: one client at a time; when it leaves, the process exits 0 and
+ * removes the socket.
+ */
+static void run_socket_qtest(const char *opts)
+{
+    g_autofree char *dir = g_dir_make_tmp("spapr-ddw-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "qtest.sock", NULL);
+    g_autofree char *args = g_strdup_printf(
+        "%s -qtest unix:%s%s -display none -nodefaults -S", qtest_binary(),
+        path, opts);
+    g_auto(GStrv) argv = NULL;
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    GPid pid;
+    int fd, fd2, status;
+    FILE *f;
+    char line[256];
+
+    g_assert_true(g_shell_parse_argv(args, NULL, &argv, NULL));
+    g_assert_true(g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL));
+    for (int i = 0; i < 500 && !g_file_test(path, G_FILE_TEST_EXISTS); i++) {
+        g_usleep(10000);
+    }
+    g_assert_cmpuint(strlen(path), <, sizeof(sa.sun_path));
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    f = fdopen(fd, "r+");
+    fputs("writel 0x1000 0xabcd\nreadl 0x1000\nnope\n", f);
+    fflush(f);
+    g_assert_nonnull(fgets(line, sizeof(line), f));
+    g_assert_cmpstr(line, ==, "OK\n");
+    g_assert_nonnull(fgets(line, sizeof(line), f));
+    g_assert_cmpstr(line, ==, "OK 0x000000000000abcd\n");
+    g_assert_nonnull(fgets(line, sizeof(line), f));
+    g_assert_cmpstr(line, ==, "FAIL Unknown command 'nope'\n");
+
+    /* A second client is turned away; the first one carries on. */
+    fd2 = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(connect(fd2, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(read(fd2, line, 1), ==, 0);
+    close(fd2);
+    fputs("readl 0x1000\n", f);
+    fflush(f);
+    g_assert_nonnull(fgets(line, sizeof(line), f));
+    g_assert_cmpstr(line, ==, "OK 0x000000000000abcd\n");
+
+    fclose(f);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_spawn_close_pid(pid);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_rmdir(dir);
+}
+
+static void test_qtest_socket(void)
+{
+    run_socket_qtest(",server=on,wait=off");
+    run_socket_qtest(",server=on");
+    run_socket_qtest(",server,nowait");
+}
+
+static uint64_t vm_rss_kb(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    p = strstr(text, "VmRSS:");
+    g_assert_nonnull(p);
+    return g_ascii_strtoull(p + strlen("VmRSS:"), NULL, 10);
+}
+
+/* A 1 TiB guest starts, works at both ends, and costs little memory. */
+static void test_1t_guest(void)
+{
+    QTestState *s = qtest_init("-m 1T");
+    uint64_t rss;
+
+    /* The handshake: the process has answered, so it is fully up. */
+    qtest_writel(s, 0, 1);
+    g_assert_cmphex(qtest_readl(s, 0), ==, 1);
+    rss = vm_rss_kb(qtest_pid(s));
+    g_test_message("VmRSS with -m 1T: %" PRIu64 " kB", rss);
+    g_assert_cmpuint(rss, <, 50 * 1024);
+    assert_ram_size(s, 1ULL << 40);
+    qtest_quit(s);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(bad_cmdlines); i++) {
+        g_autofree char *name = g_strdup_printf("/cmdline/bad/%02zu", i);
+
+        g_test_add_data_func(name, &bad_cmdlines[i], test_bad_cmdline);
+    }
+    g_test_add_func("/cmdline/help", test_help);
+    g_test_add_func("/cmdline/accepted-options", test_accepted_options);
+    g_test_add_func("/cmdline/ram-sizes", test_ram_sizes);
+    g_test_add_func("/cmdline/json-device", test_json_device);
+    g_test_add_func("/cmdline/comma-escape", test_comma_escape);
+    g_test_add_func("/cmdline/memory-backend/ram", test_memory_backend_ram);
+    g_test_add_func("/cmdline/memory-backend/file", test_memory_backend_file);
+    g_test_add_func("/cmdline/mem-path", test_mem_path);
+    g_test_add_func("/cmdline/trace/to-file", test_trace_to_file);
+    g_test_add_func("/cmdline/trace/events-file", test_trace_events_file);
+    g_test_add_func("/cmdline/log/guest-errors", test_guest_errors_log);
+    g_test_add_func("/cmdline/qtest-log", test_qtest_log);
+    g_test_add_func("/cmdline/qtest-socket", test_qtest_socket);
+    g_test_add_func("/cmdline/1t-guest", test_1t_guest);
+    return g_test_run();
+}

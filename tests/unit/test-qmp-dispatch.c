@@ -1,0 +1,191 @@
+/*
+ * QMP dispatch in-process: argument validation against args_type for
+ * every type, error classes, "id" echo, and event shapes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "monitor/monitor-internal.h"
+#include "monitor/hmp.h"
+
+static JsonNode *test_echo(JsonObject *args, Error **errp)
+{
+    JsonObject *o = json_object_new();
+
+    json_object_set_string_member(o, "s", qmp_arg_str(args, "s"));
+    json_object_set_boolean_member(o, "b", qmp_arg_bool(args, "b", false));
+    json_object_set_int_member(o, "i", qmp_arg_int(args, "i", -1));
+    return qmp_node_object(o);
+}
+
+static JsonNode *test_fail(JsonObject *args, Error **errp)
+{
+    if (qmp_arg_bool(args, "classed", false)) {
+        qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND, "Device '%s' not "
+                      "found", "x");
+    } else {
+        error_setg(errp, "plain failure");
+    }
+    return NULL;
+}
+
+static char *handle(QmpSession *sess, const char *text)
+{
+    return qmp_session_handle(sess, text, strlen(text), NULL);
+}
+
+static void assert_reply(QmpSession *sess, const char *req,
+                         const char *expected)
+{
+    g_autofree char *reply = handle(sess, req);
+
+    g_assert_cmpstr(reply, ==, expected);
+}
+
+static void test_negotiate(void)
+{
+    QmpSession sess = { 0 };
+
+    assert_reply(&sess, "{\"execute\": \"test-echo\"}",
+                 "{\"error\":{\"class\":\"CommandNotFound\",\"desc\":"
+                 "\"Expecting capabilities negotiation with "
+                 "'qmp_capabilities'\"}}");
+    g_assert_false(sess.negotiated);
+    assert_reply(&sess, "{\"execute\": \"qmp_capabilities\", \"id\": "
+                 "{\"n\": [1, \"two\"]}}",
+                 "{\"return\":{},\"id\":{\"n\":[1,\"two\"]}}");
+    g_assert_true(sess.negotiated);
+}
+
+static void test_args(void)
+{
+    QmpSession sess = { .negotiated = true };
+
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\", \"b\": true, \"i\": -5}}",
+                 "{\"return\":{\"s\":\"x\",\"b\":true,\"i\":-5}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\"}}",
+                 "{\"return\":{\"s\":\"x\",\"b\":false,\"i\":-1}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\"}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Parameter 's' is missing\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\", \"b\": 1}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Invalid parameter type for 'b', expected: boolean\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\", \"i\": 1.5}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Invalid parameter type for 'i', expected: integer\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": null}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Invalid parameter type for 's', expected: string\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\", \"o\": []}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Invalid parameter type for 'o', expected: object\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\", \"o\": {}, \"a\": [null]}}",
+                 "{\"return\":{\"s\":\"x\",\"b\":false,\"i\":-1}}");
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\", \"zz\": 0}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Parameter 'zz' is unexpected\"}}");
+}
+
+static void test_number_range(void)
+{
+    QmpSession sess = { .negotiated = true };
+    static const char *const inputs[] = {
+        "{\"execute\": \"test-echo\", \"id\": 1e400}",
+        "{\"execute\": \"test-echo\", \"id\": [{\"x\": -1e999}]}",
+        "{\"execute\": \"test-echo\", \"arguments\": {\"a\": 1e309}}",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        assert_reply(&sess, inputs[i], "{\"error\":{\"class\":"
+                     "\"GenericError\",\"desc\":\"JSON parse error, "
+                     "number out of range\"}}");
+    }
+    assert_reply(&sess, "{\"execute\": \"test-echo\", \"arguments\": "
+                 "{\"s\": \"x\"}, \"id\": 0.5}",
+                 "{\"return\":{\"s\":\"x\",\"b\":false,\"i\":-1},"
+                 "\"id\":0.5}");
+}
+
+static void test_error_class(void)
+{
+    QmpSession sess = { .negotiated = true };
+
+    assert_reply(&sess, "{\"execute\": \"test-fail\", \"arguments\": "
+                 "{\"classed\": true}, \"id\": 9}",
+                 "{\"error\":{\"class\":\"DeviceNotFound\",\"desc\":"
+                 "\"Device 'x' not found\"},\"id\":9}");
+    assert_reply(&sess, "{\"execute\": \"test-fail\"}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"plain failure\"}}");
+}
+
+static void test_stream_error(void)
+{
+    QmpSession sess = { .negotiated = true };
+    g_autofree char *reply = qmp_session_handle(&sess, NULL, 0,
+                                                "message too large");
+
+    g_assert_cmpstr(reply, ==, "{\"error\":{\"class\":\"GenericError\","
+                    "\"desc\":\"JSON parse error, message too large\"}}");
+}
+
+static void observe(const char *json, void *opaque)
+{
+    g_ptr_array_add(opaque, g_strdup(json));
+}
+
+static void test_events(void)
+{
+    g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
+    JsonObject *data = json_object_new();
+
+    qmp_event_add_observer(observe, seen);
+    qmp_event_emit("STOP", NULL);
+    json_object_set_string_member(data, "status", "setup");
+    qmp_event_emit("MIGRATION", data);
+    qmp_event_remove_observer(observe, seen);
+    qmp_event_emit("RESUME", NULL);
+    g_assert_cmpuint(seen->len, ==, 2);
+    g_assert_true(g_str_has_prefix(g_ptr_array_index(seen, 0),
+                                   "{\"timestamp\":{\"seconds\":"));
+    g_assert_true(g_str_has_suffix(g_ptr_array_index(seen, 0),
+                                   "},\"event\":\"STOP\"}"));
+    g_assert_true(g_str_has_suffix(g_ptr_array_index(seen, 1),
+                                   "\"event\":\"MIGRATION\",\"data\":"
+                                   "{\"status\":\"setup\"}}"));
+}
+
+static void test_hmp_lines(void)
+{
+    g_autofree char *empty = hmp_run_command("   ");
+    g_autofree char *unknown = hmp_run_command("frob 1 2");
+    g_autofree char *ver = hmp_run_command("  info   version ");
+
+    g_assert_cmpstr(empty, ==, "");
+    g_assert_cmpstr(unknown, ==, "unknown command: 'frob 1 2'\r\n");
+    g_assert_cmpstr(ver, ==, "7.2.50\r\n");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qmp_register_command("test-echo", "s:s,b:b?,i:i?,o:o?,a:a?", test_echo);
+    qmp_register_command("test-fail", "classed:b?", test_fail);
+    g_test_add_func("/qmp-dispatch/negotiate", test_negotiate);
+    g_test_add_func("/qmp-dispatch/args", test_args);
+    g_test_add_func("/qmp-dispatch/error-class", test_error_class);
+    g_test_add_func("/qmp-dispatch/number-range", test_number_range);
+    g_test_add_func("/qmp-dispatch/stream-error", test_stream_error);
+    g_test_add_func("/qmp-dispatch/events", test_events);
+    g_test_add_func("/qmp-dispatch/hmp-lines", test_hmp_lines);
+    return g_test_run();
+}
