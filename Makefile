@@ -56,8 +56,11 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 # Programs run inside a PowerNV host by `make check-powernv`: qtest
 # clients (*-qtest.c), and in-process users of the library (*-kernel.c)
-POWERNV_SRCS := $(wildcard tests/powernv/*-qtest.c tests/powernv/*-kernel.c)
-POWERNV_BINS := $(patsubst tests/powernv/%.c,$(BUILD)/tests/powernv/%,$(POWERNV_SRCS))
+POWERNV_QTEST_BINS := $(patsubst tests/powernv/%.c,$(BUILD)/tests/powernv/%,\
+                      $(wildcard tests/powernv/*-qtest.c))
+POWERNV_KERNEL_BINS := $(patsubst tests/powernv/%.c,$(BUILD)/tests/powernv/%,\
+                       $(wildcard tests/powernv/*-kernel.c))
+POWERNV_BINS := $(POWERNV_QTEST_BINS) $(POWERNV_KERNEL_BINS)
 
 CPPFLAGS := -I. -Iinclude -I$(BUILD) -Itests/qtest
 ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
@@ -121,13 +124,14 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBQOS_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/powernv/%: $(BUILD)/obj/tests/powernv/%.o $(LIBQOS_OBJS)
+$(POWERNV_QTEST_BINS): $(BUILD)/tests/powernv/%: \
+        $(BUILD)/obj/tests/powernv/%.o $(LIBQOS_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/powernv/%-kernel: $(BUILD)/obj/tests/powernv/%-kernel.o \
-        $(UNIT_HELPER_OBJS) $(LIB_OBJS)
+$(POWERNV_KERNEL_BINS): $(BUILD)/tests/powernv/%: \
+        $(BUILD)/obj/tests/powernv/%.o $(UNIT_HELPER_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(QEMU_LDFLAGS) -o $@ $^ $(LIBS)

@@ -6,7 +6,7 @@
 # Environment:
 #   SPAPR_DDW_POWERNV_CONFIGS  machine/flavour list (default
 #                              "powernv8/4k powernv8/64k powernv9/4k")
-#   SPAPR_DDW_POWERNV_TIMEOUT  seconds per boot (default 240)
+#   SPAPR_DDW_POWERNV_TIMEOUT  seconds per boot (default 360)
 #   SPAPR_DDW_POWERNV_MEM      PowerNV host RAM (default 4G: spapr-ddw's
 #                              2 GiB guest is pinned in it)
 #   SPAPR_DDW_POWERNV_CACHE, SPAPR_DDW_POWERNV_WORK: see common.sh
@@ -14,7 +14,7 @@
 #   SPAPR_DDW_POWERNV_DESTRUCTIVE=1  also the errno rows that make Linux
 #                              write past a TCE table (may Oops the host)
 #   SPAPR_DDW_POWERNV_QTESTS   qtests of tests/qtest run in the host too
-#                              (default rtas-test; "all")
+#                              (default none; "all", or names)
 #   SPAPR_DDW_POWERNV_APPEND   more kernel arguments (pnv.verbose: kernel
 #                              messages on the console)
 #
@@ -24,7 +24,7 @@ set -u
 . "$(dirname "$0")/common.sh"
 
 configs=${SPAPR_DDW_POWERNV_CONFIGS:-powernv8/4k powernv8/64k powernv9/4k}
-tmo=${SPAPR_DDW_POWERNV_TIMEOUT:-240}
+tmo=${SPAPR_DDW_POWERNV_TIMEOUT:-360}
 mem=${SPAPR_DDW_POWERNV_MEM:-4G}
 t0=$(date +%s)
 

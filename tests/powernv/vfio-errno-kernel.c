@@ -49,8 +49,6 @@ static const ErrnoXfail errno_xfails[] = {
     { "remove-default-create-twice", XF_SKIP, 0, NULL, NO_EDU_BUF },
     { "register-unmapped-tail", XF_FAIL, 4096, NULL, "the leaked return "
       "is the number of pages pinned: 1 with 64K pages, 16 with 4K pages" },
-    { "create-1t-3-levels", XF_FAIL, 4096, NULL, "the kernel answer is "
-      "the 64K kernel's; 4K-page kernels accept 3 levels" },
     { "get-info", XF_FAIL, 0, "powernv9", "the row holds PHB3's page "
       "sizes; PHB4 offers 4K 64K 2M 1G" },
 };
