@@ -158,8 +158,9 @@ static bool vfio_pci_setup_bar(VFIOPCIDevice *v, unsigned i, uint32_t type,
         return true;
     }
     if (!is_power_of_2(info.size) || info.size < 16) {
-        error_setg(errp, "vfio-pci: %s: BAR%u size 0x%llx is not a power of "
-                   "two", v->vhost->device_name, i, info.size);
+        error_setg(errp, "vfio-pci: %s: BAR%u size 0x%" PRIx64 " is not a "
+                   "power of two", v->vhost->device_name, i,
+                   (uint64_t)info.size);
         return false;
     }
     *bar = (VFIOBar) {
@@ -303,8 +304,8 @@ static bool vfio_pci_load_config(VFIOPCIDevice *v, Error **errp)
         return false;
     }
     if (info.size < 0x40) {
-        error_setg(errp, "vfio-pci: %s: config space of 0x%llx bytes",
-                   v->vhost->device_name, info.size);
+        error_setg(errp, "vfio-pci: %s: config space of 0x%" PRIx64 " bytes",
+                   v->vhost->device_name, (uint64_t)info.size);
         return false;
     }
     v->config_offset = info.offset;
