@@ -146,17 +146,37 @@ typedef struct TceReplay {
     uint64_t first, last;       /* index range the notifier covers */
 } TceReplay;
 
+/*
+ * How many entries from e[0] continue e[0] as a progression: same
+ * permissions, each mapping the page after the previous one.  A tight
+ * loop, as a direct map is one long progression.
+ */
+static unsigned tce_progression(const uint64_t *e, unsigned n, uint64_t ps)
+{
+    unsigned k = 1;
+
+    while (k < n && e[k] == e[k - 1] + ps) {
+        k++;
+    }
+    return k;
+}
+
 static int tce_replay_leaf(uint64_t first, const uint64_t *e, unsigned n,
                            void *opaque)
 {
     TceReplay *rp = opaque;
+    uint64_t ps = tce_page_size(rp->run.tcet);
+    unsigned i = 0;
 
-    for (unsigned i = 0; i < n; i++) {
+    while (i < n) {
+        uint64_t idx = first + i;
+        unsigned k = 1;
         bool ok;
 
-        if (tce_perm_valid(e[i]) && first + i >= rp->first &&
-            first + i <= rp->last) {
-            ok = tce_run_add(&rp->run, first + i, e[i]);
+        if (tce_perm_valid(e[i]) && idx >= rp->first && idx <= rp->last) {
+            k = tce_progression(&e[i], MIN(n - i, rp->last - idx + 1), ps);
+            ok = tce_run_add(&rp->run, idx, e[i]);
+            rp->run.ev.size += (uint64_t)(k - 1) * ps;
         } else {
             ok = tce_run_flush(&rp->run);
         }
@@ -164,6 +184,7 @@ static int tce_replay_leaf(uint64_t first, const uint64_t *e, unsigned n,
             rp->failed = true;
             return 1;   /* the replay stops; the listener reports it */
         }
+        i += k;
     }
     return 0;
 }
