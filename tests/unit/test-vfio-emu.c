@@ -17,6 +17,7 @@
 #include "hw/vfio/host-emu.h"
 #include "hw/vfio/vfio-common.h"
 #include "sysemu/sysemu.h"
+#include "vfio-mock.h"
 
 #define SCRATCH             0x10000000ULL
 #define TCE_LIST            0x10001000ULL
@@ -36,30 +37,6 @@ static VFIOHost *host(const char *id)
     return h;
 }
 
-static target_ulong hcall(target_ulong op, uint64_t a0, uint64_t a1,
-                          uint64_t a2, uint64_t a3)
-{
-    target_ulong args[SPAPR_HCALL_NARGS] = { a0, a1, a2, a3 };
-
-    return spapr_hypercall(spapr_machine_get(), op, args);
-}
-
-static int32_t rtas(const char *name, int nargs, const uint32_t *args,
-                    int nret, uint32_t *rets)
-{
-    SpaprRtasArgs a = { nargs, SCRATCH, nret, SCRATCH + 0x100 };
-
-    for (int i = 0; i < nargs; i++) {
-        address_space_stl_be(&address_space_memory, SCRATCH + 4 * i,
-                             args[i], NULL);
-    }
-    g_assert(spapr_rtas_call_by_name(spapr_machine_get(), name, &a));
-    for (int i = 0; i < nret; i++) {
-        rets[i] = address_space_ldl_be(&address_space_memory,
-                                       SCRATCH + 0x100 + 4 * i, NULL);
-    }
-    return rets[0];
-}
 
 static int32_t rtas_create(int n, uint32_t page_shift, uint32_t window_shift,
                            uint32_t *liobn, uint64_t *start)
@@ -68,7 +45,7 @@ static int32_t rtas_create(int n, uint32_t page_shift, uint32_t window_shift,
     uint32_t args[5] = { 0, buid >> 32, (uint32_t)buid, page_shift,
                          window_shift };
     uint32_t rets[4];
-    int32_t st = rtas("ibm,create-pe-dma-window", 5, args, 4, rets);
+    int32_t st = vmock_rtas("ibm,create-pe-dma-window", 5, args, 4, rets);
 
     *liobn = rets[1];
     *start = (uint64_t)rets[2] << 32 | rets[3];
@@ -79,7 +56,7 @@ static int32_t rtas_remove(uint32_t liobn)
 {
     uint32_t rets[1];
 
-    return rtas("ibm,remove-pe-dma-window", 1, &liobn, 1, rets);
+    return vmock_rtas("ibm,remove-pe-dma-window", 1, &liobn, 1, rets);
 }
 
 static int32_t rtas_reset(int n)
@@ -88,7 +65,7 @@ static int32_t rtas_reset(int n)
     uint32_t args[3] = { 0, buid >> 32, (uint32_t)buid };
     uint32_t rets[1];
 
-    return rtas("ibm,reset-pe-dma-window", 3, args, 1, rets);
+    return vmock_rtas("ibm,reset-pe-dma-window", 3, args, 1, rets);
 }
 
 static bool count_tce(uint64_t iova, uint64_t vaddr, int perm,
@@ -173,8 +150,8 @@ static uint64_t map_ioctls(VFIOHost *h)
     return vfio_host_emu_ioctl_count(h, VFIO_IOMMU_MAP_DMA);
 }
 
-#define put_tce(n, h, liobn, ioba, tce, want) do {                       \
-        g_assert_cmpint(hcall(H_PUT_TCE, liobn, ioba, tce, 0), ==, want); \
+#define emu_put_tce(n, h, liobn, ioba, tce, want) do {                       \
+        g_assert_cmpint(vmock_hcall(H_PUT_TCE, liobn, ioba, tce, 0), ==, want); \
         check_tables(n, h);                                               \
     } while (0)
 
@@ -187,11 +164,11 @@ static void test_hcalls(void)
     check_prereg(h);
     g_assert_cmpstr(vfio_host_emu_iommu(h), ==, "spapr-tce-v2");
     check_tables(0, h);
-    put_tce(0, h, liobn, 0x1000, 0x20000003, H_SUCCESS);
-    put_tce(0, h, liobn, 0x2000, 0x20001001, H_SUCCESS);
-    put_tce(0, h, liobn, 0x2000, 0x20001002, H_SUCCESS);
-    put_tce(0, h, liobn, 0x1000, 0, H_SUCCESS);
-    put_tce(0, h, liobn, 0x4000, 0x200000003ULL, H_HARDWARE);
+    emu_put_tce(0, h, liobn, 0x1000, 0x20000003, H_SUCCESS);
+    emu_put_tce(0, h, liobn, 0x2000, 0x20001001, H_SUCCESS);
+    emu_put_tce(0, h, liobn, 0x2000, 0x20001002, H_SUCCESS);
+    emu_put_tce(0, h, liobn, 0x1000, 0, H_SUCCESS);
+    emu_put_tce(0, h, liobn, 0x4000, 0x200000003ULL, H_HARDWARE);
 
     for (int i = 0; i < 512; i++) {
         uint64_t tce = 0x30000003ULL + i * 0x1000;
@@ -202,14 +179,14 @@ static void test_hcalls(void)
                              (uint32_t)tce, NULL);
     }
     maps = map_ioctls(h);
-    g_assert_cmpint(hcall(H_PUT_TCE_INDIRECT, liobn, 0x100000, TCE_LIST,
+    g_assert_cmpint(vmock_hcall(H_PUT_TCE_INDIRECT, liobn, 0x100000, TCE_LIST,
                           512), ==, H_SUCCESS);
     g_assert_cmpuint(map_ioctls(h) - maps, ==, 1);
     check_tables(0, h);
-    g_assert_cmpint(hcall(H_STUFF_TCE, liobn, 0x100000, 0x40000001, 16), ==,
+    g_assert_cmpint(vmock_hcall(H_STUFF_TCE, liobn, 0x100000, 0x40000001, 16), ==,
                     H_SUCCESS);
     check_tables(0, h);
-    g_assert_cmpint(hcall(H_STUFF_TCE, liobn, 0, 0, 0x1000), ==, H_SUCCESS);
+    g_assert_cmpint(vmock_hcall(H_STUFF_TCE, liobn, 0, 0, 0x1000), ==, H_SUCCESS);
     check_tables(0, h);
     g_assert_cmpint(rtas_reset(0), ==, 0);
     check_tables(0, h);
@@ -223,8 +200,8 @@ static void test_windows(void)
 
     g_assert_cmpint(rtas_create(0, 16, 32, &liobn, &start), ==, 0);
     check_tables(0, h);
-    put_tce(0, h, liobn, start + 0x10000, 0x20000003, H_SUCCESS);
-    g_assert_cmpint(hcall(H_STUFF_TCE, liobn, start, 0x30000001, 64), ==,
+    emu_put_tce(0, h, liobn, start + 0x10000, 0x20000003, H_SUCCESS);
+    g_assert_cmpint(vmock_hcall(H_STUFF_TCE, liobn, start, 0x30000001, 64), ==,
                     H_SUCCESS);
     check_tables(0, h);
     g_assert_cmpint(rtas_remove(SPAPR_PCI_LIOBN(0, 0)), ==, 0);
@@ -244,8 +221,8 @@ static void test_system_reset(void)
     uint64_t start;
 
     g_assert_cmpint(rtas_create(0, 16, 32, &liobn, &start), ==, 0);
-    put_tce(0, h, liobn, start, 0x20000003, H_SUCCESS);
-    put_tce(0, h, SPAPR_PCI_LIOBN(0, 0), 0x1000, 0x20000003, H_SUCCESS);
+    emu_put_tce(0, h, liobn, start, 0x20000003, H_SUCCESS);
+    emu_put_tce(0, h, SPAPR_PCI_LIOBN(0, 0), 0x1000, 0x20000003, H_SUCCESS);
     qemu_system_reset();
     g_assert_cmpuint(phb(0)->tcet[1]->nb_table, ==, 0);
     check_tables(0, h);
@@ -284,12 +261,12 @@ static void test_hotplug(void)
     uint64_t start;
 
     for (int i = 0; i < 4; i++) {
-        g_assert_cmpint(hcall(H_PUT_TCE, liobn, 0x10000 + i * 0x1000,
+        g_assert_cmpint(vmock_hcall(H_PUT_TCE, liobn, 0x10000 + i * 0x1000,
                               0x20000003 + i * 0x1000, 0), ==, H_SUCCESS);
     }
     g_assert_cmpint(rtas_create(1, 16, 30, &ddw, &start), ==, 0);
     for (int i = 0; i < 4; i++) {
-        g_assert_cmpint(hcall(H_PUT_TCE, ddw, start + i * 0x10000,
+        g_assert_cmpint(vmock_hcall(H_PUT_TCE, ddw, start + i * 0x10000,
                               0x40000001 + i * 0x10000, 0), ==, H_SUCCESS);
     }
     for (int round = 0; round < 2; round++) {

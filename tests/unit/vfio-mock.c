@@ -323,8 +323,8 @@ target_ulong vmock_hcall(target_ulong op, uint64_t a0, uint64_t a1,
     return spapr_hypercall(spapr_machine_get(), op, args);
 }
 
-static int32_t rtas(const char *name, int nargs, const uint32_t *args,
-                    int nret, uint32_t *rets)
+int32_t vmock_rtas(const char *name, int nargs, const uint32_t *args,
+                   int nret, uint32_t *rets)
 {
     SpaprRtasArgs a = { nargs, SCRATCH, nret, SCRATCH + 0x100 };
 
@@ -347,7 +347,7 @@ int32_t vmock_rtas_create(uint32_t page_shift, uint32_t window_shift,
     uint32_t args[5] = { 0, buid >> 32, (uint32_t)buid, page_shift,
                          window_shift };
     uint32_t rets[4];
-    int32_t st = rtas("ibm,create-pe-dma-window", 5, args, 4, rets);
+    int32_t st = vmock_rtas("ibm,create-pe-dma-window", 5, args, 4, rets);
 
     *liobn = rets[1];
     return st;
@@ -357,7 +357,7 @@ int32_t vmock_rtas_remove(uint32_t liobn)
 {
     uint32_t rets[1];
 
-    return rtas("ibm,remove-pe-dma-window", 1, &liobn, 1, rets);
+    return vmock_rtas("ibm,remove-pe-dma-window", 1, &liobn, 1, rets);
 }
 
 int32_t vmock_rtas_reset(void)
@@ -366,7 +366,7 @@ int32_t vmock_rtas_reset(void)
     uint32_t args[3] = { 0, buid >> 32, (uint32_t)buid };
     uint32_t rets[1];
 
-    return rtas("ibm,reset-pe-dma-window", 3, args, 1, rets);
+    return vmock_rtas("ibm,reset-pe-dma-window", 3, args, 1, rets);
 }
 
 /* Host entries of one guest window agree with its TCEs; returns valid. */

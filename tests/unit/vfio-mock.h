@@ -58,6 +58,9 @@ void vmock_reset(bool v2, uint64_t pgsizes, unsigned levels);
 SpaprPhbState *vmock_phb0(void);
 target_ulong vmock_hcall(target_ulong op, uint64_t a0, uint64_t a1,
                          uint64_t a2, uint64_t a3);
+/* An RTAS call through a scratch buffer in guest RAM; returns status. */
+int32_t vmock_rtas(const char *name, int nargs, const uint32_t *args,
+                   int nret, uint32_t *rets);
 int32_t vmock_rtas_create(uint32_t page_shift, uint32_t window_shift,
                           uint32_t *liobn);
 int32_t vmock_rtas_remove(uint32_t liobn);
