@@ -166,10 +166,11 @@ JsonObject *qmp_receive(QMPClient *c)
 
 static JsonObject *qmp_cmdv(QMPClient *c, const char *fmt, va_list ap)
 {
-    g_autofree char *text = g_strdup_vprintf(fmt, ap);
+    g_autofree char *cmd = g_strdup_vprintf(fmt, ap);
+    /* One write: after "quit" the peer may be gone before a second one. */
+    g_autofree char *text = g_strconcat(cmd, "\n", NULL);
 
     qmp_send_raw(c, text, strlen(text));
-    qmp_send_raw(c, "\n", 1);
     return qmp_receive(c);
 }
 
