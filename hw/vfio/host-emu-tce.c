@@ -161,11 +161,16 @@ static uint64_t emu_table_size(VFIOHostEmu *s, unsigned page_shift,
                                uint64_t window_size, unsigned levels,
                                unsigned *level_bits)
 {
-    unsigned kshift = ctz64(s->page_size);  /* level pages are kernel pages */
+    /*
+     * Level pages of at least 4K, whatever the kernel's page size: the
+     * 64K-page kernel's larger level pages (and the entry limit they
+     * bring, a row of the errno table) are not part of the documented API
+     * this host follows.
+     */
     unsigned entries_shift = ctz64(window_size) - page_shift;
     unsigned per_level = (entries_shift + levels - 1) / levels;
-    uint64_t direct = 1ULL << MAX(per_level + 3, kshift);
-    uint64_t tce_size = MAX(s->page_size, 1ULL << (entries_shift + 3));
+    uint64_t direct = 1ULL << MAX(per_level + 3, EMU_PAGE_SHIFT);
+    uint64_t tce_size = MAX(EMU_PAGE_SIZE, 1ULL << (entries_shift + 3));
     uint64_t bytes = 0;
 
     *level_bits = ctz64(direct) - 3;

@@ -543,7 +543,7 @@ static void vfio_host_emu_init(Object *obj)
     s->max_levels = VFIO_HOST_EMU_MAX_LEVELS;
     s->memlock_limit = VFIO_HOST_EMU_MEMLOCK;
     /* Like the machine it runs on, unless told to be a 64K-page kernel. */
-    s->page_size = MIN(MAX(getpagesize(), 4096), 65536);
+    s->page_size = 65536;
     s->next_fd = EMU_FD_BASE;
     s->files = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     object_property_add_uint64_ptr(obj, "iommu-pgsizes", &s->iommu_pgsizes,

@@ -632,6 +632,7 @@ static void fuzz_setup(void)
     Error *err = NULL;
 
     g_hash_table_insert(props, "memlock-limit", "96M");
+    g_hash_table_insert(props, "page-size", "4096");   /* a 4K kernel */
     g_assert_nonnull(user_creatable_add(TYPE_VFIO_SPAPR_HOST_EMU, "fz",
                                         props, &err));
     fz.h = vfio_host_emu_find("fz", &err);

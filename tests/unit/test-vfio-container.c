@@ -63,13 +63,13 @@ static void test_ddw(void)
     vmock_reset(true, 0x11011000, 5);
     g = vmock_attach();
     /*
-     * A 64K-page window next to the default one: host window #1, in 4K
-     * pages because 4K pages back guest RAM.
+     * A 64K-page window next to the default one: host window #1, in 64K
+     * pages, as the 64K pages of the host kernel back guest RAM.
      */
     g_assert_cmpint(vmock_rtas_create(16, 32, &liobn), ==, 0);
     g_assert_true(vmock.win[1].used);
     g_assert_cmphex(vmock.win[1].start, ==, 1ULL << 59);
-    g_assert_cmpuint(vmock.win[1].shift, ==, 12);
+    g_assert_cmpuint(vmock.win[1].shift, ==, 16);
     put_tce(liobn, (1ULL << 59) + 0x10000, 0x20000003, H_SUCCESS);
     vmock_check_tables();
 
@@ -124,23 +124,23 @@ static void test_create_refused(void)
     g_assert_cmpuint(vmock_phb0()->tcet[1]->nb_table, ==, 0);
     g_assert_false(vmock.win[1].used);
     vmock_check_tables();
-    /* 64K pages are not offered: backed by 4K host pages. */
-    vmock.pgsizes = 0x1000;
-    g_assert_cmpint(vmock_rtas_create(16, 24, &liobn), ==, 0);
-    g_assert_cmpuint(vmock.win[1].shift, ==, 12);
-    put_tce(liobn, (1ULL << 59) + 0x30000, 0x20000001, H_SUCCESS);
-    g_assert_cmpint(vmock_rtas_remove(liobn), ==, 0);
-    /* No 4K host pages for 4K-backed RAM: a 64K window cannot work. */
-    vmock.pgsizes = 0x1010000;
-    g_assert_cmpint(vmock_rtas_create(16, 24, &liobn), ==, -1);
-    vmock_check_tables();
     /* The host puts the window elsewhere: removed again, -1. */
-    vmock.pgsizes = 0x11011000;
     vmock.place_at = 1ULL << 40;
     g_assert_cmpint(vmock_rtas_create(16, 24, &liobn), ==, -1);
     g_assert_false(vmock.win[1].used);
     g_assert_cmpuint(vmock_phb0()->tcet[1]->nb_table, ==, 0);
     vmock.place_at = 0;
+    vmock_check_tables();
+    vmock_detach(g);
+
+    /* A host without 64K IOMMU pages backs a 64K window with 4K ones. */
+    vmock_reset(true, 0x1001000, 5);
+    g = vmock_attach();
+    g_assert_cmpint(vmock_rtas_create(16, 24, &liobn), ==, 0);
+    g_assert_cmpuint(vmock.win[1].shift, ==, 12);
+    put_tce(liobn, (1ULL << 59) + 0x30000, 0x20000001, H_SUCCESS);
+    vmock_check_tables();
+    g_assert_cmpint(vmock_rtas_remove(liobn), ==, 0);
     vmock_check_tables();
     vmock_detach(g);
 }

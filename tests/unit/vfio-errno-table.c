@@ -448,9 +448,9 @@ static int run_step(ErrnoRun *r, const VFIOErrnoStep *s)
 }
 
 /* The kernel's pnv_pci_ioda2_table_alloc_pages() limit, this page size. */
-static int run_level_limit(const VFIOErrnoStep *s)
+static int run_level_limit(const VFIOErrnoStep *s, uint64_t kernel_page)
 {
-    unsigned kshift = ctz64(getpagesize());
+    unsigned kshift = ctz64(kernel_page);
     unsigned entries_shift = ctz64(s->b) - s->a;
     unsigned level_shift = (entries_shift + s->c - 1) / s->c + 3;
 
@@ -458,15 +458,16 @@ static int run_level_limit(const VFIOErrnoStep *s)
     return (level_shift - 3) * s->c + s->a >= 55 ? -EINVAL : 0;
 }
 
-int vfio_errno_expected(const VFIOErrnoStep *s, bool kernel)
+int vfio_errno_expected(const VFIOErrnoStep *s, bool kernel,
+                        uint64_t kernel_page)
 {
     int v = kernel && s->kernel_differs ? s->kernel : s->expect;
 
     if (v == VFIO_ERRNO_BACKING) {
-        return (uint64_t)getpagesize() >= (1ULL << s->d) ? 0 : -EINVAL;
+        return kernel_page >= (1ULL << s->d) ? 0 : -EINVAL;
     }
     if (v == VFIO_ERRNO_LEVEL_LIMIT) {
-        return run_level_limit(s);
+        return run_level_limit(s, kernel_page);
     }
     return v;
 }
@@ -525,7 +526,8 @@ bool vfio_errno_run_row(const VFIOErrnoEnv *env, const VFIOErrnoRow *row,
     }
     for (int i = 0; !*msg && i < VFIO_ERRNO_MAX_STEPS &&
          row->steps[i].op != VEO_END; i++) {
-        int want = vfio_errno_expected(&row->steps[i], env->kernel);
+        int want = vfio_errno_expected(&row->steps[i], env->kernel,
+                                       vfio_host_page_size(env->host));
 
         ret = run_step(&r, &row->steps[i]);
         if (ret != want || r.why) {

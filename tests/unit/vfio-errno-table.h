@@ -81,8 +81,12 @@ typedef struct VFIOErrnoEnv {
 extern const VFIOErrnoRow vfio_errno_rows[];
 extern const size_t vfio_errno_nr_rows;
 
-/* The answer a step must get, documented or (kernel) Linux 6.12's. */
-int vfio_errno_expected(const VFIOErrnoStep *s, bool kernel);
+/*
+ * The answer a step must get, documented or (kernel) Linux 6.12's, from a
+ * kernel with base pages of kernel_page bytes (4K or 64K).
+ */
+int vfio_errno_expected(const VFIOErrnoStep *s, bool kernel,
+                        uint64_t kernel_page);
 
 /*
  * Runs one row on a fresh container and closes everything after it.

@@ -285,8 +285,15 @@ static void mock_close(VFIOHost *h, int fd)
 {
 }
 
+/* A POWER host kernel with 64K pages, the usual ppc64le configuration. */
+static uint64_t mock_host_page_size(VFIOHost *h)
+{
+    return 64 * 1024;
+}
+
 static const VFIOHostOps mock_ops = {
     .name = "vmock",
+    .host_page_size = mock_host_page_size,
     .open_container = mock_open_container,
     .open_group = mock_open_group,
     .ioctl = mock_ioctl,
