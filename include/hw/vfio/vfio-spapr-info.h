@@ -1,7 +1,6 @@
 /*
  * What management (QMP query-spapr-dma-windows, "info spapr-dma") shows of
- * a PHB's VFIO container.  Implemented by hw/vfio; hw/vfio/info-stub.c
- * answers "no container" until the VFIO code provides the real one.
+ * a PHB's VFIO container; implemented in hw/vfio/common.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
