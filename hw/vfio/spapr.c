@@ -320,11 +320,12 @@ VFIOHostDMAWindow *vfio_spapr_find_window(VFIOContainer *c, hwaddr iova)
 
 /*
  * The host page size for a guest window, or 0 with errp set.  A host maps
- * no IOMMU page larger than the pages backing guest RAM, so a guest IOMMU
- * page larger than those is refused (guest RAM on hugepages, -mem-path,
- * allows 16M); within that limit the host uses its largest page size not
- * above the guest's (backing one guest TCE by several host TCEs if it has
- * to, as QEMU does since 3.1).
+ * no IOMMU page larger than the pages backing guest RAM (the host
+ * kernel's base pages, or hugepages with -mem-path), so a larger guest
+ * page is backed by several smaller host TCEs, as QEMU does since 3.1.
+ * Refusing it instead would make 64K windows, which Linux guests use,
+ * fail on every 4K-page host kernel.  With no host page size small
+ * enough, the window is refused.
  */
 static uint64_t vfio_spapr_window_pagesize(VFIOContainer *c,
                                            MemoryRegionSection *s,
@@ -335,20 +336,14 @@ static uint64_t vfio_spapr_window_pagesize(VFIOContainer *c,
     uint64_t hps = vfio_host_page_size(c->host);
     /* The host kernel backs ordinary memory with pages of its base size. */
     uint64_t ram_ps = MAX(ms ? machine_ram_pagesize(ms) : hps, hps);
-    uint64_t ps;
+    uint64_t ps = vfio_spapr_pick_pagesize(MIN(iommu_ps, ram_ps), c->pgsizes);
 
-    if (iommu_ps > ram_ps) {
-        error_setg(errp, "vfio: guest IOMMU page size 0x%" PRIx64 " is "
-                   "larger than the 0x%" PRIx64 " pages backing guest RAM "
-                   "(back guest RAM with hugepages: -mem-path or "
-                   "memory-backend-file on hugetlbfs)", iommu_ps, ram_ps);
-        return 0;
-    }
-    ps = vfio_spapr_pick_pagesize(iommu_ps, c->pgsizes);
     if (!ps) {
         error_setg(errp, "vfio: the host supports no IOMMU page size up to "
-                   "0x%" PRIx64 " (guest IOMMU page size; host page sizes "
-                   "0x%" PRIx64 ")", iommu_ps, c->pgsizes);
+                   "0x%" PRIx64 " (guest IOMMU page size 0x%" PRIx64 ", "
+                   "guest RAM backed by 0x%" PRIx64 " pages, host page "
+                   "sizes 0x%" PRIx64 ")", MIN(iommu_ps, ram_ps), iommu_ps,
+                   ram_ps, c->pgsizes);
     }
     return ps;
 }
