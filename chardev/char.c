@@ -7,11 +7,11 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include "qapi/error.h"
 #include "qemu/cutils.h"
+#include "qemu/sockets.h"
 #include "chardev/char.h"
 #include <glib-unix.h>
 
@@ -23,6 +23,7 @@ struct Chardev {
     bool is_socket;
     GString *outbuf;            /* socket output the peer has not taken */
     char *path;                 /* unix server socket to unlink */
+    UnixSocketId path_id;       /* ... only while it is still ours */
     ChrReadFn *read;
     ChrEventFn *event;
     void *opaque;
@@ -128,31 +129,13 @@ static void chr_watch_listen(Chardev *chr)
     g_io_channel_unref(ch);
 }
 
-static int socket_unix(const char *path, bool server, Error **errp)
+static int socket_unix(Chardev *chr, const char *path, bool server,
+                       Error **errp)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        error_setg(errp, "unix socket path '%s' is too long", path);
-        return -1;
+    if (!server) {
+        return unix_connect_path(path, errp);
     }
-    strcpy(sa.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (server) {
-        unlink(path);
-    }
-    if (fd < 0 || (server ? bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0
-                            || listen(fd, 1) < 0
-                          : connect(fd, (struct sockaddr *)&sa,
-                                    sizeof(sa)) < 0)) {
-        error_setg_errno(errp, errno, "unix socket '%s'", path);
-        if (fd >= 0) {
-            close(fd);
-        }
-        return -1;
-    }
-    return fd;
+    return unix_listen_path(path, 1, &chr->path_id, errp);
 }
 
 static int socket_tcp(const char *host, const char *port, bool server,
@@ -259,7 +242,7 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
     if (!parse_socket_spec(spec, &s, errp)) {
         goto out;
     }
-    fd = s.path ? socket_unix(s.path, s.server, errp)
+    fd = s.path ? socket_unix(chr, s.path, s.server, errp)
                 : socket_tcp(s.host ? s.host : "", s.port, s.server, errp);
     if (fd < 0) {
         goto out;
@@ -468,7 +451,7 @@ void qemu_chr_close_all(void)
             }
         }
         if (chr->path && chr->listen_fd >= 0) {
-            unlink(chr->path);
+            unix_unlink_path(chr->path, &chr->path_id);
         }
     }
 }

@@ -6,8 +6,8 @@
  */
 #include "qemu/osdep.h"
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <netdb.h>
+#include "qemu/sockets.h"
 #include "migration/channel.h"
 
 static bool channel_parse_tcp(const char *spec, char **host, char **port,
@@ -23,19 +23,6 @@ static bool channel_parse_tcp(const char *spec, char **host, char **port,
     *host = g_strndup(spec, colon - spec);
     *port = g_strdup(colon + 1);
     return true;
-}
-
-static int channel_unix_addr(const char *path, struct sockaddr_un *sa,
-                             Error **errp)
-{
-    memset(sa, 0, sizeof(*sa));
-    sa->sun_family = AF_UNIX;
-    if (!*path || strlen(path) >= sizeof(sa->sun_path)) {
-        error_setg(errp, "migration URI unix:%s: bad socket path", path);
-        return -1;
-    }
-    strcpy(sa->sun_path, path);
-    return 0;
 }
 
 /* tcp: each resolved address in turn; listen or connect. */
@@ -79,27 +66,12 @@ static int channel_tcp(const char *spec, bool listening, Error **errp)
 
 static int channel_unix(const char *path, bool listening, Error **errp)
 {
-    struct sockaddr_un sa;
-    int fd;
+    int fd = listening ? unix_listen_path(path, 1, NULL, errp)
+                       : unix_connect_path(path, errp);
 
-    if (channel_unix_addr(path, &sa, errp) < 0) {
-        return -1;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error_setg_errno(errp, errno, "migration: socket");
-        return -1;
-    }
-    if (listening) {
-        unlink(path);
-    }
-    if (listening ? bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-                    listen(fd, 1) < 0
-                  : connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        error_setg_errno(errp, errno, "migration URI unix:%s: cannot %s",
-                         path, listening ? "listen" : "connect");
-        close(fd);
-        return -1;
+        error_prepend(errp, "migration URI unix:%s: cannot %s: ", path,
+                      listening ? "listen" : "connect");
     }
     return fd;
 }
