@@ -147,8 +147,12 @@ powernv-bins: $(BIN) $(QTEST_BINS) $(POWERNV_BINS)
 check-powernv:
 	@tests/powernv/run.sh
 
+# The harness's own test: a hung or aborting test binary (with a child
+# still running) ends the suite within its timeout, reported.
+HARNESS_TEST := tests/unit/test-run-tests.py
+
 check: all
-	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS)
+	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS) $(HARNESS_TEST)
 
 check-unit: $(UNIT_BINS)
 	@$(PYTHON) scripts/run-tests.py $(UNIT_BINS)

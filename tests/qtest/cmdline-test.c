@@ -541,7 +541,8 @@ static void run_socket_qtest(const char *opts)
 
     g_assert_true(g_shell_parse_argv(args, NULL, &argv, NULL));
     g_assert_true(g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &pid, NULL));
+                                qtest_child_setup, GINT_TO_POINTER(getpid()),
+                                &pid, NULL));
     for (int i = 0; i < 500 && !g_file_test(path, G_FILE_TEST_EXISTS); i++) {
         g_usleep(10000);
     }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "libqtest.h"
@@ -49,12 +50,44 @@ static char **qtest_argv(const char *args)
     return argv;
 }
 
+/*
+ * In the child, before exec: die with the test.  The signal comes when the
+ * thread that forked exits, however it exits (an assertion's abort
+ * included); a test that died before the prctl is caught by the parent
+ * check.
+ */
+void qtest_child_setup(gpointer parent)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != GPOINTER_TO_INT(parent)) {
+        _exit(127);
+    }
+}
+
+/*
+ * SPAPR_DDW_QTEST_ABORT=1 (or =a GLib test path, for that test only):
+ * the test fails an assertion right after starting the binary.  The
+ * process is left in the worst state for the harness: it holds the
+ * test's stderr and the write end of its own qtest input, so it never
+ * sees an end of file (like one still busy, or serving a socket nobody
+ * connected to).  tests/unit/test-run-tests.py proves that it still dies
+ * with the test, and that the suite still ends and reports the failure.
+ */
+static bool qtest_deliberate_abort(void)
+{
+    const char *v = g_getenv("SPAPR_DDW_QTEST_ABORT");
+
+    return v && (!strcmp(v, "1") ||
+                 (g_test_get_path() && !strcmp(v, g_test_get_path())));
+}
+
 /* Forks the binary with stdin/stdout on pipes and stderr to a file. */
 static pid_t spawn(const char *args, int *to_fd, int *from_fd, int err_fd)
 {
     g_auto(GStrv) argv = qtest_argv(args);
     int in[2], out[2];
-    pid_t pid;
+    pid_t parent = getpid(), pid;
+    bool hold_input = qtest_deliberate_abort();
 
     /* Close-on-exec: a second process must not hold this one's pipes. */
     g_assert_cmpint(pipe2(in, O_CLOEXEC), ==, 0);
@@ -62,10 +95,16 @@ static pid_t spawn(const char *args, int *to_fd, int *from_fd, int err_fd)
     pid = fork();
     g_assert_cmpint(pid, >=, 0);
     if (pid == 0) {
+        qtest_child_setup(GINT_TO_POINTER(parent));
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err_fd, 2);
-        close(in[1]);
+        if (hold_input) {
+            /* Never sees EOF: only the death signal can end it. */
+            fcntl(in[1], F_SETFD, 0);
+        } else {
+            close(in[1]);
+        }
         close(out[0]);
         execv(argv[0], argv);
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -94,10 +133,19 @@ QTestState *qtest_init_bare(const char *args)
     s->errfile = g_build_filename(g_get_tmp_dir(), "qtest-err-XXXXXX", NULL);
     err_fd = g_mkstemp(s->errfile);
     g_assert_cmpint(err_fd, >=, 0);
+    if (qtest_deliberate_abort()) {
+        dup2(STDERR_FILENO, err_fd);
+    }
     s->pid = spawn(full, &to_fd, &from_fd, err_fd);
     close(err_fd);
     s->to = fdopen(to_fd, "w");
     s->from = fdopen(from_fd, "r");
+    if (qtest_deliberate_abort()) {
+        g_free(qtest_raw(s, "deliberate-abort"));   /* it is up and serving */
+        g_printerr("SPAPR_DDW_QTEST_ABORT: deliberate failure, spapr-ddw "
+                   "(pid %d) running\n", (int)s->pid);
+        g_assert_not_reached();
+    }
     return s;
 }
 
@@ -286,8 +334,9 @@ int qtest_run_cmdline(const char *args, char **out, char **err)
     g_autoptr(GError) gerr = NULL;
     int status = -1;
 
-    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL,
-                      NULL, out, err, &status, &gerr)) {
+    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL,
+                      qtest_child_setup, GINT_TO_POINTER(getpid()),
+                      out, err, &status, &gerr)) {
         g_error("cannot run %s: %s", argv[0], gerr->message);
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

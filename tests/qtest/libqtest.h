@@ -61,4 +61,10 @@ int qtest_run_cmdline(const char *args, char **out, char **err);
 const char *qtest_binary(void);
 bool qtest_slow_enabled(void);
 
+/*
+ * A GSpawnChildSetupFunc for tests that start the binary themselves, with
+ * user_data GINT_TO_POINTER(getpid()): the process dies with the test.
+ */
+void qtest_child_setup(gpointer parent);
+
 #endif
