@@ -20,8 +20,16 @@ pnv_log() {
     echo "powernv: $*"
 }
 
-# Not a failure: the host cannot run the check.  Exit code 77 = skipped.
-pnv_skip() {
-    echo "SKIP: $*"
-    exit 77
+pnv_mirror() {
+    echo "${SPAPR_DDW_POWERNV_MIRROR:-http://deb.debian.org/debian}"
+}
+
+# Whether the Debian index answers: the only reason check-powernv may
+# skip is that it does not.
+pnv_index_reachable() {
+    python3 - "$(pnv_mirror)/dists/trixie/InRelease" <<'EOP' 2>/dev/null
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1], method="HEAD")
+sys.exit(0 if urllib.request.urlopen(req, timeout=30).status == 200 else 1)
+EOP
 }

@@ -18,7 +18,16 @@
 #   SPAPR_DDW_POWERNV_APPEND   more kernel arguments (pnv.verbose: kernel
 #                              messages on the console)
 #
-# Exit: 0 all passed or skipped (a "SKIP: ..." line says why), 1 failed.
+#   SPAPR_DDW_POWERNV_SUITES, _KERNEL, _MIRROR, _REFRESH: see fetch.sh
+#
+# Host packages are installed first (tests/powernv/install-deps.sh: as
+# root; otherwise it prints the command and the check fails).  The kernel
+# used is printed and recorded with the results in $PNV_WORK/results.
+#
+# Exit: 0 all passed, 1 failed.  The only skip (exit 0, "SKIP: ..." and
+# the reason on the closing line) is a Debian mirror that cannot be
+# reached: anything else that keeps the check from running is a failure,
+# in CI (CI=true) as on a workstation.
 set -u
 
 . "$(dirname "$0")/common.sh"
@@ -27,33 +36,61 @@ configs=${SPAPR_DDW_POWERNV_CONFIGS:-powernv8/4k powernv8/64k powernv9/4k}
 tmo=${SPAPR_DDW_POWERNV_TIMEOUT:-360}
 mem=${SPAPR_DDW_POWERNV_MEM:-4G}
 t0=$(date +%s)
+results=$PNV_WORK/results
 
-skip() {
-    echo "SKIP: $*"
-    echo "check-powernv: 0 passed, 0 failed, 1 skipped"
+wall() {
+    echo "check-powernv: wall $(( $(date +%s) - t0 ))s"
+}
+
+# Cannot run: a skip only when the mirror is out of reach, else a failure.
+cannot_run() {
+    if pnv_index_reachable; then
+        echo "check-powernv: FAIL: $* (the Debian index at $(pnv_mirror)" \
+             "is reachable: this is not a reason to skip)"
+        wall
+        echo "check-powernv: 0 passed, 1 failed"
+        exit 1
+    fi
+    echo "SKIP: $* (the Debian mirror $(pnv_mirror) is unreachable)"
+    wall
+    echo "check-powernv: 0 passed, 0 failed, 1 skipped ($*: Debian mirror unreachable)"
     exit 0
 }
 
+fail() {
+    echo "check-powernv: FAIL: $*"
+    wall
+    echo "check-powernv: 0 passed, 1 failed"
+    exit 1
+}
+
+"$PNV_SRC/install-deps.sh" ||
+    cannot_run "the host packages are not installed (tests/powernv/install-deps.sh)"
 command -v qemu-system-ppc64 >/dev/null ||
-    skip "qemu-system-ppc64 is missing (tests/powernv/install-deps.sh)"
+    fail "qemu-system-ppc64 is missing after tests/powernv/install-deps.sh"
 for tool in "$PNV_CROSS-gcc" cpio xz dpkg-deb python3; do
     command -v "$tool" >/dev/null ||
-        skip "$tool is missing (tests/powernv/install-deps.sh)"
+        fail "$tool is missing after tests/powernv/install-deps.sh"
 done
 "$PNV_SRC/fetch.sh"
 case $? in
 0) ;;
-77) skip "the ppc64el packages cannot be fetched (see above)" ;;
-*) echo "check-powernv: fetch failed"; exit 1 ;;
+77) cannot_run "the Debian ppc64el package index cannot be read" ;;
+*) fail "tests/powernv/fetch.sh found no usable kernel (see above)" ;;
 esac
+mkdir -p "$PNV_WORK"
+kernel=$(cat "$PNV_CACHE/debs/kernel")
+echo "$kernel" | sed 's/^/check-powernv: kernel /'
+{
+    echo "# make check-powernv, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "$kernel" | sed 's/^/kernel /'
+} > "$results"
 
 xbuild=
 if [ "${SPAPR_DDW_POWERNV_NO_SPAPR:-0}" != 1 ]; then
     xbuild=$PNV_TOP/build-ppc64le
-    if ! "$PNV_SRC/cross-build.sh" "$xbuild"; then
-        echo "check-powernv: cross build of spapr-ddw failed"
-        exit 1
-    fi
+    "$PNV_SRC/cross-build.sh" "$xbuild" ||
+        fail "the cross build of spapr-ddw failed"
 fi
 
 append=${SPAPR_DDW_POWERNV_APPEND:-}
@@ -66,7 +103,8 @@ for cfg in $configs; do
     machine=${cfg%/*}
     flavour=${cfg#*/}
     case "$built" in *" $flavour "*) ;; *)
-        "$PNV_SRC/build-initramfs.sh" "$flavour" "$xbuild" || exit 1
+        "$PNV_SRC/build-initramfs.sh" "$flavour" "$xbuild" ||
+            fail "building the $flavour initramfs failed"
         built="$built$flavour "
     esac
     W=$PNV_WORK/$flavour
@@ -83,10 +121,15 @@ for cfg in $configs; do
     if python3 "$PNV_SRC/check-console.py" "$log" "$machine" "$flavour" &&
        [ $rc = 0 ]; then
         passed=$((passed + 1))
+        verdict=passed
     else
         failed=$((failed + 1))
+        verdict=FAILED
     fi
+    echo "$machine/$flavour $verdict $(( $(date +%s) - s ))s" \
+         "kernel $(cat "$W/kver")" >> "$results"
 done
-echo "check-powernv: wall $(( $(date +%s) - t0 ))s"
-echo "check-powernv: $passed passed, $failed failed"
+wall | tee -a "$results"
+echo "check-powernv: $passed passed, $failed failed" | tee -a "$results"
+echo "check-powernv: results in $results"
 [ $failed = 0 ]
