@@ -11,10 +11,10 @@ static void test_store_limits(void)
 {
     SpaprTceStore *s;
 
-    g_assert_null(spapr_tce_store_new(0));
-    g_assert_null(spapr_tce_store_new((1ULL << 32) + 1));
-    g_assert_null(spapr_tce_store_new(UINT64_MAX));
-    s = spapr_tce_store_new(1ULL << 32);
+    g_assert_null(spapr_tce_store_new(0, 4096));
+    g_assert_null(spapr_tce_store_new((1ULL << 32) + 1, 4096));
+    g_assert_null(spapr_tce_store_new(UINT64_MAX, 4096));
+    s = spapr_tce_store_new(1ULL << 32, 4096);
     g_assert_nonnull(s);
     g_assert_cmpuint(spapr_tce_store_size(s), ==, 1ULL << 32);
     /* The last entry of a 2^32 table is addressable. */
@@ -27,7 +27,7 @@ static void test_store_limits(void)
 
 static void test_store_get_xchg(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1000);
+    SpaprTceStore *s = spapr_tce_store_new(1000, 4096);
 
     g_assert_cmpuint(spapr_tce_store_get(s, 0), ==, 0);
     g_assert_cmpuint(spapr_tce_store_get(s, 999), ==, 0);
@@ -49,7 +49,7 @@ static void test_store_get_xchg(void)
 
 static void test_store_leaf_alloc_free(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 20);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 20, 4096);
     uint64_t empty = spapr_tce_store_bytes(s), one_leaf, two_leaves;
 
     /* Clearing an untouched entry allocates nothing. */
@@ -78,7 +78,7 @@ static void test_store_leaf_alloc_free(void)
 
 static void test_store_fill(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22, 4096);
     uint64_t empty = spapr_tce_store_bytes(s);
 
     /* Zero fill of an empty table allocates nothing. */
@@ -105,7 +105,7 @@ static void test_store_fill(void)
 /* Zeroing a whole 2^32 table skips missing directories and leaves. */
 static void test_store_fill_sparse_zero(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 32);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 32, 4096);
     uint64_t empty = spapr_tce_store_bytes(s);
     const uint64_t idx[] = { 5, (1ULL << 31) + 7, UINT32_MAX };
 
@@ -126,7 +126,7 @@ static void test_store_fill_sparse_zero(void)
 
 static void test_store_write(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22, 4096);
     uint64_t empty = spapr_tce_store_bytes(s), list[1500] = { 0 };
 
     /* An all-zero list over missing leaves allocates nothing */
@@ -157,7 +157,7 @@ static void test_store_write(void)
 
 static void test_store_bytes_sparse(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31, 4096);
 
     g_assert_cmpuint(spapr_tce_store_bytes(s), <, 64 * 1024);
     spapr_tce_store_free(s);
@@ -166,7 +166,7 @@ static void test_store_bytes_sparse(void)
 static void test_store_bytes_dense(void)
 {
     const uint64_t n = 1ULL << 22;      /* 16 GiB of 4K pages */
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31, 4096);
     uint64_t bytes;
 
     for (uint64_t i = 0; i < n; i++) {
@@ -203,7 +203,7 @@ static void test_store_foreach_leaf(void)
 {
     /* Not a multiple of the leaf size: the last leaf is clipped. */
     const uint64_t size = (1ULL << 30) + 100;
-    SpaprTceStore *s = spapr_tce_store_new(size);
+    SpaprTceStore *s = spapr_tce_store_new(size, 4096);
     const uint64_t idx[] = { size - 1, 7, (1ULL << 21) + 3, 513, 1ULL << 29 };
     LeafWalk w = { .firsts = g_array_new(false, false, sizeof(uint64_t)) };
 
@@ -233,7 +233,7 @@ static void test_store_foreach_leaf(void)
 static void test_store_random_model(void)
 {
     const uint64_t size = 1ULL << 16;
-    SpaprTceStore *s = spapr_tce_store_new(size);
+    SpaprTceStore *s = spapr_tce_store_new(size, 4096);
     uint64_t *model = g_new0(uint64_t, size);
     GRand *r = g_rand_new_with_seed(1234);
 
