@@ -296,6 +296,48 @@ static bool tce_write_notified(TceEvent *r, const SpaprTceRun *run)
     return true;
 }
 
+/* Stores src[from, to) as a list: short runs side by side, one pass. */
+static void tce_write_span(SpaprTceTable *tcet, uint64_t index,
+                           const SpaprTceSource *src, uint64_t from,
+                           uint64_t to)
+{
+    if (to <= from) {
+        return;
+    }
+    if (src->kind == TCE_SRC_LIST) {
+        spapr_tce_store_write(tcet->store, index + from, to - from,
+                              src->list + from);
+    } else {
+        spapr_tce_store_write_be(tcet->store, index + from, to - from,
+                                 src->be + from * 8);
+    }
+}
+
+/*
+ * Nobody listening: extents go in as extents, and the short runs between
+ * them are written a leaf at a time rather than run by run.
+ */
+static void tce_write_quiet(SpaprTceTable *tcet, uint64_t index,
+                            SpaprTceSource *src)
+{
+    bool list = src->kind == TCE_SRC_LIST || src->kind == TCE_SRC_LIST_BE;
+    uint64_t span = 0;
+    SpaprTceRun run;
+
+    while (spapr_tce_source_next_long(src, TCE_EXTENT_MIN, &run)) {
+        if (list && !spapr_tce_store_run_is_extent(&run)) {
+            continue;   /* joins the span */
+        }
+        tce_write_span(tcet, index, src, span, run.start);
+        span = run.start + run.count;
+        run.start += index;
+        spapr_tce_store_put_run(tcet->store, &run);
+    }
+    if (list) {
+        tce_write_span(tcet, index, src, span, src->count);
+    }
+}
+
 /*
  * DOC: the TCE writer
  *
@@ -311,27 +353,20 @@ static bool tce_write_notified(TceEvent *r, const SpaprTceRun *run)
  * It returns false with errp set in both cases; hypercalls answer
  * H_PARAMETER, H_NO_MEM and H_HARDWARE respectively.
  */
-bool spapr_tce_write(SpaprTceTable *tcet, uint64_t index, SpaprTceSource *src,
-                     Error **errp)
+static bool tce_write_budgeted(SpaprTceTable *tcet, uint64_t index,
+                               SpaprTceSource *src, Error **errp)
 {
     TceEvent r = { .tcet = tcet };
     SpaprTceRun run;
 
-    if (!tcet->store || index > tcet->nb_table ||
-        src->count > tcet->nb_table - index) {
-        error_setg(errp, "TCE table 0x%x: %" PRIu64 " entries at %" PRIu64
-                   " do not fit the window", tcet->liobn, src->count, index);
-        return false;
-    }
-    if (!spapr_tce_budget_allows(tcet, src, errp)) {
-        return false;
-    }
     spapr_tce_source_rewind(src);
+    if (!tcet->iommu.iommu_notifiers) {
+        tce_write_quiet(tcet, index, src);
+        return true;
+    }
     while (spapr_tce_source_next(src, &run)) {
         run.start += index;
-        if (!tcet->iommu.iommu_notifiers) {
-            spapr_tce_store_put_run(tcet->store, &run);
-        } else if (!tce_write_notified(&r, &run)) {
+        if (!tce_write_notified(&r, &run)) {
             goto refused;
         }
     }
@@ -343,6 +378,26 @@ refused:
     error_setg(errp, "TCE table 0x%x: a host IOMMU refused the mapping at "
                "0x%" PRIx64, tcet->liobn, r.ev.iova);
     return false;
+}
+
+static bool tce_write_fits(SpaprTceTable *tcet, uint64_t index,
+                           const SpaprTceSource *src, Error **errp)
+{
+    if (!tcet->store || index > tcet->nb_table ||
+        src->count > tcet->nb_table - index) {
+        error_setg(errp, "TCE table 0x%x: %" PRIu64 " entries at %" PRIu64
+                   " do not fit the window", tcet->liobn, src->count, index);
+        return false;
+    }
+    return true;
+}
+
+bool spapr_tce_write(SpaprTceTable *tcet, uint64_t index, SpaprTceSource *src,
+                     Error **errp)
+{
+    return tce_write_fits(tcet, index, src, errp) &&
+           spapr_tce_budget_allows(tcet, src, errp) &&
+           tce_write_budgeted(tcet, index, src, errp);
 }
 
 /*
@@ -368,12 +423,16 @@ static target_ulong spapr_tce_hcall_write(SpaprTceTable *tcet, uint64_t index,
 {
     Error *err = NULL;
 
+    if (!tce_write_fits(tcet, index, src, &err)) {
+        error_free(err);        /* callers checked: cannot happen */
+        return H_PARAMETER;
+    }
     if (!spapr_tce_budget_allows(tcet, src, &err)) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s\n", error_get_pretty(err));
         error_free(err);
         return H_NO_MEM;
     }
-    if (!spapr_tce_write(tcet, index, src, &err)) {
+    if (!tce_write_budgeted(tcet, index, src, &err)) {
         error_free(err);        /* logged by spapr_tce_undo_event */
         return H_HARDWARE;
     }

@@ -32,8 +32,10 @@ static int tce_count_phb(SpaprPhbState *sphb, void *opaque)
 
 uint64_t spapr_tce_budget(void)
 {
-    SpaprMachineState *spapr = spapr_machine_get();
-    MachineState *ms = MACHINE(spapr);
+    /* No QOM casts: this runs on every TCE hypercall */
+    MachineState *ms = current_machine_get();
+    SpaprMachineState *spapr = ms ? container_of(ms, SpaprMachineState,
+                                                 parent_obj) : NULL;
     uint64_t phbs = 0, per_window, total;
 
     if (spapr && spapr->tce_budget) {

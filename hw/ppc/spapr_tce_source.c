@@ -129,3 +129,52 @@ bool spapr_tce_source_next(SpaprTceSource *src, SpaprTceRun *run)
     src->pos = run->start + run->count;
     return true;
 }
+
+static inline uint64_t list_val(const SpaprTceSource *src, bool be,
+                                uint64_t i)
+{
+    return be ? ldq_be_p(src->be + i * 8) : src->list[i];
+}
+
+/* The scan of spapr_tce_source_next_long(); be is a constant per call. */
+static inline bool list_next_long(SpaprTceSource *src, bool be, uint64_t min,
+                                  SpaprTceRun *run)
+{
+    uint64_t i = src->pos, n = src->count, ps = src->page_size;
+    uint64_t v0 = i < n ? list_val(src, be, i) : 0;
+
+    while (i + 1 < n) {
+        uint64_t v1 = list_val(src, be, i + 1), d = v1 - v0, k = 2;
+
+        if (d != 0 && d != ps) {
+            i++;
+            v0 = v1;
+            continue;
+        }
+        while (i + k < n && list_val(src, be, i + k) == v0 + k * d) {
+            k++;
+        }
+        if (k >= min) {
+            *run = (SpaprTceRun) { i, k, v0, d };
+            src->pos = i + k;
+            return true;
+        }
+        i += k;
+        v0 = i < n ? list_val(src, be, i) : 0;
+    }
+    src->pos = n;
+    return false;
+}
+
+bool spapr_tce_source_next_long(SpaprTceSource *src, uint64_t min,
+                                SpaprTceRun *run)
+{
+    switch (src->kind) {
+    case TCE_SRC_LIST:
+        return list_next_long(src, false, min, run);
+    case TCE_SRC_LIST_BE:
+        return list_next_long(src, true, min, run);
+    default:
+        return spapr_tce_source_next(src, run);
+    }
+}

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "qemu/cutils.h"
 #include "qemu/slab.h"
 #include "hw/ppc/spapr_tce_store.h"
@@ -305,22 +306,65 @@ static void leaf_release(SpaprTceStore *s, TceDir *d, unsigned di,
 /* Entry i of what a dense write stores: the list's, or first + i * step. */
 typedef struct DenseSrc {
     const uint64_t *list;
+    const uint8_t *be;
     uint64_t first, step;
 } DenseSrc;
 
 static inline uint64_t dense_val(const DenseSrc *v, uint64_t i)
 {
-    return v->list ? v->list[i] : v->first + i * v->step;
+    return v->list ? v->list[i] :
+           v->be ? ldq_be_p(v->be + i * 8) : v->first + i * v->step;
 }
 
 static bool dense_all_zero(const DenseSrc *v, uint64_t off, unsigned n)
 {
+    if (!v->list && !v->be) {
+        return !dense_val(v, off) && (n == 1 || !v->step);
+    }
     for (unsigned i = 0; i < n; i++) {
         if (dense_val(v, off + i)) {
             return false;
         }
     }
     return true;
+}
+
+typedef struct LeafDelta {
+    int64_t nz, valid;
+} LeafDelta;
+
+static inline void leaf_set(uint64_t *e, uint64_t val, LeafDelta *d)
+{
+    uint64_t old = *e;
+
+    *e = val;
+    d->nz += (val != 0) - (old != 0);
+    d->valid += !!(val & TCE_VALID_BITS) - !!(old & TCE_VALID_BITS);
+}
+
+/* One loop per kind of source: the branch stays out of the loop. */
+static void leaf_store(uint64_t *e, unsigned n, const DenseSrc *v,
+                       uint64_t off, LeafDelta *d)
+{
+    if (v->list) {
+        for (unsigned i = 0; i < n; i++) {
+            leaf_set(&e[i], v->list[off + i], d);
+        }
+    } else if (v->be) {
+        for (unsigned i = 0; i < n; i++) {
+            leaf_set(&e[i], ldq_be_p(v->be + (off + i) * 8), d);
+        }
+    } else if (!v->step) {
+        for (unsigned i = 0; i < n; i++) {
+            leaf_set(&e[i], v->first, d);
+        }
+    } else {
+        uint64_t val = v->first + off * v->step;
+
+        for (unsigned i = 0; i < n; i++, val += v->step) {
+            leaf_set(&e[i], val, d);
+        }
+    }
 }
 
 /*
@@ -333,7 +377,7 @@ static void dense_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
     unsigned li = leaf_idx(idx), di = dir_idx(idx);
     TceDir *d = s->root[root_idx(idx)];
     TceLeaf *l = d ? d->leaf[di] : NULL;
-    int64_t dnz = 0, dvalid = 0;
+    LeafDelta delta = { 0 };
 
     if (!l) {
         if (dense_all_zero(v, off, chunk)) {
@@ -341,16 +385,10 @@ static void dense_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
         }
         l = leaf_get_alloc(s, idx, &d);
     }
-    for (unsigned i = 0; i < chunk; i++) {
-        uint64_t val = dense_val(v, off + i), old = l->e[li + i];
-
-        l->e[li + i] = val;
-        dnz += (val != 0) - (old != 0);
-        dvalid += !!(val & TCE_VALID_BITS) - !!(old & TCE_VALID_BITS);
-    }
-    d->used[di] += dnz;
-    s->nonzero += dnz;
-    s->valid += dvalid;
+    leaf_store(&l->e[li], chunk, v, off, &delta);
+    d->used[di] += delta.nz;
+    s->nonzero += delta.nz;
+    s->valid += delta.valid;
     if (!d->used[di]) {
         leaf_release(s, d, di, root_idx(idx));
     }
@@ -359,7 +397,7 @@ static void dense_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
 static void dense_range(SpaprTceStore *s, uint64_t idx, uint64_t n,
                         const DenseSrc *v)
 {
-    bool zero = !v->list && !v->first && !v->step;
+    bool zero = !v->list && !v->be && !v->first && !v->step;
     uint64_t off = 0;
 
     while (off < n) {
@@ -398,6 +436,20 @@ void spapr_tce_store_write(SpaprTceStore *s, uint64_t idx, uint64_t n,
 
     extents_clear(s, idx, idx + n);
     dense_range(s, idx, n, &v);
+}
+
+void spapr_tce_store_write_be(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                              const uint8_t *be)
+{
+    DenseSrc v = { .be = be };
+
+    extents_clear(s, idx, idx + n);
+    dense_range(s, idx, n, &v);
+}
+
+bool spapr_tce_store_run_is_extent(const SpaprTceRun *run)
+{
+    return run_is_extent(run);
 }
 
 void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,

@@ -60,5 +60,13 @@ void spapr_tce_source_rewind(SpaprTceSource *src);
  * single run however long.
  */
 bool spapr_tce_source_next(SpaprTceSource *src, SpaprTceRun *run);
+/*
+ * The next run of at least min entries of a list, the same runs as
+ * spapr_tce_source_next() cuts, skipping shorter ones in a tight loop
+ * (whoever stores the list writes those entries as they are).  A
+ * constant or progression is its one run, whatever its length.
+ */
+bool spapr_tce_source_next_long(SpaprTceSource *src, uint64_t min,
+                                SpaprTceRun *run);
 
 #endif

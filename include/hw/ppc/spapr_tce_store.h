@@ -42,6 +42,11 @@ void spapr_tce_store_put_run(SpaprTceStore *s, const SpaprTceRun *run);
 /* Stores list[0..n-1] from idx into leaves, a leaf at a time. */
 void spapr_tce_store_write(SpaprTceStore *s, uint64_t idx, uint64_t n,
                            const uint64_t *list);
+/* The same from 8-byte big-endian entries (a guest's or a stream's list). */
+void spapr_tce_store_write_be(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                              const uint8_t *be);
+/* Whether put_run would keep the run as an extent. */
+bool spapr_tce_store_run_is_extent(const SpaprTceRun *run);
 /* Stores val and returns the previous entry. */
 uint64_t spapr_tce_store_xchg(SpaprTceStore *s, uint64_t idx, uint64_t val);
 /* Sets n entries from idx to val. */
