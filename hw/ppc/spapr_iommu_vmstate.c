@@ -196,6 +196,8 @@ static int spapr_tce_table_pre_save(void *opaque)
     return 0;
 }
 
+static void spapr_tce_incoming_note(SpaprTceTable *tcet, bool pre_load);
+
 static void spapr_tce_table_pre_load(void *opaque)
 {
     SpaprTceTable *tcet = opaque;
@@ -205,11 +207,12 @@ static void spapr_tce_table_pre_load(void *opaque)
     tcet->mig_page_shift = SPAPR_TCE_PAGE_SHIFT;
     tcet->mig_def_win = tcet->def_win;
     tcet->mig_runs = NULL;
+    spapr_tce_incoming_note(tcet, true);
 }
 
 typedef struct TceOwnerSearch {
     SpaprTceTable *tcet;
-    uint64_t page_size_mask;
+    SpaprPhbState *sphb;
 } TceOwnerSearch;
 
 static int spapr_tce_find_owner(SpaprPhbState *sphb, void *opaque)
@@ -218,31 +221,117 @@ static int spapr_tce_find_owner(SpaprPhbState *sphb, void *opaque)
 
     for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
         if (sphb->tcet[i] == os->tcet) {
-            os->page_size_mask = sphb->page_size_mask | SPAPR_PGSZ_4K;
+            os->sphb = sphb;
             return 1;
         }
     }
     return 0;
 }
 
-/*
- * Page sizes the table's PHB offers (4 KiB always: the default window).
- * tcet may be a dry run's scratch copy: the live table has its LIOBN.
- */
-static uint64_t spapr_tce_page_sizes(SpaprTceTable *tcet)
+/* The PHB of a table; tcet may be a dry run's scratch copy. */
+static SpaprPhbState *spapr_tce_owner(SpaprTceTable *tcet)
 {
-    TceOwnerSearch os = { .tcet = spapr_tce_find_by_liobn(tcet->liobn),
-                          .page_size_mask = SPAPR_PGSZ_4K };
+    TceOwnerSearch os = { .tcet = spapr_tce_find_by_liobn(tcet->liobn) };
 
     spapr_phb_foreach(spapr_tce_find_owner, &os);
-    return os.page_size_mask & SPAPR_PGSZ_SUPPORTED;
+    return os.sphb;
+}
+
+/*
+ * Incoming geometry validated in the current pass over the stream, by
+ * LIOBN, so the second window of a PHB is checked against the first as
+ * the stream has it.  A pass starts over when a LIOBN comes again.
+ */
+typedef struct TceIncoming {
+    uint64_t bus_offset, size;
+} TceIncoming;
+
+static GHashTable *tce_incoming;
+
+static void spapr_tce_incoming_note(SpaprTceTable *tcet, bool pre_load)
+{
+    gpointer key = GUINT_TO_POINTER(tcet->liobn);
+    TceIncoming *in;
+
+    if (!tce_incoming) {
+        tce_incoming = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    }
+    if (pre_load) {
+        if (g_hash_table_contains(tce_incoming, key)) {
+            g_hash_table_remove_all(tce_incoming);
+        }
+        return;
+    }
+    in = g_new(TceIncoming, 1);
+    in->bus_offset = tcet->mig_bus_offset;
+    in->size = tcet->mig_nb_table ?
+               (uint64_t)tcet->mig_nb_table << tcet->mig_page_shift : 0;
+    g_hash_table_insert(tce_incoming, key, in);
+}
+
+/* The other window's range as the stream (or, absent there, the PHB) has it. */
+static void spapr_tce_sibling_range(SpaprTceTable *t, uint64_t *start,
+                                    uint64_t *size)
+{
+    TceIncoming *in = tce_incoming ?
+        g_hash_table_lookup(tce_incoming, GUINT_TO_POINTER(t->liobn)) : NULL;
+
+    *start = in ? in->bus_offset : t->bus_offset;
+    *size = in ? in->size : (uint64_t)t->nb_table << t->page_shift;
+}
+
+/*
+ * DOC: incoming window geometry
+ *
+ * A window arrives only as the RTAS calls could have made it: a page size
+ * the PHB offers (4 KiB always), at dma_win_addr or dma64_win_addr of the
+ * PHB (the only two places ibm,create-pe-dma-window and the DMA reset
+ * put one), 2^n entries (n <= 31) or the default window's own size, and
+ * not overlapping the PHB's other window.
+ */
+static bool spapr_tce_mig_phb_geometry_ok(SpaprTceTable *tcet,
+                                          SpaprPhbState *sphb, Error **errp)
+{
+    uint32_t nb = tcet->mig_nb_table;
+    uint64_t off = tcet->mig_bus_offset, size, start, other;
+    bool dflt = off == sphb->dma_win_addr &&
+                tcet->mig_page_shift == SPAPR_TCE_PAGE_SHIFT &&
+                nb == sphb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT;
+
+    if (!dflt && (!sphb->ddw_enabled || !is_power_of_2(nb) ||
+                  (off != sphb->dma_win_addr &&
+                   off != sphb->dma64_win_addr))) {
+        error_setg(errp, "TCE table 0x%x: no RTAS call makes a window of %u "
+                   "entries of 2^%u bytes at 0x%" PRIx64, tcet->liobn, nb,
+                   tcet->mig_page_shift, off);
+        return false;
+    }
+    size = (uint64_t)nb << tcet->mig_page_shift;
+    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
+        SpaprTceTable *t = sphb->tcet[i];
+
+        if (!t || t->liobn == tcet->liobn) {
+            continue;
+        }
+        spapr_tce_sibling_range(t, &start, &other);
+        if (other && ranges_overlap(off, size, start, other)) {
+            error_setg(errp, "TCE table 0x%x: window at 0x%" PRIx64
+                       " overlaps table 0x%x's at 0x%" PRIx64, tcet->liobn,
+                       off, t->liobn, start);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool spapr_tce_mig_geometry_ok(SpaprTceTable *tcet, Error **errp)
 {
+    SpaprPhbState *sphb = spapr_tce_owner(tcet);
+    uint64_t pgsz = sphb ? sphb->page_size_mask | SPAPR_PGSZ_4K
+                         : SPAPR_PGSZ_4K;
     uint64_t ps = 1ULL << (tcet->mig_page_shift & 63), end;
 
-    if (!(spapr_tce_page_sizes(tcet) & ps) || tcet->mig_page_shift >= 63 ||
+    if (!(pgsz & SPAPR_PGSZ_SUPPORTED & ps) || tcet->mig_page_shift >= 63 ||
         (tcet->mig_bus_offset & (ps - 1)) ||
         uadd64_overflow(tcet->mig_bus_offset,
                         ((uint64_t)tcet->mig_nb_table << tcet->mig_page_shift)
@@ -253,7 +342,7 @@ static bool spapr_tce_mig_geometry_ok(SpaprTceTable *tcet, Error **errp)
                    tcet->mig_bus_offset);
         return false;
     }
-    return true;
+    return !sphb || spapr_tce_mig_phb_geometry_ok(tcet, sphb, errp);
 }
 
 /* An incoming run as a TCE source for the writer. */
@@ -306,11 +395,13 @@ static bool spapr_tce_table_validate(void *opaque, int version_id,
     GArray *runs = tcet->mig_runs;
 
     if (!tcet->mig_nb_table) {
+        spapr_tce_incoming_note(tcet, false);
         return true;
     }
     if (!spapr_tce_mig_geometry_ok(tcet, errp)) {
         return false;
     }
+    spapr_tce_incoming_note(tcet, false);
     for (unsigned i = 0; runs && i < runs->len; i++) {
         SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
         uint64_t last;
