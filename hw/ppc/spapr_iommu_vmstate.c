@@ -350,7 +350,7 @@ static void spapr_tce_mig_source(SpaprTceTable *tcet,
                                  const SpaprTceMigRun *run,
                                  SpaprTceSource *src)
 {
-    uint64_t ps = tce_page_size(tcet);
+    uint64_t ps = 1ULL << (tcet->mig_page_shift & 63);    /* before enable */
 
     switch (run->kind) {
     case TCE_MIG_PROGRESSION:
