@@ -237,12 +237,22 @@ static void spapr_machine_2_6_class_init(ObjectClass *oc, void *data)
                      ARRAY_SIZE(spapr_compat_2_6));
 }
 
+/* What TCE tables may hold in all; see hw/ppc/spapr_iommu_budget.c. */
+static void spapr_machine_instance_init(Object *obj)
+{
+    SpaprMachineState *spapr = SPAPR_MACHINE(obj);
+
+    object_property_add_uint64_ptr(obj, "tce-budget", &spapr->tce_budget,
+                                   false);
+}
+
 static const TypeInfo spapr_machine_types[] = {
     {
         .name = TYPE_SPAPR_MACHINE,
         .parent = TYPE_MACHINE,
         .abstract = true,
         .instance_size = sizeof(SpaprMachineState),
+        .instance_init = spapr_machine_instance_init,
         .class_size = sizeof(SpaprMachineClass),
         .class_init = spapr_machine_class_init,
     },

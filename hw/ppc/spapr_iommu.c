@@ -20,6 +20,7 @@
 #include "qemu/log.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr_tce_store.h"
+#include "hw/ppc/spapr_tce_source.h"
 #include "migration/vmstate.h"
 #include "spapr_iommu_internal.h"
 #include "trace.h"
@@ -74,17 +75,17 @@ static uint64_t spapr_tce_get_min_page_size(MemoryRegion *iommu)
 }
 
 /*
- * Run builder: consecutive entries that map consecutive guest pages with
+ * IOMMU events: consecutive runs that map consecutive guest pages with
  * the same permissions (or that are all unmapped) become one event.
  */
-typedef struct TceRun {
+typedef struct TceEvent {
     SpaprTceTable *tcet;
     IOMMUNotifier *only;        /* replay: to one notifier; else to all */
     IOMMUTLBEvent ev;
     bool open;
-} TceRun;
+} TceEvent;
 
-static bool tce_run_flush(TceRun *r)
+static bool tce_event_flush(TceEvent *r)
 {
     bool ok;
 
@@ -105,112 +106,105 @@ static bool tce_run_flush(TceRun *r)
     return ok;
 }
 
-/* Whether (index, tce) continues the open run. */
-static bool tce_run_extends(TceRun *r, uint64_t index, uint64_t tce)
+/*
+ * Whether a run is one event on its own: unmapped entries always are, a
+ * mapping only as a progression (a constant maps many pages to one).
+ */
+static bool tce_run_is_event(SpaprTceTable *tcet, const SpaprTceRun *run)
 {
-    uint64_t ps = tce_page_size(r->tcet);
-    IOMMUAccessFlags perm = tce & TCE_PERM_MASK;
-
-    return r->open && r->ev.perm == perm &&
-           (index << r->tcet->page_shift) == r->ev.iova + r->ev.size &&
-           (!perm || (tce & ~(ps - 1)) == r->ev.translated_addr + r->ev.size);
+    return !tce_perm_valid(run->first) || run->count == 1 ||
+           run->step == tce_page_size(tcet);
 }
 
-/* Extends the open run with (index, tce), or flushes it and starts anew. */
-static bool tce_run_add(TceRun *r, uint64_t index, uint64_t tce)
+/* Whether the run (one event on its own) continues the open event. */
+static bool tce_event_extends(TceEvent *r, const SpaprTceRun *run)
 {
     uint64_t ps = tce_page_size(r->tcet);
-    IOMMUAccessFlags perm = tce & TCE_PERM_MASK;
+    IOMMUAccessFlags perm = run->first & TCE_PERM_MASK;
+
+    return r->open && r->ev.perm == perm &&
+           (run->start << r->tcet->page_shift) == r->ev.iova + r->ev.size &&
+           (!perm ||
+            (run->first & ~(ps - 1)) == r->ev.translated_addr + r->ev.size);
+}
+
+/*
+ * Adds a run (one event on its own) to the open event, or flushes that
+ * and opens a new one; false when a listener refused the flushed event.
+ */
+static bool tce_event_add(TceEvent *r, const SpaprTceRun *run)
+{
+    uint64_t ps = tce_page_size(r->tcet);
+    IOMMUAccessFlags perm = run->first & TCE_PERM_MASK;
     IOMMUTLBEvent *ev = &r->ev;
 
-    if (tce_run_extends(r, index, tce)) {
-        ev->size += ps;
+    if (tce_event_extends(r, run)) {
+        ev->size += run->count * ps;
         return true;
     }
-    if (!tce_run_flush(r)) {
+    if (!tce_event_flush(r)) {
         return false;
     }
     ev->type = perm ? IOMMU_NOTIFIER_MAP : IOMMU_NOTIFIER_UNMAP;
-    ev->iova = index << r->tcet->page_shift;
-    ev->size = ps;
-    ev->translated_addr = perm ? tce & ~(ps - 1) : 0;
+    ev->iova = run->start << r->tcet->page_shift;
+    ev->size = run->count * ps;
+    ev->translated_addr = perm ? run->first & ~(ps - 1) : 0;
     ev->perm = perm;
     ev->page_size = ps;
     r->open = true;
     return true;
 }
 
-typedef struct TceReplay {
-    TceRun run;
-    bool failed;
-    uint64_t first, last;       /* index range the notifier covers */
-} TceReplay;
-
-/*
- * How many entries from e[0] continue e[0] as a progression: same
- * permissions, each mapping the page after the previous one.  A tight
- * loop, as a direct map is one long progression.
- */
-static unsigned tce_progression(const uint64_t *e, unsigned n, uint64_t ps)
+/* Cuts a run into events: a mapped constant is one event per entry. */
+static bool tce_event_add_run(TceEvent *r, const SpaprTceRun *run)
 {
-    unsigned k = 1;
+    SpaprTceRun one = *run;
 
-    while (k < n && e[k] == e[k - 1] + ps) {
-        k++;
+    if (tce_run_is_event(r->tcet, run)) {
+        return tce_event_add(r, run);
     }
-    return k;
+    one.count = 1;
+    for (uint64_t i = 0; i < run->count; i++) {
+        one.start = run->start + i;
+        if (!tce_event_add(r, &one)) {
+            return false;
+        }
+    }
+    return true;
 }
 
-static int tce_replay_leaf(uint64_t first, const uint64_t *e, unsigned n,
-                           void *opaque)
+static bool tce_replay_run(const SpaprTceRun *run, void *opaque)
 {
-    TceReplay *rp = opaque;
-    uint64_t ps = tce_page_size(rp->run.tcet);
-    unsigned i = 0;
+    TceEvent *r = opaque;
 
-    while (i < n) {
-        uint64_t idx = first + i;
-        unsigned k = 1;
-        bool ok;
-
-        if (tce_perm_valid(e[i]) && idx >= rp->first && idx <= rp->last) {
-            k = tce_progression(&e[i], MIN(n - i, rp->last - idx + 1), ps);
-            ok = tce_run_add(&rp->run, idx, e[i]);
-            rp->run.ev.size += (uint64_t)(k - 1) * ps;
-        } else {
-            ok = tce_run_flush(&rp->run);
-        }
-        if (!ok) {
-            rp->failed = true;
-            return 1;   /* the replay stops; the listener reports it */
-        }
-        i += k;
+    if (!tce_perm_valid(run->first)) {
+        return tce_event_flush(r);
     }
-    return 0;
+    return tce_event_add_run(r, run);
 }
 
 /*
- * Sends the valid entries to a new notifier.  It walks allocated leaves
- * only, so an empty 2^31-entry window replays in microseconds, and a
- * direct map of all RAM replays as a handful of runs.
+ * Sends the valid entries to a new notifier: the store's runs, so an
+ * empty 2^31-entry window replays in microseconds and a direct map of
+ * all RAM is one event per extent.
  */
 static bool spapr_tce_replay(MemoryRegion *iommu, IOMMUNotifier *n)
 {
     SpaprTceTable *tcet = iommu->iommu_opaque;
-    TceReplay rp = {
-        .run = { .tcet = tcet, .only = n },
-        .first = n->start >> tcet->page_shift,
-        .last = n->end >> tcet->page_shift,
-    };
+    TceEvent r = { .tcet = tcet, .only = n };
+    uint64_t first = n->start >> tcet->page_shift;
+    uint64_t last = n->end >> tcet->page_shift;
 
-    if (!tcet->store || !(n->flags & IOMMU_NOTIFIER_MAP)) {
+    if (!tcet->store || !(n->flags & IOMMU_NOTIFIER_MAP) ||
+        first >= tcet->nb_table) {
         return true;
     }
     trace_spapr_iommu_replay(tcet->liobn, spapr_tce_store_valid(tcet->store));
-    if (!spapr_tce_store_foreach_leaf(tcet->store, tce_replay_leaf, &rp)) {
-        rp.failed = !tce_run_flush(&rp.run);
-    }
-    return !rp.failed;
+    last = MIN(last, (uint64_t)tcet->nb_table - 1);
+    /* A failed notifier stops the replay; the listener reports it */
+    return spapr_tce_store_foreach_run(tcet->store, first, last + 1,
+                                       tce_replay_run, &r) &&
+           tce_event_flush(&r);
 }
 
 static const IOMMUMemoryRegionOps spapr_iommu_ops = {
@@ -240,18 +234,36 @@ uint64_t spapr_tce_table_bytes(SpaprTceTable *tcet)
     return tcet->store ? spapr_tce_store_bytes(tcet->store) : 0;
 }
 
+uint64_t spapr_tce_tables_bytes(void)
+{
+    GHashTableIter it;
+    gpointer tcet;
+    uint64_t sum = 0;
+
+    if (!tce_tables) {
+        return 0;
+    }
+    g_hash_table_iter_init(&it, tce_tables);
+    while (g_hash_table_iter_next(&it, NULL, &tcet)) {
+        sum += spapr_tce_table_bytes(tcet);
+    }
+    return sum;
+}
+
 /*
- * A listener could not map the run in ev: clear those entries so the
+ * A listener could not map the event ev: clear those entries so the
  * guest's table and the host's agree (nothing mapped there), and tell
  * every listener so.
  */
-static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
+static void spapr_tce_undo_event(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
 {
-    uint64_t first = ev->iova >> tcet->page_shift;
-    uint64_t n = ev->size >> tcet->page_shift;
+    SpaprTceRun clear = {
+        .start = ev->iova >> tcet->page_shift,
+        .count = ev->size >> tcet->page_shift,
+    };
     IOMMUTLBEvent unmap = *ev;
 
-    spapr_tce_store_fill(tcet->store, first, n, 0);
+    spapr_tce_store_put_run(tcet->store, &clear);
     unmap.type = IOMMU_NOTIFIER_UNMAP;
     unmap.perm = IOMMU_NONE;
     unmap.translated_addr = 0;
@@ -261,82 +273,182 @@ static void spapr_tce_undo_run(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
                   tcet->liobn, ev->iova, ev->size);
 }
 
-/* Stores n entries from index: a list, or val n times (list == NULL). */
-static void tce_store_range(SpaprTceTable *tcet, uint64_t index, uint64_t n,
-                            const uint64_t *list, uint64_t val)
+/* Stores a run and adds it to the open event, flushing what it ends. */
+static bool tce_write_notified(TceEvent *r, const SpaprTceRun *run)
 {
-    if (list) {
-        spapr_tce_store_write(tcet->store, index, n, list);
+    if (!tce_run_is_event(r->tcet, run)) {
+        SpaprTceRun one = *run;
+
+        one.count = 1;
+        for (uint64_t i = 0; i < run->count; i++) {
+            one.start = run->start + i;
+            if (!tce_write_notified(r, &one)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (!tce_event_add(r, run)) {
+        spapr_tce_undo_event(r->tcet, &r->ev);
+        return false;
+    }
+    spapr_tce_store_put_run(r->tcet->store, run);
+    return true;
+}
+
+/* Stores src[from, to) as a list: short runs side by side, one pass. */
+static void tce_write_span(SpaprTceTable *tcet, uint64_t index,
+                           const SpaprTceSource *src, uint64_t from,
+                           uint64_t to)
+{
+    if (to <= from) {
+        return;
+    }
+    if (src->kind == TCE_SRC_LIST) {
+        spapr_tce_store_write(tcet->store, index + from, to - from,
+                              src->list + from);
     } else {
-        spapr_tce_store_fill(tcet->store, index, n, val);
+        spapr_tce_store_write_be(tcet->store, index + from, to - from,
+                                 src->be + from * 8);
     }
 }
 
 /*
- * Stores n entries from index (all in range: callers check), from a list
- * or (list == NULL) the single value val, notifying in runs.  Each run is
- * stored a leaf at a time, then announced.  Returns H_HARDWARE when a
- * listener refused a run: entries before that run stay, the run itself
- * is cleared, and later entries are not applied.
+ * Nobody listening: extents go in as extents, and the short runs between
+ * them are written a leaf at a time rather than run by run.
  */
-target_ulong spapr_tce_store_entries(SpaprTceTable *tcet, uint64_t index,
-                                     uint64_t n, const uint64_t *list,
-                                     uint64_t val)
+static void tce_write_quiet(SpaprTceTable *tcet, uint64_t index,
+                            SpaprTceSource *src)
 {
-    uint64_t i = 0, ps = tce_page_size(tcet);
+    bool list = src->kind == TCE_SRC_LIST || src->kind == TCE_SRC_LIST_BE;
+    uint64_t span = 0;
+    SpaprTceRun run;
 
+    while (spapr_tce_source_next_long(src, TCE_EXTENT_MIN, &run)) {
+        if (list && !spapr_tce_store_run_is_extent(&run)) {
+            continue;   /* joins the span */
+        }
+        tce_write_span(tcet, index, src, span, run.start);
+        span = run.start + run.count;
+        run.start += index;
+        spapr_tce_store_put_run(tcet->store, &run);
+    }
+    if (list) {
+        tce_write_span(tcet, index, src, span, src->count);
+    }
+}
+
+/*
+ * DOC: the TCE writer
+ *
+ * Every change of entries (H_PUT_TCE, H_PUT_TCE_INDIRECT, H_STUFF_TCE,
+ * migration load) goes through spapr_tce_write(): the source is cut into
+ * maximal runs, each run is stored (a long one as an extent) and IOMMU
+ * listeners hear of consecutive runs that map consecutive pages as one
+ * event.  Refusals:
+ *  - out of the window, or over the TCE budget: nothing changes;
+ *  - a listener (a VFIO container) refuses an event: the entries before
+ *    that event stay, the event's own entries are cleared (and listeners
+ *    told), later entries are not applied.
+ * It returns false with errp set in both cases; hypercalls answer
+ * H_PARAMETER, H_NO_MEM and H_HARDWARE respectively.
+ */
+static bool tce_write_budgeted(SpaprTceTable *tcet, uint64_t index,
+                               SpaprTceSource *src, Error **errp)
+{
+    TceEvent r = { .tcet = tcet };
+    SpaprTceRun run;
+
+    spapr_tce_source_rewind(src);
     if (!tcet->iommu.iommu_notifiers) {
-        tce_store_range(tcet, index, n, list, val);
-        return H_SUCCESS;
+        tce_write_quiet(tcet, index, src);
+        return true;
     }
-    while (i < n) {
-        TceRun run = { .tcet = tcet };
-        uint64_t first = i;
+    while (spapr_tce_source_next(src, &run)) {
+        run.start += index;
+        if (!tce_write_notified(&r, &run)) {
+            goto refused;
+        }
+    }
+    if (tce_event_flush(&r)) {
+        return true;
+    }
+    spapr_tce_undo_event(tcet, &r.ev);
+refused:
+    error_setg(errp, "TCE table 0x%x: a host IOMMU refused the mapping at "
+               "0x%" PRIx64, tcet->liobn, r.ev.iova);
+    return false;
+}
 
-        tce_run_add(&run, index + i, list ? list[i] : val);
-        if (!list && !tce_perm_valid(val)) {
-            /* Clearing a range: one UNMAP run, however long */
-            run.ev.size = (n - i) * ps;
-            i = n;
-        } else {
-            for (i++; i < n && tce_run_extends(&run, index + i,
-                                               list ? list[i] : val); i++) {
-                run.ev.size += ps;
-            }
-        }
-        tce_store_range(tcet, index + first, i - first,
-                        list ? list + first : NULL, val);
-        if (!tce_run_flush(&run)) {
-            spapr_tce_undo_run(tcet, &run.ev);
-            return H_HARDWARE;
-        }
+static bool tce_write_fits(SpaprTceTable *tcet, uint64_t index,
+                           const SpaprTceSource *src, Error **errp)
+{
+    if (!tcet->store || index > tcet->nb_table ||
+        src->count > tcet->nb_table - index) {
+        error_setg(errp, "TCE table 0x%x: %" PRIu64 " entries at %" PRIu64
+                   " do not fit the window", tcet->liobn, src->count, index);
+        return false;
     }
-    return H_SUCCESS;
+    return true;
+}
+
+bool spapr_tce_write(SpaprTceTable *tcet, uint64_t index, SpaprTceSource *src,
+                     Error **errp)
+{
+    return tce_write_fits(tcet, index, src, errp) &&
+           spapr_tce_budget_allows(tcet, src, errp) &&
+           tce_write_budgeted(tcet, index, src, errp);
 }
 
 /*
  * How many of n entries starting at ioba fit in the window; *index is the
- * first entry.  Guest addresses below the window wrap to huge indexes and
- * so fit nowhere.
+ * first entry.
  */
 static uint64_t spapr_tce_fit(SpaprTceTable *tcet, uint64_t ioba, uint64_t n,
                               uint64_t *index)
 {
+    if (!tcet->store || ioba < tcet->bus_offset) {
+        return 0;
+    }
     *index = (ioba - tcet->bus_offset) >> tcet->page_shift;
-    if (!tcet->store || *index >= tcet->nb_table) {
+    if (*index >= tcet->nb_table) {
         return 0;
     }
     return MIN(n, tcet->nb_table - *index);
 }
 
+/* Writes src at index from a hypercall: the status for the guest. */
+static target_ulong spapr_tce_hcall_write(SpaprTceTable *tcet, uint64_t index,
+                                          SpaprTceSource *src)
+{
+    Error *err = NULL;
+
+    if (!tce_write_fits(tcet, index, src, &err)) {
+        error_free(err);        /* callers checked: cannot happen */
+        return H_PARAMETER;
+    }
+    if (!spapr_tce_budget_allows(tcet, src, &err)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s\n", error_get_pretty(err));
+        error_free(err);
+        return H_NO_MEM;
+    }
+    if (!tce_write_budgeted(tcet, index, src, &err)) {
+        error_free(err);        /* logged by spapr_tce_undo_event */
+        return H_HARDWARE;
+    }
+    return H_SUCCESS;
+}
+
 target_ulong spapr_tce_put(SpaprTceTable *tcet, uint64_t ioba, uint64_t tce)
 {
-    uint64_t index;
+    SpaprTceSource src;
+    uint64_t index = 0;
 
     if (!spapr_tce_fit(tcet, ioba, 1, &index)) {
         return H_PARAMETER;
     }
-    return spapr_tce_store_entries(tcet, index, 1, NULL, tce);
+    spapr_tce_source_const(&src, tce, 1, tce_page_size(tcet));
+    return spapr_tce_hcall_write(tcet, index, &src);
 }
 
 static inline uint64_t tce_page_mask(SpaprTceTable *tcet)
@@ -366,7 +478,7 @@ static target_ulong h_get_tce(SpaprMachineState *spapr, target_ulong opcode,
 {
     SpaprTceTable *tcet = spapr_tce_find_by_liobn(args[0]);
     target_ulong liobn = args[0], ioba = args[1];
-    uint64_t index;
+    uint64_t index = 0;
 
     if (!tcet || !spapr_tce_fit(tcet, ioba & tce_page_mask(tcet), 1,
                                 &index)) {
@@ -388,8 +500,9 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
     SpaprTceTable *tcet = spapr_tce_find_by_liobn(args[0]);
     target_ulong ioba = args[1], tce_list = args[2], npages = args[3];
     uint64_t list[TCE_INDIRECT_MAX];
-    uint64_t index, fit;
-    target_ulong ret;
+    uint64_t index = 0, fit;
+    SpaprTceSource src;
+    target_ulong ret = H_SUCCESS;
 
     /* npages == 0 is a parameter error too: QEMU returns its initial -4. */
     if (!tcet || npages == 0 || npages > TCE_INDIRECT_MAX ||
@@ -402,14 +515,15 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
         return H_PARAMETER;
     }
     fit = spapr_tce_fit(tcet, ioba & tce_page_mask(tcet), npages, &index);
-    /* The list is copied once: a guest changing it meanwhile changes nothing. */
-    memset(list, 0, sizeof(list));
-    address_space_read(&address_space_memory, tce_list,
-                       MEMTXATTRS_UNSPECIFIED, list, fit * 8);
-    for (uint64_t i = 0; i < fit; i++) {
-        list[i] = ldq_be_p(&list[i]);
+    if (fit) {
+        /* Copied once: a guest changing the list meanwhile changes nothing */
+        memset(list, 0, fit * 8);
+        address_space_read(&address_space_memory, tce_list,
+                           MEMTXATTRS_UNSPECIFIED, list, fit * 8);
+        spapr_tce_source_list_be(&src, (const uint8_t *)list, fit,
+                                 tce_page_size(tcet));
+        ret = spapr_tce_hcall_write(tcet, index, &src);
     }
-    ret = spapr_tce_store_entries(tcet, index, fit, list, 0);
     if (ret == H_SUCCESS && fit < npages) {
         ret = H_PARAMETER;
     }
@@ -423,7 +537,8 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
     SpaprTceTable *tcet = spapr_tce_find_by_liobn(args[0]);
     target_ulong ioba = args[1], tce_value = args[2], npages = args[3];
     target_ulong ret = H_SUCCESS;
-    uint64_t index, fit;
+    uint64_t index = 0, fit;
+    SpaprTceSource src;
 
     /* Bounded by the window size, not 512, as in QEMU. */
     if (!tcet || npages == 0 || npages > tcet->nb_table) {
@@ -434,11 +549,9 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
         return H_PARAMETER;
     }
     fit = spapr_tce_fit(tcet, ioba & tce_page_mask(tcet), npages, &index);
-    if (!tce_value && !tcet->iommu.iommu_notifiers) {
-        /* Clearing with nobody listening: skip never-written leaves. */
-        spapr_tce_store_fill(tcet->store, index, fit, tce_value);
-    } else {
-        ret = spapr_tce_store_entries(tcet, index, fit, NULL, tce_value);
+    if (fit) {
+        spapr_tce_source_const(&src, tce_value, fit, tce_page_size(tcet));
+        ret = spapr_tce_hcall_write(tcet, index, &src);
     }
     if (ret == H_SUCCESS && fit < npages) {
         ret = H_PARAMETER;
@@ -468,7 +581,7 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
                    nb_table, page_shift, bus_offset);
         return false;
     }
-    tcet->store = spapr_tce_store_new(nb_table);
+    tcet->store = spapr_tce_store_new(nb_table, 1ULL << page_shift);
     tcet->page_shift = page_shift;
     tcet->bus_offset = bus_offset;
     tcet->nb_table = nb_table;

@@ -23,7 +23,11 @@
  * as runs, in index order and never overlapping:
  *   be32 number of runs, then per run u8 kind, be32 first index, be32
  *   count and either (kind 0) be64 first TCE, the others following by the
- *   page size, or (kind 1) count be64 TCEs verbatim.
+ *   page size, (kind 1) count be64 TCEs verbatim, or (kind 2) be64 TCE
+ *   repeated count times.  The save path sends the store's runs as they
+ *   are (a guest that stuffed 2^29 entries with one value is one run);
+ *   the destination prices them against the TCE budget before applying
+ *   anything, and stores progressions and constants as extents.
  * Zero entries are not sent, so a direct map of 4 GiB is a few runs where
  * a dense table would be 8 bytes per entry.  Subsection "spapr_iommu_ex"
  * carries bus offset and page shift when they are not the default (bus 0,
@@ -34,21 +38,24 @@
  */
 
 typedef struct SpaprTceMigRun {
+    uint8_t kind;
     uint64_t start;
     uint64_t count;
-    uint64_t first;             /* kind 0 */
+    uint64_t first;             /* kinds 0 and 2 */
     const uint8_t *list;        /* kind 1: count big-endian TCEs */
 } SpaprTceMigRun;
 
-enum { TCE_MIG_PROGRESSION, TCE_MIG_LIST };
+enum { TCE_MIG_PROGRESSION, TCE_MIG_LIST, TCE_MIG_CONSTANT };
 
+/*
+ * The save path: the store's runs as they come, never expanded; single
+ * entries next to each other share one list run.
+ */
 typedef struct TceMigEncoder {
     MigWriter w;
     uint32_t nruns;
-    uint64_t ps;
-    uint64_t start, count, first;       /* open progression */
     uint64_t lit_start;
-    GArray *lit;                        /* open literal run (uint64_t) */
+    GArray *lit;                        /* open list run (uint64_t) */
 } TceMigEncoder;
 
 static void tce_mig_flush_literal(TceMigEncoder *e)
@@ -66,53 +73,27 @@ static void tce_mig_flush_literal(TceMigEncoder *e)
     g_array_set_size(e->lit, 0);
 }
 
-/* Emits the open progression; a single entry joins the literal run. */
-static void tce_mig_close(TceMigEncoder *e)
-{
-    if (!e->count) {
-        return;
-    }
-    if (e->count == 1) {
-        if (e->lit->len && e->lit_start + e->lit->len != e->start) {
-            tce_mig_flush_literal(e);
-        }
-        if (!e->lit->len) {
-            e->lit_start = e->start;
-        }
-        g_array_append_val(e->lit, e->first);
-    } else {
-        tce_mig_flush_literal(e);
-        mig_put_u8(&e->w, TCE_MIG_PROGRESSION);
-        mig_put_be32(&e->w, e->start);
-        mig_put_be32(&e->w, e->count);
-        mig_put_be64(&e->w, e->first);
-        e->nruns++;
-    }
-    e->count = 0;
-}
-
-static int tce_mig_encode_leaf(uint64_t first, const uint64_t *entries,
-                               unsigned n, void *opaque)
+static bool tce_mig_encode_run(const SpaprTceRun *run, void *opaque)
 {
     TceMigEncoder *e = opaque;
 
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t idx = first + i, tce = entries[i];
-
-        if (!tce) {
-            continue;
+    if (run->count == 1) {
+        if (e->lit->len && e->lit_start + e->lit->len != run->start) {
+            tce_mig_flush_literal(e);
         }
-        if (e->count && idx == e->start + e->count &&
-            tce == e->first + e->count * e->ps) {
-            e->count++;
-            continue;
+        if (!e->lit->len) {
+            e->lit_start = run->start;
         }
-        tce_mig_close(e);
-        e->start = idx;
-        e->first = tce;
-        e->count = 1;
+        g_array_append_val(e->lit, run->first);
+        return true;
     }
-    return 0;
+    tce_mig_flush_literal(e);
+    mig_put_u8(&e->w, run->step ? TCE_MIG_PROGRESSION : TCE_MIG_CONSTANT);
+    mig_put_be32(&e->w, run->start);
+    mig_put_be32(&e->w, run->count);
+    mig_put_be64(&e->w, run->first);
+    e->nruns++;
+    return true;
 }
 
 static void spapr_tce_put_entries(MigWriter *w, void *opaque,
@@ -121,14 +102,13 @@ static void spapr_tce_put_entries(MigWriter *w, void *opaque,
     SpaprTceTable *tcet = opaque;
     TceMigEncoder e = {
         .w.buf = g_byte_array_new(),
-        .ps = tce_page_size(tcet),
         .lit = g_array_new(false, false, sizeof(uint64_t)),
     };
 
     if (tcet->store) {
-        spapr_tce_store_foreach_leaf(tcet->store, tce_mig_encode_leaf, &e);
+        spapr_tce_store_foreach_run(tcet->store, 0, tcet->nb_table,
+                                    tce_mig_encode_run, &e);
     }
-    tce_mig_close(&e);
     tce_mig_flush_literal(&e);
     mig_put_be32(w, e.nruns);
     mig_put_bytes(w, e.w.buf->data, e.w.buf->len);
@@ -143,9 +123,10 @@ static bool spapr_tce_get_run(MigReader *r, SpaprTceTable *tcet,
 {
     uint8_t kind = mig_get_u8(r);
 
+    run->kind = kind;
     run->start = mig_get_be32(r);
     run->count = mig_get_be32(r);
-    run->first = kind == TCE_MIG_PROGRESSION ? mig_get_be64(r) : 0;
+    run->first = kind != TCE_MIG_LIST ? mig_get_be64(r) : 0;
     run->list = NULL;
     if (kind == TCE_MIG_LIST && !r->failed) {
         run->list = mig_get_bytes(r, run->count * 8);
@@ -154,7 +135,7 @@ static bool spapr_tce_get_run(MigReader *r, SpaprTceTable *tcet,
         error_setg(errp, "TCE table 0x%x: entries truncated", tcet->liobn);
         return false;
     }
-    if (kind > TCE_MIG_LIST || !run->count || run->start < next ||
+    if (kind > TCE_MIG_CONSTANT || !run->count || run->start < next ||
         run->start + run->count > tcet->mig_nb_table) {
         error_setg(errp, "TCE table 0x%x: run of %" PRIu64 " entries at %"
                    PRIu64 " (kind %u) outside the window of %u entries or "
@@ -215,6 +196,8 @@ static int spapr_tce_table_pre_save(void *opaque)
     return 0;
 }
 
+static void spapr_tce_incoming_note(SpaprTceTable *tcet, bool pre_load);
+
 static void spapr_tce_table_pre_load(void *opaque)
 {
     SpaprTceTable *tcet = opaque;
@@ -224,11 +207,12 @@ static void spapr_tce_table_pre_load(void *opaque)
     tcet->mig_page_shift = SPAPR_TCE_PAGE_SHIFT;
     tcet->mig_def_win = tcet->def_win;
     tcet->mig_runs = NULL;
+    spapr_tce_incoming_note(tcet, true);
 }
 
 typedef struct TceOwnerSearch {
     SpaprTceTable *tcet;
-    uint64_t page_size_mask;
+    SpaprPhbState *sphb;
 } TceOwnerSearch;
 
 static int spapr_tce_find_owner(SpaprPhbState *sphb, void *opaque)
@@ -237,31 +221,117 @@ static int spapr_tce_find_owner(SpaprPhbState *sphb, void *opaque)
 
     for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
         if (sphb->tcet[i] == os->tcet) {
-            os->page_size_mask = sphb->page_size_mask | SPAPR_PGSZ_4K;
+            os->sphb = sphb;
             return 1;
         }
     }
     return 0;
 }
 
-/*
- * Page sizes the table's PHB offers (4 KiB always: the default window).
- * tcet may be a dry run's scratch copy: the live table has its LIOBN.
- */
-static uint64_t spapr_tce_page_sizes(SpaprTceTable *tcet)
+/* The PHB of a table; tcet may be a dry run's scratch copy. */
+static SpaprPhbState *spapr_tce_owner(SpaprTceTable *tcet)
 {
-    TceOwnerSearch os = { .tcet = spapr_tce_find_by_liobn(tcet->liobn),
-                          .page_size_mask = SPAPR_PGSZ_4K };
+    TceOwnerSearch os = { .tcet = spapr_tce_find_by_liobn(tcet->liobn) };
 
     spapr_phb_foreach(spapr_tce_find_owner, &os);
-    return os.page_size_mask & SPAPR_PGSZ_SUPPORTED;
+    return os.sphb;
+}
+
+/*
+ * Incoming geometry validated in the current pass over the stream, by
+ * LIOBN, so the second window of a PHB is checked against the first as
+ * the stream has it.  A pass starts over when a LIOBN comes again.
+ */
+typedef struct TceIncoming {
+    uint64_t bus_offset, size;
+} TceIncoming;
+
+static GHashTable *tce_incoming;
+
+static void spapr_tce_incoming_note(SpaprTceTable *tcet, bool pre_load)
+{
+    gpointer key = GUINT_TO_POINTER(tcet->liobn);
+    TceIncoming *in;
+
+    if (!tce_incoming) {
+        tce_incoming = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    }
+    if (pre_load) {
+        if (g_hash_table_contains(tce_incoming, key)) {
+            g_hash_table_remove_all(tce_incoming);
+        }
+        return;
+    }
+    in = g_new(TceIncoming, 1);
+    in->bus_offset = tcet->mig_bus_offset;
+    in->size = tcet->mig_nb_table ?
+               (uint64_t)tcet->mig_nb_table << tcet->mig_page_shift : 0;
+    g_hash_table_insert(tce_incoming, key, in);
+}
+
+/* The other window's range as the stream (or, absent there, the PHB) has it. */
+static void spapr_tce_sibling_range(SpaprTceTable *t, uint64_t *start,
+                                    uint64_t *size)
+{
+    TceIncoming *in = tce_incoming ?
+        g_hash_table_lookup(tce_incoming, GUINT_TO_POINTER(t->liobn)) : NULL;
+
+    *start = in ? in->bus_offset : t->bus_offset;
+    *size = in ? in->size : (uint64_t)t->nb_table << t->page_shift;
+}
+
+/*
+ * DOC: incoming window geometry
+ *
+ * A window arrives only as the RTAS calls could have made it: a page size
+ * the PHB offers (4 KiB always), at dma_win_addr or dma64_win_addr of the
+ * PHB (the only two places ibm,create-pe-dma-window and the DMA reset
+ * put one), 2^n entries (n <= 31) or the default window's own size, and
+ * not overlapping the PHB's other window.
+ */
+static bool spapr_tce_mig_phb_geometry_ok(SpaprTceTable *tcet,
+                                          SpaprPhbState *sphb, Error **errp)
+{
+    uint32_t nb = tcet->mig_nb_table;
+    uint64_t off = tcet->mig_bus_offset, size, start, other;
+    bool dflt = off == sphb->dma_win_addr &&
+                tcet->mig_page_shift == SPAPR_TCE_PAGE_SHIFT &&
+                nb == sphb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT;
+
+    if (!dflt && (!sphb->ddw_enabled || !is_power_of_2(nb) ||
+                  (off != sphb->dma_win_addr &&
+                   off != sphb->dma64_win_addr))) {
+        error_setg(errp, "TCE table 0x%x: no RTAS call makes a window of %u "
+                   "entries of 2^%u bytes at 0x%" PRIx64, tcet->liobn, nb,
+                   tcet->mig_page_shift, off);
+        return false;
+    }
+    size = (uint64_t)nb << tcet->mig_page_shift;
+    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
+        SpaprTceTable *t = sphb->tcet[i];
+
+        if (!t || t->liobn == tcet->liobn) {
+            continue;
+        }
+        spapr_tce_sibling_range(t, &start, &other);
+        if (other && ranges_overlap(off, size, start, other)) {
+            error_setg(errp, "TCE table 0x%x: window at 0x%" PRIx64
+                       " overlaps table 0x%x's at 0x%" PRIx64, tcet->liobn,
+                       off, t->liobn, start);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool spapr_tce_mig_geometry_ok(SpaprTceTable *tcet, Error **errp)
 {
+    SpaprPhbState *sphb = spapr_tce_owner(tcet);
+    uint64_t pgsz = sphb ? sphb->page_size_mask | SPAPR_PGSZ_4K
+                         : SPAPR_PGSZ_4K;
     uint64_t ps = 1ULL << (tcet->mig_page_shift & 63), end;
 
-    if (!(spapr_tce_page_sizes(tcet) & ps) || tcet->mig_page_shift >= 63 ||
+    if (!(pgsz & SPAPR_PGSZ_SUPPORTED & ps) || tcet->mig_page_shift >= 63 ||
         (tcet->mig_bus_offset & (ps - 1)) ||
         uadd64_overflow(tcet->mig_bus_offset,
                         ((uint64_t)tcet->mig_nb_table << tcet->mig_page_shift)
@@ -272,7 +342,50 @@ static bool spapr_tce_mig_geometry_ok(SpaprTceTable *tcet, Error **errp)
                    tcet->mig_bus_offset);
         return false;
     }
-    return true;
+    return !sphb || spapr_tce_mig_phb_geometry_ok(tcet, sphb, errp);
+}
+
+/* An incoming run as a TCE source for the writer. */
+static void spapr_tce_mig_source(SpaprTceTable *tcet,
+                                 const SpaprTceMigRun *run,
+                                 SpaprTceSource *src)
+{
+    uint64_t ps = 1ULL << (tcet->mig_page_shift & 63);    /* before enable */
+
+    switch (run->kind) {
+    case TCE_MIG_PROGRESSION:
+        spapr_tce_source_prog(src, run->first, run->count, ps);
+        break;
+    case TCE_MIG_LIST:
+        spapr_tce_source_list_be(src, run->list, run->count, ps);
+        break;
+    default:
+        spapr_tce_source_const(src, run->first, run->count, ps);
+        break;
+    }
+}
+
+/*
+ * Whether the incoming entries fit the TCE budget, the table's present
+ * entries (which they replace) set aside: priced run by run in O(runs), so
+ * a 2^31-entry progression costs one extent and a refusal allocates
+ * nothing.
+ */
+static bool spapr_tce_mig_budget_ok(SpaprTceTable *tcet, Error **errp)
+{
+    SpaprTceTable *live = spapr_tce_find_by_liobn(tcet->liobn);
+    GArray *runs = tcet->mig_runs;
+    uint64_t cost = 0, have = live ? spapr_tce_table_bytes(live) : 0;
+
+    for (unsigned i = 0; runs && i < runs->len; i++) {
+        SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
+        SpaprTceSource src;
+
+        spapr_tce_mig_source(tcet, run, &src);
+        cost += spapr_tce_source_cost(&src);    /* runs <= 2^32: no wrap */
+    }
+    cost = cost > have ? cost - have : 0;
+    return !cost || spapr_tce_budget_reserve(tcet, cost, errp);
 }
 
 static bool spapr_tce_table_validate(void *opaque, int version_id,
@@ -282,52 +395,27 @@ static bool spapr_tce_table_validate(void *opaque, int version_id,
     GArray *runs = tcet->mig_runs;
 
     if (!tcet->mig_nb_table) {
+        spapr_tce_incoming_note(tcet, false);
         return true;
     }
     if (!spapr_tce_mig_geometry_ok(tcet, errp)) {
         return false;
     }
+    spapr_tce_incoming_note(tcet, false);
     for (unsigned i = 0; runs && i < runs->len; i++) {
         SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
         uint64_t last;
 
-        if (!run->list &&
-            uadd64_overflow(run->first,
-                            (run->count - 1) << tcet->mig_page_shift,
-                            &last)) {
+        if (run->kind == TCE_MIG_PROGRESSION &&
+            (umul64_overflow(run->count - 1, 1ULL << tcet->mig_page_shift,
+                             &last) ||
+             uadd64_overflow(run->first, last, &last))) {
             error_setg(errp, "TCE table 0x%x: run at %" PRIu64 " overflows",
                        tcet->liobn, run->start);
             return false;
         }
     }
-    return true;
-}
-
-/*
- * Stores one incoming run through the hypercalls' path, so listeners (a
- * VFIO container) are notified in coalesced runs; a chunk at a time.
- */
-#define TCE_MIG_CHUNK   65536
-
-static bool spapr_tce_apply_run(SpaprTceTable *tcet, SpaprTceMigRun *run)
-{
-    g_autofree uint64_t *list = g_new(uint64_t, MIN(run->count,
-                                                    TCE_MIG_CHUNK));
-    uint64_t ps = tce_page_size(tcet);
-
-    for (uint64_t done = 0; done < run->count; done += TCE_MIG_CHUNK) {
-        uint64_t n = MIN(TCE_MIG_CHUNK, run->count - done);
-
-        for (uint64_t i = 0; i < n; i++) {
-            list[i] = run->list ? ldq_be_p(run->list + (done + i) * 8)
-                                : run->first + (done + i) * ps;
-        }
-        if (spapr_tce_store_entries(tcet, run->start + done, n, list, 0) !=
-            H_SUCCESS) {
-            return false;
-        }
-    }
-    return true;
+    return spapr_tce_mig_budget_ok(tcet, errp);
 }
 
 static bool spapr_tce_table_post_load(void *opaque, int version_id,
@@ -350,10 +438,11 @@ static bool spapr_tce_table_post_load(void *opaque, int version_id,
         return false;
     }
     for (unsigned i = 0; runs && i < runs->len; i++) {
-        if (!spapr_tce_apply_run(tcet,
-                                 &g_array_index(runs, SpaprTceMigRun, i))) {
-            error_setg(errp, "TCE table 0x%x: a host IOMMU refused the "
-                       "incoming mappings", tcet->liobn);
+        SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
+        SpaprTceSource src;
+
+        spapr_tce_mig_source(tcet, run, &src);
+        if (!spapr_tce_write(tcet, run->start, &src, errp)) {
             return false;
         }
     }

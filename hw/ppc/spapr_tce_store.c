@@ -1,17 +1,22 @@
 /*
- * Sparse TCE storage: root -> directory -> leaf.
+ * TCE storage: extents for long runs, a sparse radix tree for the rest.
  *
- * index bits: [ root | 12 directory bits | 9 leaf bits ]; the root has as
- * many slots as the table needs (at most 2^11 for 2^32 entries).
+ * Dense index bits: [ root | 12 directory bits | 9 leaf bits ]; the root
+ * has as many slots as the table needs (at most 2^11 for 2^32 entries).
+ * Extents sit in a balanced tree ordered by first index; each covers only
+ * non-zero entries, and no leaf entry under an extent is non-zero.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/cutils.h"
 #include "qemu/slab.h"
 #include "hw/ppc/spapr_tce_store.h"
 
 #define TCE_DIR_BITS    12
 #define TCE_DIR_SIZE    (1u << TCE_DIR_BITS)
+#define TCE_PER_ROOT    ((uint64_t)TCE_LEAF_SIZE * TCE_DIR_SIZE)
 #define TCE_MAX_ENTRIES (1ULL << 32)
 
 typedef struct TceLeaf {
@@ -24,14 +29,20 @@ typedef struct TceDir {
     unsigned nleaves;
 } TceDir;
 
+typedef struct TceExtent {
+    uint64_t start, count, first, step;
+} TceExtent;
+
 struct SpaprTceStore {
     uint64_t size;
+    uint64_t page_size;
     uint64_t nonzero;
     uint64_t valid;             /* entries with a permission bit */
     uint64_t bytes;
     unsigned nroot;
     TceDir **root;
     QemuSlab leaves;            /* huge-page backed once the table is dense */
+    GTree *extents;             /* TceExtent, key and value alike */
 };
 
 static inline unsigned root_idx(uint64_t idx)
@@ -49,19 +60,27 @@ static inline unsigned leaf_idx(uint64_t idx)
     return idx & (TCE_LEAF_SIZE - 1);
 }
 
-SpaprTceStore *spapr_tce_store_new(uint64_t nb)
+static gint extent_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+{
+    const TceExtent *x = a, *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+SpaprTceStore *spapr_tce_store_new(uint64_t nb, uint64_t page_size)
 {
     SpaprTceStore *s;
-    uint64_t per_root = (uint64_t)TCE_LEAF_SIZE * TCE_DIR_SIZE;
 
     if (nb == 0 || nb > TCE_MAX_ENTRIES) {
         return NULL;
     }
     s = g_new0(SpaprTceStore, 1);
     s->size = nb;
-    s->nroot = (nb + per_root - 1) / per_root;
+    s->page_size = page_size;
+    s->nroot = (nb + TCE_PER_ROOT - 1) / TCE_PER_ROOT;
     s->root = g_new0(TceDir *, s->nroot);
     s->bytes = sizeof(*s) + s->nroot * sizeof(TceDir *);
+    s->extents = g_tree_new_full(extent_cmp, NULL, NULL, g_free);
     qemu_slab_init(&s->leaves, sizeof(TceLeaf));
     return s;
 }
@@ -72,11 +91,10 @@ void spapr_tce_store_free(SpaprTceStore *s)
         return;
     }
     for (unsigned r = 0; r < s->nroot; r++) {
-        TceDir *d = s->root[r];
-
-        g_free(d);      /* leaves go with the slab */
+        g_free(s->root[r]);     /* leaves go with the slab */
     }
     qemu_slab_destroy(&s->leaves);
+    g_tree_destroy(s->extents);
     g_free(s->root);
     g_free(s);
 }
@@ -86,12 +104,167 @@ uint64_t spapr_tce_store_size(const SpaprTceStore *s)
     return s->size;
 }
 
-uint64_t spapr_tce_store_get(const SpaprTceStore *s, uint64_t idx)
+/* Extents */
+
+static inline uint64_t extent_end(const TceExtent *e)
+{
+    return e->start + e->count;
+}
+
+static inline uint64_t extent_valid(const TceExtent *e, uint64_t n)
+{
+    return (e->first & TCE_VALID_BITS) ? n : 0;
+}
+
+/* The extent whose start is the largest <= idx, or NULL. */
+static GTreeNode *extent_floor(const SpaprTceStore *s, uint64_t idx)
+{
+    TceExtent key = { .start = idx };
+    GTreeNode *n = g_tree_upper_bound(s->extents, &key);
+
+    return n ? g_tree_node_previous(n) : g_tree_node_last(s->extents);
+}
+
+static const TceExtent *extent_at(const SpaprTceStore *s, uint64_t idx)
+{
+    GTreeNode *n = extent_floor(s, idx);
+    const TceExtent *e = n ? g_tree_node_value(n) : NULL;
+
+    return e && idx < extent_end(e) ? e : NULL;
+}
+
+static void extent_account(SpaprTceStore *s, const TceExtent *e, uint64_t n,
+                           int sign)
+{
+    s->nonzero += sign * n;
+    s->valid += sign * extent_valid(e, n);
+}
+
+static void extent_insert(SpaprTceStore *s, uint64_t start, uint64_t count,
+                          uint64_t first, uint64_t step)
+{
+    TceExtent *e = g_new(TceExtent, 1);
+
+    *e = (TceExtent) { start, count, first, step };
+    g_tree_insert(s->extents, e, e);
+    s->bytes += TCE_EXTENT_BYTES;
+    extent_account(s, e, count, 1);
+}
+
+static void extent_delete(SpaprTceStore *s, TceExtent *e)
+{
+    extent_account(s, e, e->count, -1);
+    s->bytes -= TCE_EXTENT_BYTES;
+    g_tree_remove(s->extents, e);
+}
+
+/* Removes [lo, hi) from every extent: trims, splits or deletes. */
+static void extents_clear(SpaprTceStore *s, uint64_t lo, uint64_t hi)
+{
+    GTreeNode *n;
+    TceExtent *e;
+
+    if (!g_tree_nnodes(s->extents)) {
+        return;
+    }
+    n = extent_floor(s, lo);
+    e = n ? g_tree_node_value(n) : NULL;
+    if (e && e->start < lo && extent_end(e) > lo) {
+        uint64_t keep = lo - e->start, end = extent_end(e);
+
+        if (end > hi) {         /* a write in the middle: split */
+            extent_insert(s, hi, end - hi, e->first + (hi - e->start) * e->step,
+                          e->step);
+        }
+        extent_account(s, e, e->count - keep, -1);
+        e->count = keep;
+    }
+    for (;;) {
+        TceExtent key = { .start = lo };
+
+        n = g_tree_lower_bound(s->extents, &key);
+        e = n ? g_tree_node_value(n) : NULL;
+        if (!e || e->start >= hi) {
+            return;
+        }
+        if (extent_end(e) <= hi) {
+            extent_delete(s, e);
+            continue;
+        }
+        /* Trim the head: the order of the tree does not change. */
+        extent_account(s, e, hi - e->start, -1);
+        e->first += (hi - e->start) * e->step;
+        e->count -= hi - e->start;
+        e->start = hi;
+        return;
+    }
+}
+
+/* Stores a run as an extent, joined to its neighbours when they continue. */
+static void extent_put(SpaprTceStore *s, const SpaprTceRun *r)
+{
+    GTreeNode *n = extent_floor(s, r->start);
+    TceExtent *prev = n ? g_tree_node_value(n) : NULL, *next;
+    uint64_t end = r->start + r->count;
+    TceExtent key = { .start = end };
+
+    n = g_tree_lower_bound(s->extents, &key);
+    next = n ? g_tree_node_value(n) : NULL;
+    if (prev && extent_end(prev) == r->start && prev->step == r->step &&
+        prev->first + prev->count * prev->step == r->first) {
+        extent_account(s, prev, r->count, 1);
+        prev->count += r->count;
+    } else {
+        extent_insert(s, r->start, r->count, r->first, r->step);
+        prev = (TceExtent *)extent_at(s, r->start);
+    }
+    if (next && next->start == end && next->step == prev->step &&
+        prev->first + prev->count * prev->step == next->first) {
+        uint64_t more = next->count;
+
+        extent_delete(s, next);
+        extent_account(s, prev, more, 1);
+        prev->count += more;
+    }
+}
+
+/*
+ * Whether a run can be an extent: long, of non-zero entries throughout
+ * (no wrap), the permission bits the same in every entry.
+ */
+static bool run_is_extent(const SpaprTceRun *r)
+{
+    uint64_t last;
+
+    return r->count >= TCE_EXTENT_MIN && r->first &&
+           !(r->step & TCE_VALID_BITS) &&
+           !umul64_overflow(r->count - 1, r->step, &last) &&
+           !uadd64_overflow(r->first, last, &last);
+}
+
+uint64_t spapr_tce_store_extents(const SpaprTceStore *s)
+{
+    return g_tree_nnodes(s->extents);
+}
+
+/* Dense leaves */
+
+static uint64_t dense_get(const SpaprTceStore *s, uint64_t idx)
 {
     TceDir *d = s->root[root_idx(idx)];
     TceLeaf *l = d ? d->leaf[dir_idx(idx)] : NULL;
 
     return l ? l->e[leaf_idx(idx)] : 0;
+}
+
+uint64_t spapr_tce_store_get(const SpaprTceStore *s, uint64_t idx)
+{
+    const TceExtent *e;
+
+    if (g_tree_nnodes(s->extents) && (e = extent_at(s, idx))) {
+        return e->first + (idx - e->start) * e->step;
+    }
+    return dense_get(s, idx);
 }
 
 static TceLeaf *leaf_get_alloc(SpaprTceStore *s, uint64_t idx, TceDir **pd)
@@ -105,6 +278,7 @@ static TceLeaf *leaf_get_alloc(SpaprTceStore *s, uint64_t idx, TceDir **pd)
     }
     lp = &(*dp)->leaf[dir_idx(idx)];
     if (!*lp) {
+        /* Callers stay within the TCE budget, so this is the host's limit */
         *lp = qemu_slab_alloc0(&s->leaves);
         if (!*lp) {
             g_error("TCE table: out of host memory");   /* as g_malloc */
@@ -129,105 +303,169 @@ static void leaf_release(SpaprTceStore *s, TceDir *d, unsigned di,
     }
 }
 
-uint64_t spapr_tce_store_xchg(SpaprTceStore *s, uint64_t idx, uint64_t val)
+/* Entry i of what a dense write stores: the list's, or first + i * step. */
+typedef struct DenseSrc {
+    const uint64_t *list;
+    const uint8_t *be;
+    uint64_t first, step;
+} DenseSrc;
+
+static inline uint64_t dense_val(const DenseSrc *v, uint64_t i)
 {
-    TceDir *d = s->root[root_idx(idx)];
-    TceLeaf *l = d ? d->leaf[dir_idx(idx)] : NULL;
-    uint64_t old;
+    return v->list ? v->list[i] :
+           v->be ? ldq_be_p(v->be + i * 8) : v->first + i * v->step;
+}
 
-    if (!l) {
-        if (!val) {
-            return 0;   /* clearing what was never set costs nothing */
-        }
-        l = leaf_get_alloc(s, idx, &d);
+static bool dense_all_zero(const DenseSrc *v, uint64_t off, unsigned n)
+{
+    if (!v->list && !v->be) {
+        return !dense_val(v, off) && (n == 1 || !v->step);
     }
-    old = l->e[leaf_idx(idx)];
-    l->e[leaf_idx(idx)] = val;
-    s->valid += !!(val & TCE_VALID_BITS) - !!(old & TCE_VALID_BITS);
-    if (!old != !val) {
-        int delta = val ? 1 : -1;
-
-        d->used[dir_idx(idx)] += delta;
-        s->nonzero += delta;
-        if (!d->used[dir_idx(idx)]) {
-            leaf_release(s, d, dir_idx(idx), root_idx(idx));
+    for (unsigned i = 0; i < n; i++) {
+        if (dense_val(v, off + i)) {
+            return false;
         }
     }
-    return old;
+    return true;
+}
+
+typedef struct LeafDelta {
+    int64_t nz, valid;
+} LeafDelta;
+
+static inline void leaf_set(uint64_t *e, uint64_t val, LeafDelta *d)
+{
+    uint64_t old = *e;
+
+    *e = val;
+    d->nz += (val != 0) - (old != 0);
+    d->valid += !!(val & TCE_VALID_BITS) - !!(old & TCE_VALID_BITS);
+}
+
+/* One loop per kind of source: the branch stays out of the loop. */
+static void leaf_store(uint64_t *e, unsigned n, const DenseSrc *v,
+                       uint64_t off, LeafDelta *d)
+{
+    if (v->list) {
+        for (unsigned i = 0; i < n; i++) {
+            leaf_set(&e[i], v->list[off + i], d);
+        }
+    } else if (v->be) {
+        for (unsigned i = 0; i < n; i++) {
+            leaf_set(&e[i], ldq_be_p(v->be + (off + i) * 8), d);
+        }
+    } else if (!v->step) {
+        for (unsigned i = 0; i < n; i++) {
+            leaf_set(&e[i], v->first, d);
+        }
+    } else {
+        uint64_t val = v->first + off * v->step;
+
+        for (unsigned i = 0; i < n; i++, val += v->step) {
+            leaf_set(&e[i], val, d);
+        }
+    }
 }
 
 /*
- * Stores chunk entries (list, or val when list is NULL) from idx, all in
- * one leaf: one lookup for the leaf and the counters updated once, which
- * is what makes mapping all of RAM in 512-entry hcalls cheap.
+ * Stores chunk entries (v from offset off) from idx, all in one leaf: one
+ * lookup for the leaf and the counters updated once.
  */
-static void store_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
-                             const uint64_t *list, uint64_t val)
+static void dense_leaf_range(SpaprTceStore *s, uint64_t idx, unsigned chunk,
+                             const DenseSrc *v, uint64_t off)
 {
     unsigned li = leaf_idx(idx), di = dir_idx(idx);
     TceDir *d = s->root[root_idx(idx)];
     TceLeaf *l = d ? d->leaf[di] : NULL;
-    int64_t dnz = 0, dvalid = 0;
+    LeafDelta delta = { 0 };
 
     if (!l) {
-        unsigned i = 0;
-
-        /* Zeros over a missing leaf change nothing */
-        while (list && i < chunk && !list[i]) {
-            i++;
-        }
-        if (list ? i == chunk : !val) {
-            return;
+        if (dense_all_zero(v, off, chunk)) {
+            return;     /* zeros over a missing leaf change nothing */
         }
         l = leaf_get_alloc(s, idx, &d);
     }
-    for (unsigned i = 0; i < chunk; i++) {
-        uint64_t v = list ? list[i] : val, old = l->e[li + i];
-
-        l->e[li + i] = v;
-        dnz += (v != 0) - (old != 0);
-        dvalid += !!(v & TCE_VALID_BITS) - !!(old & TCE_VALID_BITS);
-    }
-    d->used[di] += dnz;
-    s->nonzero += dnz;
-    s->valid += dvalid;
+    leaf_store(&l->e[li], chunk, v, off, &delta);
+    d->used[di] += delta.nz;
+    s->nonzero += delta.nz;
+    s->valid += delta.valid;
     if (!d->used[di]) {
         leaf_release(s, d, di, root_idx(idx));
     }
 }
 
-static void store_range(SpaprTceStore *s, uint64_t idx, uint64_t n,
-                        const uint64_t *list, uint64_t val)
+static void dense_range(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                        const DenseSrc *v)
 {
-    const uint64_t per_root = (uint64_t)TCE_LEAF_SIZE * TCE_DIR_SIZE;
+    bool zero = !v->list && !v->be && !v->first && !v->step;
+    uint64_t off = 0;
 
-    while (n) {
-        uint64_t chunk = MIN(n, TCE_LEAF_SIZE - leaf_idx(idx));
+    while (off < n) {
+        uint64_t chunk = MIN(n - off, TCE_LEAF_SIZE - leaf_idx(idx));
 
-        if (!list && !val && !s->root[root_idx(idx)]) {
+        if (zero && !s->root[root_idx(idx)]) {
             /* Zeroing where no directory exists: skip all of it */
-            chunk = MIN(n, per_root - (idx & (per_root - 1)));
+            chunk = MIN(n - off, TCE_PER_ROOT - (idx & (TCE_PER_ROOT - 1)));
         } else {
-            store_leaf_range(s, idx, chunk, list, val);
+            dense_leaf_range(s, idx, chunk, v, off);
         }
         idx += chunk;
-        n -= chunk;
-        if (list) {
-            list += chunk;
-        }
+        off += chunk;
     }
 }
 
-void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,
-                          uint64_t val)
+void spapr_tce_store_put_run(SpaprTceStore *s, const SpaprTceRun *r)
 {
-    store_range(s, idx, n, NULL, val);
+    DenseSrc v = { .first = r->first, .step = r->step };
+
+    extents_clear(s, r->start, r->start + r->count);
+    if (run_is_extent(r)) {
+        DenseSrc zero = { 0 };
+
+        dense_range(s, r->start, r->count, &zero);
+        extent_put(s, r);
+    } else {
+        dense_range(s, r->start, r->count, &v);
+    }
 }
 
 void spapr_tce_store_write(SpaprTceStore *s, uint64_t idx, uint64_t n,
                            const uint64_t *list)
 {
-    store_range(s, idx, n, list, 0);
+    DenseSrc v = { .list = list };
+
+    extents_clear(s, idx, idx + n);
+    dense_range(s, idx, n, &v);
+}
+
+void spapr_tce_store_write_be(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                              const uint8_t *be)
+{
+    DenseSrc v = { .be = be };
+
+    extents_clear(s, idx, idx + n);
+    dense_range(s, idx, n, &v);
+}
+
+bool spapr_tce_store_run_is_extent(const SpaprTceRun *run)
+{
+    return run_is_extent(run);
+}
+
+void spapr_tce_store_fill(SpaprTceStore *s, uint64_t idx, uint64_t n,
+                          uint64_t val)
+{
+    SpaprTceRun r = { .start = idx, .count = n, .first = val };
+
+    spapr_tce_store_put_run(s, &r);
+}
+
+uint64_t spapr_tce_store_xchg(SpaprTceStore *s, uint64_t idx, uint64_t val)
+{
+    uint64_t old = spapr_tce_store_get(s, idx);
+
+    spapr_tce_store_fill(s, idx, 1, val);
+    return old;
 }
 
 uint64_t spapr_tce_store_nonzero(const SpaprTceStore *s)
@@ -243,6 +481,20 @@ uint64_t spapr_tce_store_valid(const SpaprTceStore *s)
 uint64_t spapr_tce_store_bytes(const SpaprTceStore *s)
 {
     return s->bytes;
+}
+
+uint64_t spapr_tce_store_run_cost(const SpaprTceRun *r)
+{
+    /* A split adds one extent; a short run touches at most two leaves */
+    uint64_t cost = TCE_EXTENT_BYTES * 2;
+
+    if (!run_is_extent(r) && (r->first || r->step)) {
+        uint64_t leaves = r->count / TCE_LEAF_SIZE + 2;
+
+        cost += leaves * sizeof(TceLeaf) +
+                (leaves / TCE_DIR_SIZE + 2) * sizeof(TceDir);
+    }
+    return cost;
 }
 
 int spapr_tce_store_foreach_leaf(const SpaprTceStore *s,
@@ -270,4 +522,154 @@ int spapr_tce_store_foreach_leaf(const SpaprTceStore *s,
         }
     }
     return 0;
+}
+
+/* The run walk: pieces (extents, leaf runs) joined into maximal runs. */
+
+typedef struct RunWalk {
+    const SpaprTceStore *s;
+    bool (*fn)(const SpaprTceRun *run, void *opaque);
+    void *opaque;
+    SpaprTceRun open;           /* count 0: none */
+} RunWalk;
+
+static bool walk_flush(RunWalk *w)
+{
+    bool ok = true;
+
+    if (w->open.count) {
+        ok = w->fn(&w->open, w->opaque);
+        w->open.count = 0;
+    }
+    return ok;
+}
+
+/* Adds a piece (count >= 1, non-zero entries), extending the open run. */
+static bool walk_piece(RunWalk *w, const SpaprTceRun *p)
+{
+    SpaprTceRun *o = &w->open;
+    uint64_t next = o->first + o->count * o->step;
+
+    if (o->count && o->start + o->count == p->start) {
+        if (o->count == 1 && (p->count == 1 || p->step == p->first - o->first) &&
+            (p->first == o->first || p->first == o->first + w->s->page_size)) {
+            o->step = p->first - o->first;
+            o->count += p->count;
+            return true;
+        }
+        if (o->count > 1 && p->first == next &&
+            (p->count == 1 || p->step == o->step)) {
+            o->count += p->count;
+            return true;
+        }
+    }
+    if (!walk_flush(w)) {
+        return false;
+    }
+    *o = *p;
+    if (o->count == 1) {
+        o->step = 0;
+    }
+    return true;
+}
+
+/* The leaf entries e[0..n-1] of indexes first.. as pieces. */
+static bool walk_leaf_entries(RunWalk *w, uint64_t first, const uint64_t *e,
+                              unsigned n)
+{
+    uint64_t ps = w->s->page_size;
+    unsigned i = 0;
+
+    while (i < n) {
+        SpaprTceRun p = { .start = first + i, .count = 1, .first = e[i] };
+
+        if (!e[i]) {
+            if (!walk_flush(w)) {
+                return false;
+            }
+            i++;
+            continue;
+        }
+        if (i + 1 < n && (e[i + 1] == e[i] || e[i + 1] == e[i] + ps)) {
+            p.step = e[i + 1] - e[i];
+            while (i + p.count < n &&
+                   e[i + p.count] == e[i + p.count - 1] + p.step) {
+                p.count++;
+            }
+        }
+        if (!walk_piece(w, &p)) {
+            return false;
+        }
+        i += p.count;
+    }
+    return true;
+}
+
+/* Leaf entries in [lo, hi), skipping what is not allocated. */
+static bool walk_dense(RunWalk *w, uint64_t lo, uint64_t hi)
+{
+    const SpaprTceStore *s = w->s;
+    uint64_t idx = lo;
+
+    while (idx < hi) {
+        TceDir *d = s->root[root_idx(idx)];
+        TceLeaf *l;
+        uint64_t chunk;
+
+        if (!d) {
+            chunk = TCE_PER_ROOT - (idx & (TCE_PER_ROOT - 1));
+        } else {
+            chunk = TCE_LEAF_SIZE - leaf_idx(idx);
+        }
+        chunk = MIN(chunk, hi - idx);
+        l = d ? d->leaf[dir_idx(idx)] : NULL;
+        if (l) {
+            if (!walk_leaf_entries(w, idx, &l->e[leaf_idx(idx)], chunk)) {
+                return false;
+            }
+        } else if (!walk_flush(w)) {
+            return false;
+        }
+        idx += chunk;
+    }
+    return true;
+}
+
+bool spapr_tce_store_foreach_run(const SpaprTceStore *s, uint64_t lo,
+                                 uint64_t hi,
+                                 bool (*fn)(const SpaprTceRun *run,
+                                            void *opaque),
+                                 void *opaque)
+{
+    RunWalk w = { .s = s, .fn = fn, .opaque = opaque };
+    GTreeNode *n;
+    uint64_t cur = lo;
+
+    hi = MIN(hi, s->size);
+    n = g_tree_nnodes(s->extents) ? extent_floor(s, lo) : NULL;
+    if (!n && g_tree_nnodes(s->extents)) {
+        n = g_tree_node_first(s->extents);
+    }
+    for (; n && cur < hi; n = g_tree_node_next(n)) {
+        const TceExtent *e = g_tree_node_value(n);
+        uint64_t a = MAX(e->start, lo), b = MIN(extent_end(e), hi);
+        SpaprTceRun p;
+
+        if (b <= a) {
+            if (e->start >= hi) {
+                break;
+            }
+            continue;
+        }
+        if (!walk_dense(&w, cur, a)) {
+            return false;
+        }
+        p = (SpaprTceRun) { a, b - a, e->first + (a - e->start) * e->step,
+                            e->step };
+        if (!walk_piece(&w, &p)) {
+            return false;
+        }
+        cur = b;
+    }
+    return walk_dense(&w, cur, hi) && walk_flush(&w);
 }

@@ -5,16 +5,17 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "hw/ppc/spapr_tce_store.h"
 
 static void test_store_limits(void)
 {
     SpaprTceStore *s;
 
-    g_assert_null(spapr_tce_store_new(0));
-    g_assert_null(spapr_tce_store_new((1ULL << 32) + 1));
-    g_assert_null(spapr_tce_store_new(UINT64_MAX));
-    s = spapr_tce_store_new(1ULL << 32);
+    g_assert_null(spapr_tce_store_new(0, 4096));
+    g_assert_null(spapr_tce_store_new((1ULL << 32) + 1, 4096));
+    g_assert_null(spapr_tce_store_new(UINT64_MAX, 4096));
+    s = spapr_tce_store_new(1ULL << 32, 4096);
     g_assert_nonnull(s);
     g_assert_cmpuint(spapr_tce_store_size(s), ==, 1ULL << 32);
     /* The last entry of a 2^32 table is addressable. */
@@ -27,7 +28,7 @@ static void test_store_limits(void)
 
 static void test_store_get_xchg(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1000);
+    SpaprTceStore *s = spapr_tce_store_new(1000, 4096);
 
     g_assert_cmpuint(spapr_tce_store_get(s, 0), ==, 0);
     g_assert_cmpuint(spapr_tce_store_get(s, 999), ==, 0);
@@ -49,7 +50,7 @@ static void test_store_get_xchg(void)
 
 static void test_store_leaf_alloc_free(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 20);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 20, 4096);
     uint64_t empty = spapr_tce_store_bytes(s), one_leaf, two_leaves;
 
     /* Clearing an untouched entry allocates nothing. */
@@ -78,7 +79,7 @@ static void test_store_leaf_alloc_free(void)
 
 static void test_store_fill(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22, 4096);
     uint64_t empty = spapr_tce_store_bytes(s);
 
     /* Zero fill of an empty table allocates nothing. */
@@ -105,7 +106,7 @@ static void test_store_fill(void)
 /* Zeroing a whole 2^32 table skips missing directories and leaves. */
 static void test_store_fill_sparse_zero(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 32);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 32, 4096);
     uint64_t empty = spapr_tce_store_bytes(s);
     const uint64_t idx[] = { 5, (1ULL << 31) + 7, UINT32_MAX };
 
@@ -126,7 +127,7 @@ static void test_store_fill_sparse_zero(void)
 
 static void test_store_write(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 22, 4096);
     uint64_t empty = spapr_tce_store_bytes(s), list[1500] = { 0 };
 
     /* An all-zero list over missing leaves allocates nothing */
@@ -157,7 +158,7 @@ static void test_store_write(void)
 
 static void test_store_bytes_sparse(void)
 {
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31, 4096);
 
     g_assert_cmpuint(spapr_tce_store_bytes(s), <, 64 * 1024);
     spapr_tce_store_free(s);
@@ -166,7 +167,7 @@ static void test_store_bytes_sparse(void)
 static void test_store_bytes_dense(void)
 {
     const uint64_t n = 1ULL << 22;      /* 16 GiB of 4K pages */
-    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31);
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31, 4096);
     uint64_t bytes;
 
     for (uint64_t i = 0; i < n; i++) {
@@ -203,7 +204,7 @@ static void test_store_foreach_leaf(void)
 {
     /* Not a multiple of the leaf size: the last leaf is clipped. */
     const uint64_t size = (1ULL << 30) + 100;
-    SpaprTceStore *s = spapr_tce_store_new(size);
+    SpaprTceStore *s = spapr_tce_store_new(size, 4096);
     const uint64_t idx[] = { size - 1, 7, (1ULL << 21) + 3, 513, 1ULL << 29 };
     LeafWalk w = { .firsts = g_array_new(false, false, sizeof(uint64_t)) };
 
@@ -233,7 +234,7 @@ static void test_store_foreach_leaf(void)
 static void test_store_random_model(void)
 {
     const uint64_t size = 1ULL << 16;
-    SpaprTceStore *s = spapr_tce_store_new(size);
+    SpaprTceStore *s = spapr_tce_store_new(size, 4096);
     uint64_t *model = g_new0(uint64_t, size);
     GRand *r = g_rand_new_with_seed(1234);
 
@@ -252,10 +253,11 @@ static void test_store_random_model(void)
                 model[idx + i] = val;
             }
         } else if (step % 100 == 50) {
-            uint64_t n = MIN((uint64_t)g_rand_int_range(r, 1, 2000),
-                             size - idx);
-            uint64_t *list = g_new(uint64_t, n);
+            uint64_t n = g_rand_int_range(r, 1, 2000);
+            uint64_t *list;
 
+            n = MIN(n, size - idx);     /* MIN evaluates twice */
+            list = g_new(uint64_t, n);
             for (uint64_t i = 0; i < n; i++) {
                 list[i] = g_rand_boolean(r) ? 0 : g_rand_int(r);
                 model[idx + i] = list[i];
@@ -284,6 +286,208 @@ static void test_store_random_model(void)
     spapr_tce_store_free(s);
 }
 
+/* A direct map of 2^24 entries in 512-entry runs: one extent. */
+static void test_store_extent_direct_map(void)
+{
+    const uint64_t n = 1ULL << 24, ps = 1ULL << 16;
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31, ps);
+    uint64_t empty = spapr_tce_store_bytes(s);
+
+    for (uint64_t i = 0; i < n; i += 512) {
+        SpaprTceRun r = { i, 512, (i * ps) | 3, ps };
+
+        spapr_tce_store_put_run(s, &r);
+    }
+    g_assert_cmpuint(spapr_tce_store_extents(s), ==, 1);
+    g_assert_cmpuint(spapr_tce_store_bytes(s) - empty, <=, 4096);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, n);
+    g_assert_cmpuint(spapr_tce_store_get(s, 12345), ==, (12345 * ps) | 3);
+    g_assert_cmpuint(spapr_tce_store_get(s, n), ==, 0);
+    /* One entry in the middle splits it; clearing it keeps two extents */
+    g_assert_cmpuint(spapr_tce_store_xchg(s, 1000, 0x77001), ==,
+                     (1000 * ps) | 3);
+    g_assert_cmpuint(spapr_tce_store_extents(s), ==, 2);
+    g_assert_cmpuint(spapr_tce_store_get(s, 999), ==, (999 * ps) | 3);
+    g_assert_cmpuint(spapr_tce_store_get(s, 1000), ==, 0x77001);
+    g_assert_cmpuint(spapr_tce_store_get(s, 1001), ==, (1001 * ps) | 3);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, n);
+    /* Putting the progression back joins the pieces again */
+    spapr_tce_store_xchg(s, 1000, (1000 * ps) | 3);
+    {
+        SpaprTceRun r = { 990, 20, (990 * ps) | 3, ps };
+
+        spapr_tce_store_put_run(s, &r);
+    }
+    g_assert_cmpuint(spapr_tce_store_extents(s), ==, 1);
+    g_assert_cmpuint(spapr_tce_store_bytes(s) - empty, <=, 4096);
+    /* Clearing all of it frees everything */
+    spapr_tce_store_fill(s, 0, 1ULL << 31, 0);
+    g_assert_cmpuint(spapr_tce_store_extents(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_bytes(s), ==, empty);
+    spapr_tce_store_free(s);
+}
+
+/* A constant over 2^31 entries is one extent; a wrapping run is not. */
+static void test_store_extent_constant(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1ULL << 31, 4096);
+    uint64_t empty = spapr_tce_store_bytes(s);
+    SpaprTceRun wrap = { 0, 64, UINT64_MAX - 4096 * 8 + 1, 4096 };
+
+    spapr_tce_store_fill(s, 0, 1ULL << 31, 0x5003);
+    g_assert_cmpuint(spapr_tce_store_extents(s), ==, 1);
+    g_assert_cmpuint(spapr_tce_store_bytes(s) - empty, <=, 4096);
+    g_assert_cmpuint(spapr_tce_store_get(s, (1ULL << 31) - 1), ==, 0x5003);
+    g_assert_cmpuint(spapr_tce_store_valid(s), ==, 1ULL << 31);
+    g_assert_false(spapr_tce_store_run_is_extent(&wrap));
+    spapr_tce_store_put_run(s, &wrap);
+    g_assert_cmpuint(spapr_tce_store_get(s, 8), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_get(s, 9), ==, 4096);
+    g_assert_cmpuint(spapr_tce_store_get(s, 64), ==, 0x5003);
+    spapr_tce_store_free(s);
+}
+
+typedef struct RunCheck {
+    const uint64_t *model;
+    uint64_t next, nonzero, runs;
+    uint64_t ps;
+} RunCheck;
+
+static bool check_run(const SpaprTceRun *r, void *opaque)
+{
+    RunCheck *c = opaque;
+
+    g_assert_cmpuint(r->start, >=, c->next);
+    g_assert_cmpuint(r->count, >=, 1);
+    g_assert_true(r->step == 0 || r->step == c->ps);
+    for (uint64_t i = c->next; i < r->start; i++) {
+        g_assert_cmpuint(c->model[i], ==, 0);
+    }
+    for (uint64_t i = 0; i < r->count; i++) {
+        g_assert_cmpuint(c->model[r->start + i], ==,
+                         spapr_tce_run_value(r, i));
+    }
+    c->next = r->start + r->count;
+    c->nonzero += r->count;
+    c->runs++;
+    return true;
+}
+
+/* Mixed progressions, constants, lists and singles against a flat model. */
+static void test_store_runs_model(void)
+{
+    const uint64_t size = 1ULL << 16, ps = 4096;
+    SpaprTceStore *s = spapr_tce_store_new(size, ps);
+    uint64_t *model = g_new0(uint64_t, size);
+    GRand *r = g_rand_new_with_seed(4321);
+    RunCheck c = { .model = model, .ps = ps };
+
+    for (int step = 0; step < 5000; step++) {
+        uint64_t idx = g_rand_int_range(r, 0, size);
+        uint64_t n = g_rand_int_range(r, 1, 3000);
+        uint32_t kind = g_rand_int_range(r, 0, 4);
+        SpaprTceRun run = { idx, 0, ((uint64_t)g_rand_int(r) << 12) |
+                                    g_rand_int_range(r, 0, 4), 0 };
+
+        n = MIN(n, size - idx);
+        run.count = n;
+
+        if (kind == 0) {
+            run.step = ps;
+        } else if (kind == 1 && g_rand_boolean(r)) {
+            run.first = 0;
+        } else if (kind == 2) {
+            run.count = 1;
+        }
+        if (kind == 3) {
+            uint64_t *list = g_new(uint64_t, n);
+
+            for (uint64_t i = 0; i < n; i++) {
+                list[i] = i % 7 ? run.first + i * ps : g_rand_int(r);
+                model[idx + i] = list[i];
+            }
+            spapr_tce_store_write(s, idx, n, list);
+            g_free(list);
+            continue;
+        }
+        spapr_tce_store_put_run(s, &run);
+        for (uint64_t i = 0; i < run.count; i++) {
+            model[idx + i] = spapr_tce_run_value(&run, i);
+        }
+    }
+    {
+        uint64_t valid = 0, nonzero = 0;
+
+        for (uint64_t i = 0; i < size; i++) {
+            g_assert_cmpuint(spapr_tce_store_get(s, i), ==, model[i]);
+            valid += (model[i] & TCE_VALID_BITS) != 0;
+            nonzero += model[i] != 0;
+        }
+        g_assert_cmpuint(spapr_tce_store_valid(s), ==, valid);
+        g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, nonzero);
+        g_assert_true(spapr_tce_store_foreach_run(s, 0, size, check_run, &c));
+        g_assert_cmpuint(c.nonzero, ==, nonzero);
+        for (uint64_t i = c.next; i < size; i++) {
+            g_assert_cmpuint(model[i], ==, 0);
+        }
+    }
+    spapr_tce_store_fill(s, 0, size, 0);
+    g_assert_cmpuint(spapr_tce_store_extents(s), ==, 0);
+    g_assert_cmpuint(spapr_tce_store_nonzero(s), ==, 0);
+    g_rand_free(r);
+    g_free(model);
+    spapr_tce_store_free(s);
+}
+
+/* The generator: maximal runs of each kind of source. */
+static void test_source_runs(void)
+{
+    uint64_t list[40];
+    uint8_t be[40 * 8];
+    SpaprTceSource src;
+    SpaprTceRun run;
+
+    for (int i = 0; i < 40; i++) {
+        list[i] = i < 20 ? 0x10003 + i * 4096ULL : i < 30 ? 0x99001 : (uint64_t)i;
+        stq_be_p(be + i * 8, list[i]);
+    }
+    for (int kind = 0; kind < 2; kind++) {
+        if (kind) {
+            spapr_tce_source_list_be(&src, be, 40, 4096);
+        } else {
+            spapr_tce_source_list(&src, list, 40, 4096);
+        }
+        g_assert_true(spapr_tce_source_next(&src, &run));
+        g_assert_cmpuint(run.start, ==, 0);
+        g_assert_cmpuint(run.count, ==, 20);
+        g_assert_cmpuint(run.step, ==, 4096);
+        g_assert_true(spapr_tce_source_next(&src, &run));
+        g_assert_cmpuint(run.start, ==, 20);
+        g_assert_cmpuint(run.count, ==, 10);
+        g_assert_cmpuint(run.step, ==, 0);
+        for (int i = 30; i < 40; i++) {
+            g_assert_true(spapr_tce_source_next(&src, &run));
+            g_assert_cmpuint(run.count, ==, 1);
+        }
+        g_assert_false(spapr_tce_source_next(&src, &run));
+        /* The long-run scan skips the singles and finds the same runs */
+        spapr_tce_source_rewind(&src);
+        g_assert_true(spapr_tce_source_next_long(&src, 16, &run));
+        g_assert_cmpuint(run.count, ==, 20);
+        g_assert_false(spapr_tce_source_next_long(&src, 16, &run));
+    }
+    spapr_tce_source_prog(&src, 0x1003, 1ULL << 31, 4096);
+    g_assert_true(spapr_tce_source_next(&src, &run));
+    g_assert_cmpuint(run.count, ==, 1ULL << 31);
+    g_assert_cmpuint(run.step, ==, 4096);
+    g_assert_false(spapr_tce_source_next(&src, &run));
+    spapr_tce_source_const(&src, 0, 7, 4096);
+    g_assert_true(spapr_tce_source_next(&src, &run));
+    g_assert_cmpuint(run.count, ==, 7);
+    g_assert_cmpuint(run.step, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -298,5 +502,10 @@ int main(int argc, char **argv)
     g_test_add_func("/tce-store/bytes-dense", test_store_bytes_dense);
     g_test_add_func("/tce-store/foreach-leaf", test_store_foreach_leaf);
     g_test_add_func("/tce-store/random-model", test_store_random_model);
+    g_test_add_func("/tce-store/extent-direct-map",
+                    test_store_extent_direct_map);
+    g_test_add_func("/tce-store/extent-constant", test_store_extent_constant);
+    g_test_add_func("/tce-store/runs-model", test_store_runs_model);
+    g_test_add_func("/tce-source/runs", test_source_runs);
     return g_test_run();
 }

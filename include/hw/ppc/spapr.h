@@ -27,6 +27,7 @@ struct SpaprMachineState {
 
     void *fdt_blob;             /* the tree built at the last reset */
     size_t fdt_size;
+    uint64_t tce_budget;        /* bytes for all TCE tables; 0: default */
 };
 
 /* Hypercall numbers (PAPR) and return codes */
@@ -35,6 +36,7 @@ struct SpaprMachineState {
 #define H_FUNCTION        -2
 #define H_PRIVILEGE       -3
 #define H_PARAMETER       -4
+#define H_NO_MEM          -9
 #define H_P2              -55
 #define H_P3              -56
 #define H_P4              -57
