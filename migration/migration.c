@@ -55,6 +55,8 @@ typedef struct MigrationState {
     GPid child;
     guint child_watch;
     bool await_child;
+    bool exec;                  /* exec: the command's status decides */
+    int child_status;           /* once it exited, else -1 */
     /* outgoing */
     MigStage stage;
     GByteArray *out;
@@ -127,6 +129,7 @@ static bool migration_is_active(void)
 }
 
 static void migration_complete_outgoing(void);
+static void migration_exec_done(void);
 
 static void mig_child_exited(GPid pid, gint status, gpointer opaque)
 {
@@ -136,9 +139,10 @@ static void mig_child_exited(GPid pid, gint status, gpointer opaque)
     }
     mig.child = 0;
     mig.child_watch = 0;
+    mig.child_status = status;
     if (mig.await_child) {
         mig.await_child = false;
-        migration_complete_outgoing();
+        migration_exec_done();
     }
 }
 
@@ -308,7 +312,8 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
 {
     if (!migration_flush()) {
         mig.watch = 0;
-        migration_fail("%s", g_strerror(errno));
+        migration_fail(mig.exec ? "the exec: command stopped reading (%s)"
+                                : "%s", g_strerror(errno));
         return G_SOURCE_REMOVE;
     }
     if (mig.out->len) {
@@ -321,6 +326,8 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
             close(mig.fd);
             mig.fd = -1;
             mig.await_child = true;
+        } else if (mig.exec) {
+            migration_exec_done();
         } else {
             migration_complete_outgoing();
         }
@@ -335,8 +342,25 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
     return G_SOURCE_CONTINUE;
 }
 
+/* exec: completed only if the command took the stream: exit status 0. */
+static void migration_exec_done(void)
+{
+    g_autofree char *why = NULL;
+    GError *gerr = NULL;
+
+    if (g_spawn_check_wait_status(mig.child_status, &gerr)) {
+        migration_complete_outgoing();
+        return;
+    }
+    why = g_strdup(gerr->message);
+    g_error_free(gerr);
+    migration_fail("the exec: command failed (%s)", why);
+}
+
 static void migration_watch_child(void)
 {
+    mig.exec = mig.child != 0;
+    mig.child_status = -1;
     if (mig.child) {
         mig.child_watch = g_child_watch_add(mig.child, mig_child_exited,
                                             NULL);
