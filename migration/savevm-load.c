@@ -99,6 +99,11 @@ MigLoad *savevm_load_new(bool apply, uint64_t device_limit)
     return l;
 }
 
+void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit)
+{
+    l->plain_limit = MIN(limit, l->plain_limit);
+}
+
 uint64_t savevm_load_bytes(const MigLoad *l)
 {
     return l->raw_bytes;

@@ -34,6 +34,8 @@ bool savevm_load_stream(const uint8_t *data, size_t len, Error **errp);
 #define MIG_DEVICE_STATE_MAX    (256ULL << 20)
 typedef struct MigLoad MigLoad;
 MigLoad *savevm_load_new(bool apply, uint64_t device_limit);
+/* Tests: a smaller cap on the plain stream than this RAM size allows. */
+void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit);
 bool savevm_load_feed(MigLoad *l, const uint8_t *data, size_t len,
                       Error **errp);
 bool savevm_load_finish(MigLoad *l, Error **errp);
