@@ -22,7 +22,8 @@ struct Chardev {
     int listen_fd;              /* server sockets */
     guint in_watch, listen_watch, out_watch;
     bool is_socket;
-    GString *outbuf;            /* socket output the peer has not taken */
+    GString *outbuf;            /* output the peer has not taken */
+    size_t out_pos;             /* ... from this offset on */
     char *path;                 /* unix server socket to unlink */
     ChrReadFn *read;
     ChrEventFn *event;
@@ -112,6 +113,7 @@ static void chr_close_peer(Chardev *chr)
     }
     if (chr->outbuf) {
         g_string_truncate(chr->outbuf, 0);
+        chr->out_pos = 0;
     }
     if (chr->in_fd >= 0 && chr->is_socket) {
         close(chr->in_fd);
@@ -383,17 +385,25 @@ static ssize_t chr_write_some(Chardev *chr, const void *buf, size_t len)
 static gboolean chr_writable(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
     Chardev *chr = data;
-    ssize_t n = chr_write_some(chr, chr->outbuf->str, chr->outbuf->len);
+    ssize_t n = chr_write_some(chr, chr->outbuf->str + chr->out_pos,
+                               chr->outbuf->len - chr->out_pos);
 
     if (n < 0) {
         chr->out_watch = 0;
         chr_close_peer(chr);
         return G_SOURCE_REMOVE;
     }
-    g_string_erase(chr->outbuf, 0, n);
-    if (chr->outbuf->len) {
+    chr->out_pos += n;
+    if (chr->out_pos < chr->outbuf->len) {
+        /* a memmove only once half is out: draining stays O(n) */
+        if (chr->out_pos > chr->outbuf->len / 2) {
+            g_string_erase(chr->outbuf, 0, chr->out_pos);
+            chr->out_pos = 0;
+        }
         return G_SOURCE_CONTINUE;
     }
+    g_string_truncate(chr->outbuf, 0);
+    chr->out_pos = 0;
     chr->out_watch = 0;
     if (chr->drained) {
         chr->drained(chr->opaque);
@@ -420,7 +430,7 @@ static bool chr_write_queued(Chardev *chr, const uint8_t *p, size_t len)
     if ((size_t)n == len) {
         return true;
     }
-    if (chr->outbuf->len > CHR_MAX_OUTBUF) {
+    if (chr->outbuf->len - chr->out_pos > CHR_MAX_OUTBUF) {
         chr_close_peer(chr);    /* it stopped reading long ago */
         return false;
     }
@@ -441,7 +451,7 @@ bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len)
 
 size_t qemu_chr_pending(Chardev *chr)
 {
-    return chr->outbuf ? chr->outbuf->len : 0;
+    return chr->outbuf ? chr->outbuf->len - chr->out_pos : 0;
 }
 
 void qemu_chr_set_drained_cb(Chardev *chr, void (*cb)(void *opaque))
@@ -495,11 +505,16 @@ static void chr_flush_at_exit(Chardev *chr, int64_t deadline_ms)
             poll(&pfd, 1, MIN(left, CHR_EXIT_STALL_MS)) <= 0) {
             break;      /* the peer is not reading: leave it */
         }
-        n = chr_write_some(chr, chr->outbuf->str, chr->outbuf->len);
+        n = chr_write_some(chr, chr->outbuf->str + chr->out_pos,
+                           chr->outbuf->len - chr->out_pos);
         if (n <= 0) {
             break;
         }
-        g_string_erase(chr->outbuf, 0, n);
+        chr->out_pos += n;
+        if (chr->out_pos == chr->outbuf->len) {
+            g_string_truncate(chr->outbuf, 0);
+            chr->out_pos = 0;
+        }
     }
 }
 

@@ -77,6 +77,7 @@ static void test_silent_peer(void)
         "{\"execute\": \"migrate-incoming\", \"arguments\": "
         "{\"uri\": \"unix:%s\"}}", sock);
     g_autofree char *st = NULL, *err = NULL, *st2 = NULL, *rs = NULL;
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
     MigVm *src, *dst = mig_vm_start(dir, "dst", "pseries-2.7",
                                     "-incoming defer");
     int fd;
@@ -96,7 +97,7 @@ static void test_silent_peer(void)
     src = mig_vm_start(dir, "src", "pseries-2.7", NULL);
     mig_populate_ram(src->qts);
     mig_qmp_ok(dst->qmp, cmd);
-    mig_migrate(src, g_strdup_printf("unix:%s", sock));
+    mig_migrate(src, uri);
     st2 = mig_wait_end(dst);
     g_assert_cmpstr(st2, ==, "completed");
     mig_check_ram(dst->qts, true);
