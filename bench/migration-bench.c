@@ -117,6 +117,73 @@ static void bench_two_processes(void)
     mig_rm_dir(dir);
 }
 
+static uint64_t proc_kb(pid_t pid, const char *field)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) ||
+        !(p = strstr(text, field))) {
+        return 0;
+    }
+    return g_ascii_strtoull(p + strlen(field) + 1, NULL, 10);
+}
+
+/*
+ * A legitimate large migration (issue 13): -m 64G with 8 GiB touched
+ * (SPAPR_DDW_BENCH_TOUCHED_GIB to change it) between two processes; the
+ * destination loads pages as they arrive, so its peak RSS should stay
+ * near the touched RAM (target <= 1.1x).
+ */
+/* mig_wait_end() with room for many GiB: a bound of 20 minutes */
+static char *bench_wait_end(MigVm *vm)
+{
+    for (int i = 0; i < 12000; i++) {
+        char *s = mig_status(vm);
+
+        if (!strcmp(s, "completed") || !strcmp(s, "failed") ||
+            !strcmp(s, "cancelled")) {
+            return s;
+        }
+        g_free(s);
+        g_usleep(100000);
+    }
+    return g_strdup("timed out");
+}
+
+static void bench_large_touched(void)
+{
+    const char *env = g_getenv("SPAPR_DDW_BENCH_TOUCHED_GIB");
+    uint64_t gib = env ? g_ascii_strtoull(env, NULL, 10) : 8;
+    char *dir = mig_tmp_dir();
+    g_autofree char *uri = g_strdup_printf("unix:%s/big.sock", dir);
+    g_autofree char *incoming = g_strdup_printf("-incoming %s", uri);
+    g_autofree char *st = NULL, *dt = NULL;
+    MigVm *src, *dst;
+    double t0, hwm;
+
+    mig_vm_mem = "64G";
+    src = mig_vm_start(dir, "src", "pseries-2.7", NULL);
+    dst = mig_vm_start(dir, "dst", "pseries-2.7", incoming);
+    for (uint64_t a = 1ULL << 30; a < (gib + 1) << 30; a += 16 << 20) {
+        /* qtest's memset limit at a time, a different byte in each */
+        qtest_memset(src->qts, a, (uint8_t)(a >> 24) | 1, 16 << 20);
+    }
+    t0 = now_ms();
+    mig_migrate(src, uri);
+    st = bench_wait_end(src);
+    dt = bench_wait_end(dst);
+    hwm = proc_kb(qtest_pid(dst->qts), "VmHWM:") / 1048576.0;
+    printf("  -m 64G, %" PRIu64 " GiB touched, two processes: source %s, "
+           "destination %s in %.1f s; destination peak RSS %.2f GiB = "
+           "%.2fx the touched RAM (target <= 1.1x)\n", gib, st, dt,
+           (now_ms() - t0) / 1e3, hwm, hwm / gib);
+    mig_vm_quit(src);
+    mig_vm_quit(dst);
+    mig_rm_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     char *qargv[] = {
@@ -167,5 +234,6 @@ int main(int argc, char **argv)
            stream->len, save_ms, load_ms);
     g_byte_array_unref(stream);
     bench_two_processes();
+    bench_large_touched();
     return 0;
 }

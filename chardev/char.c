@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include <fcntl.h>
+#include <poll.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -21,19 +22,31 @@ struct Chardev {
     int listen_fd;              /* server sockets */
     guint in_watch, listen_watch, out_watch;
     bool is_socket;
-    GString *outbuf;            /* socket output the peer has not taken */
+    GString *outbuf;            /* output the peer has not taken */
+    size_t out_pos;             /* ... from this offset on */
     char *path;                 /* unix server socket to unlink */
     UnixSocketId path_id;       /* ... only while it is still ours */
     ChrReadFn *read;
     ChrEventFn *event;
     void *opaque;
+    void (*drained)(void *opaque);
+    bool input_paused;
 };
 
 /*
- * A socket peer that stops reading gets its output queued, never blocks
- * the main loop; past this much it is disconnected.
+ * DOC: chardev output
+ *
+ * No write blocks the main loop, whatever the peer (socket, stdio, file):
+ * what the peer does not take at once is queued and written when it can
+ * take more.  A write is accepted while fewer than CHR_MAX_OUTBUF bytes
+ * wait (so one large reply always goes out whole); a peer that lets more
+ * pile up than that is disconnected.  Producers that can wait (qtest)
+ * pause their input until the queue drains, and are never cut off.  At
+ * exit, what is queued gets a bounded time to go out.
  */
 #define CHR_MAX_OUTBUF (16u << 20)
+#define CHR_EXIT_FLUSH_MS   1000
+#define CHR_EXIT_STALL_MS   200
 
 static GHashTable *chardevs;    /* by id */
 static GList *all_chardevs;     /* with or without an id (-qtest has none) */
@@ -52,6 +65,14 @@ static gboolean chr_readable(GIOChannel *ch, GIOCondition cond, gpointer data)
     }
     if (n <= 0) {
         chr->in_watch = 0;
+        if (!chr->is_socket) {
+            /* stdin ended: what stdout still owes is flushed at exit */
+            chr->in_fd = -1;
+            if (chr->event) {
+                chr->event(chr->opaque, CHR_EVENT_CLOSED);
+            }
+            return G_SOURCE_REMOVE;
+        }
         chr_close_peer(chr);
         return G_SOURCE_REMOVE;
     }
@@ -74,9 +95,7 @@ static void chr_connected(Chardev *chr, int in_fd, int out_fd)
 {
     chr->in_fd = in_fd;
     chr->out_fd = out_fd;
-    if (chr->is_socket) {
-        g_unix_set_fd_nonblocking(out_fd, true, NULL);
-    }
+    g_unix_set_fd_nonblocking(out_fd, true, NULL);
     chr_watch_input(chr);
     if (chr->event) {
         chr->event(chr->opaque, CHR_EVENT_OPENED);
@@ -95,6 +114,7 @@ static void chr_close_peer(Chardev *chr)
     }
     if (chr->outbuf) {
         g_string_truncate(chr->outbuf, 0);
+        chr->out_pos = 0;
     }
     if (chr->in_fd >= 0 && chr->is_socket) {
         close(chr->in_fd);
@@ -279,6 +299,7 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
     if (!strcmp(spec, "stdio")) {
         chr->in_fd = STDIN_FILENO;
         chr->out_fd = STDOUT_FILENO;
+        g_unix_set_fd_nonblocking(STDOUT_FILENO, true, NULL);
     } else if (g_str_has_prefix(spec, "file:")) {
         chr->out_fd = open(spec + 5, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                            0644);
@@ -322,7 +343,8 @@ void qemu_chr_set_handlers(Chardev *chr, ChrReadFn *read, ChrEventFn *event,
     chr->read = read;
     chr->event = event;
     chr->opaque = opaque;
-    if (!chr->is_socket && chr->in_fd >= 0 && !chr->in_watch && read) {
+    if (!chr->is_socket && chr->in_fd >= 0 && !chr->in_watch && read &&
+        !chr->input_paused) {
         chr_watch_input(chr);
     }
     if (chr->is_socket && chr->in_fd >= 0 && event) {
@@ -346,23 +368,34 @@ static ssize_t chr_write_some(Chardev *chr, const void *buf, size_t len)
 static gboolean chr_writable(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
     Chardev *chr = data;
-    ssize_t n = chr_write_some(chr, chr->outbuf->str, chr->outbuf->len);
+    ssize_t n = chr_write_some(chr, chr->outbuf->str + chr->out_pos,
+                               chr->outbuf->len - chr->out_pos);
 
     if (n < 0) {
         chr->out_watch = 0;
         chr_close_peer(chr);
         return G_SOURCE_REMOVE;
     }
-    g_string_erase(chr->outbuf, 0, n);
-    if (chr->outbuf->len) {
+    chr->out_pos += n;
+    if (chr->out_pos < chr->outbuf->len) {
+        /* a memmove only once half is out: draining stays O(n) */
+        if (chr->out_pos > chr->outbuf->len / 2) {
+            g_string_erase(chr->outbuf, 0, chr->out_pos);
+            chr->out_pos = 0;
+        }
         return G_SOURCE_CONTINUE;
     }
+    g_string_truncate(chr->outbuf, 0);
+    chr->out_pos = 0;
     chr->out_watch = 0;
+    if (chr->drained) {
+        chr->drained(chr->opaque);
+    }
     return G_SOURCE_REMOVE;
 }
 
-/* Sockets: write what the peer takes now, queue the rest. */
-static bool chr_write_socket(Chardev *chr, const uint8_t *p, size_t len)
+/* Writes what the peer takes now, queues the rest. */
+static bool chr_write_queued(Chardev *chr, const uint8_t *p, size_t len)
 {
     GIOChannel *ch;
     ssize_t n = 0;
@@ -380,14 +413,15 @@ static bool chr_write_socket(Chardev *chr, const uint8_t *p, size_t len)
     if ((size_t)n == len) {
         return true;
     }
-    if (chr->outbuf->len + (len - n) > CHR_MAX_OUTBUF) {
-        chr_close_peer(chr);
+    if (chr->outbuf->len - chr->out_pos > CHR_MAX_OUTBUF) {
+        chr_close_peer(chr);    /* it stopped reading long ago */
         return false;
     }
     g_string_append_len(chr->outbuf, (const char *)p + n, len - n);
     if (!chr->out_watch) {
         ch = g_io_channel_unix_new(chr->out_fd);
-        chr->out_watch = g_io_add_watch(ch, G_IO_OUT, chr_writable, chr);
+        chr->out_watch = g_io_add_watch(ch, G_IO_OUT | G_IO_ERR | G_IO_HUP,
+                                        chr_writable, chr);
         g_io_channel_unref(ch);
     }
     return true;
@@ -395,24 +429,28 @@ static bool chr_write_socket(Chardev *chr, const uint8_t *p, size_t len)
 
 bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len)
 {
-    const uint8_t *p = buf;
+    return chr->out_fd >= 0 && chr_write_queued(chr, buf, len);
+}
 
-    if (chr->is_socket) {
-        return chr->out_fd >= 0 && chr_write_socket(chr, p, len);
-    }
-    while (len && chr->out_fd >= 0) {
-        ssize_t n = write(chr->out_fd, p, len);
+size_t qemu_chr_pending(Chardev *chr)
+{
+    return chr->outbuf ? chr->outbuf->len - chr->out_pos : 0;
+}
 
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        p += n;
-        len -= n;
+void qemu_chr_set_drained_cb(Chardev *chr, void (*cb)(void *opaque))
+{
+    chr->drained = cb;
+}
+
+void qemu_chr_accept_input(Chardev *chr, bool on)
+{
+    chr->input_paused = !on;
+    if (!on && chr->in_watch) {
+        g_source_remove(chr->in_watch);
+        chr->in_watch = 0;
+    } else if (on && !chr->in_watch && chr->in_fd >= 0 && chr->read) {
+        chr_watch_input(chr);
     }
-    return len == 0;
 }
 
 bool qemu_chr_printf(Chardev *chr, const char *fmt, ...)
@@ -438,18 +476,39 @@ void qemu_chr_disconnect(Chardev *chr)
     }
 }
 
+/* Last words (a quit's reply, SHUTDOWN) get a bounded time to go out. */
+static void chr_flush_at_exit(Chardev *chr, int64_t deadline_ms)
+{
+    while (chr->outbuf && chr->outbuf->len && chr->out_fd >= 0) {
+        struct pollfd pfd = { .fd = chr->out_fd, .events = POLLOUT };
+        int64_t left = deadline_ms - g_get_monotonic_time() / 1000;
+        ssize_t n;
+
+        if (left <= 0 ||
+            poll(&pfd, 1, MIN(left, CHR_EXIT_STALL_MS)) <= 0) {
+            break;      /* the peer is not reading: leave it */
+        }
+        n = chr_write_some(chr, chr->outbuf->str + chr->out_pos,
+                           chr->outbuf->len - chr->out_pos);
+        if (n <= 0) {
+            break;
+        }
+        chr->out_pos += n;
+        if (chr->out_pos == chr->outbuf->len) {
+            g_string_truncate(chr->outbuf, 0);
+            chr->out_pos = 0;
+        }
+    }
+}
+
 void qemu_chr_close_all(void)
 {
+    int64_t deadline = g_get_monotonic_time() / 1000 + CHR_EXIT_FLUSH_MS;
+
     for (GList *l = all_chardevs; l; l = l->next) {
         Chardev *chr = l->data;
 
-        /* Last words (a quit's reply and SHUTDOWN event) still go out. */
-        if (chr->outbuf && chr->outbuf->len && chr->out_fd >= 0) {
-            g_unix_set_fd_nonblocking(chr->out_fd, false, NULL);
-            if (write(chr->out_fd, chr->outbuf->str, chr->outbuf->len) < 0) {
-                g_string_truncate(chr->outbuf, 0);
-            }
-        }
+        chr_flush_at_exit(chr, deadline);
         if (chr->path && chr->listen_fd >= 0) {
             unix_unlink_path(chr->path, &chr->path_id);
         }

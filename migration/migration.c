@@ -10,9 +10,11 @@
  * in "postmigrate".  Downtime is the time from the stop until the last
  * byte is written.
  *
- * Incoming: the stream is read non-blocking into memory; at its end it is
- * validated as a whole and only then applied (migration/savevm.c), so a
- * bad stream leaves the destination as it was, in "inmigrate".
+ * Incoming: the stream is read non-blocking and loaded as it arrives
+ * (migration/savevm-load.c), in bounded memory; a refused stream leaves
+ * the destination as it was, in "inmigrate", ready for another attempt.
+ * A peer that sends nothing for x-incoming-timeout seconds is dropped,
+ * so a silent one cannot hold the only incoming slot.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -35,6 +37,7 @@
 #define MIG_MAX_ROUNDS      8
 #define MIG_CONVERGED_PAGES 64
 #define MIG_READ_CHUNK      (256u << 10)
+#define MIG_INCOMING_TIMEOUT_DEFAULT 120    /* seconds without a byte */
 
 typedef enum MigStage {
     STAGE_RAM,
@@ -52,6 +55,8 @@ typedef struct MigrationState {
     GPid child;
     guint child_watch;
     bool await_child;
+    bool exec;                  /* exec: the command's status decides */
+    int child_status;           /* once it exited, else -1 */
     /* outgoing */
     MigStage stage;
     GByteArray *out;
@@ -62,8 +67,10 @@ typedef struct MigrationState {
     RunState prev_state;
     int64_t start_ms, stop_ms;
     /* incoming */
-    GByteArray *in;
-    uint64_t in_limit;
+    MigLoad *load;
+    uint8_t *in_buf;
+    int64_t last_rx_ms;
+    guint idle_timer;
     /* both */
     uint64_t total_bytes, ram_bytes, device_bytes;
     uint64_t downtime_ms, total_time_ms;
@@ -73,6 +80,7 @@ typedef struct MigrationState {
 static MigrationState mig = { .fd = -1, .listen_fd = -1 };
 static bool mig_param_compress;
 static uint64_t mig_param_max_bandwidth;
+static uint64_t mig_param_incoming_timeout = MIG_INCOMING_TIMEOUT_DEFAULT;
 static bool mig_autostart = true;
 static GList *mig_notifiers;
 
@@ -121,6 +129,7 @@ static bool migration_is_active(void)
 }
 
 static void migration_complete_outgoing(void);
+static void migration_exec_done(void);
 
 static void mig_child_exited(GPid pid, gint status, gpointer opaque)
 {
@@ -130,9 +139,10 @@ static void mig_child_exited(GPid pid, gint status, gpointer opaque)
     }
     mig.child = 0;
     mig.child_watch = 0;
+    mig.child_status = status;
     if (mig.await_child) {
         mig.await_child = false;
-        migration_complete_outgoing();
+        migration_exec_done();
     }
 }
 
@@ -159,10 +169,16 @@ static void migration_close(void)
         g_byte_array_unref(mig.out);
         mig.out = NULL;
     }
-    if (mig.in) {
-        g_byte_array_unref(mig.in);
-        mig.in = NULL;
+    if (mig.idle_timer) {
+        g_source_remove(mig.idle_timer);
+        mig.idle_timer = 0;
     }
+    if (mig.load) {
+        mig.total_bytes = savevm_load_bytes(mig.load);
+        savevm_load_free(mig.load);     /* unfinished: RAM discarded */
+        mig.load = NULL;
+    }
+    g_clear_pointer(&mig.in_buf, g_free);
 }
 
 static void migration_fail(const char *fmt, const char *detail)
@@ -296,7 +312,8 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
 {
     if (!migration_flush()) {
         mig.watch = 0;
-        migration_fail("%s", g_strerror(errno));
+        migration_fail(mig.exec ? "the exec: command stopped reading (%s)"
+                                : "%s", g_strerror(errno));
         return G_SOURCE_REMOVE;
     }
     if (mig.out->len) {
@@ -309,6 +326,8 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
             close(mig.fd);
             mig.fd = -1;
             mig.await_child = true;
+        } else if (mig.exec) {
+            migration_exec_done();
         } else {
             migration_complete_outgoing();
         }
@@ -323,8 +342,25 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
     return G_SOURCE_CONTINUE;
 }
 
+/* exec: completed only if the command took the stream: exit status 0. */
+static void migration_exec_done(void)
+{
+    g_autofree char *why = NULL;
+    GError *gerr = NULL;
+
+    if (g_spawn_check_wait_status(mig.child_status, &gerr)) {
+        migration_complete_outgoing();
+        return;
+    }
+    why = g_strdup(gerr->message);
+    g_error_free(gerr);
+    migration_fail("the exec: command failed (%s)", why);
+}
+
 static void migration_watch_child(void)
 {
+    mig.exec = mig.child != 0;
+    mig.child_status = -1;
     if (mig.child) {
         mig.child_watch = g_child_watch_add(mig.child, mig_child_exited,
                                             NULL);
@@ -406,20 +442,18 @@ void migration_cancel(void)
 
 /* Incoming */
 
-static void migration_incoming_load(void)
+/* The end of the stream: the devices are applied, the VM goes on. */
+static void migration_incoming_finish(void)
 {
     Error *err = NULL;
     int64_t t0 = mig_now_ms();
-    bool ok;
 
-    mig.total_bytes = mig.in->len;
-    ok = savevm_load_stream(mig.in->data, mig.in->len, &err);
-    migration_close();
-    if (!ok) {
+    if (!savevm_load_finish(mig.load, &err)) {
         migration_fail("load failed: %s", error_get_pretty(err));
         error_free(err);
         return;
     }
+    migration_close();
     mig.downtime_ms = mig_now_ms() - t0;
     mig.total_time_ms = mig_now_ms() - mig.start_ms;
     migration_set_status(MIGRATION_STATUS_COMPLETED);
@@ -432,27 +466,44 @@ static void migration_incoming_load(void)
 
 static gboolean migration_readable(gint fd, GIOCondition cond, gpointer o)
 {
-    size_t old = mig.in->len;
-    ssize_t n;
+    ssize_t n = read(fd, mig.in_buf, MIG_READ_CHUNK);
+    Error *err = NULL;
 
-    g_byte_array_set_size(mig.in, old + MIG_READ_CHUNK);
-    n = read(fd, mig.in->data + old, MIG_READ_CHUNK);
-    g_byte_array_set_size(mig.in, old + MAX(n, 0));
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         return G_SOURCE_CONTINUE;
     }
-    if (n > 0 && mig.in->len <= mig.in_limit) {
-        return G_SOURCE_CONTINUE;
+    if (n > 0) {
+        mig.last_rx_ms = mig_now_ms();
+        if (savevm_load_feed(mig.load, mig.in_buf, n, &err)) {
+            return G_SOURCE_CONTINUE;
+        }
     }
     mig.watch = 0;
-    if (n < 0) {
+    if (err) {
+        migration_fail("load failed: %s", error_get_pretty(err));
+        error_free(err);
+    } else if (n < 0) {
         migration_fail("load failed: %s", g_strerror(errno));
-    } else if (n > 0) {
-        migration_fail("load failed: %s", "stream larger than any valid "
-                       "one for this machine");
     } else {
-        migration_incoming_load();
+        migration_incoming_finish();
     }
+    return G_SOURCE_REMOVE;
+}
+
+/* A peer that went silent gives the incoming slot back. */
+static gboolean migration_idle_check(gpointer opaque)
+{
+    g_autofree char *why = NULL;
+
+    if (!mig_param_incoming_timeout ||
+        mig_now_ms() - mig.last_rx_ms <
+        (int64_t)mig_param_incoming_timeout * 1000) {
+        return G_SOURCE_CONTINUE;
+    }
+    mig.idle_timer = 0;
+    why = g_strdup_printf("%" PRIu64, mig_param_incoming_timeout);
+    migration_fail("load failed: nothing received for %s s "
+                   "(x-incoming-timeout)", why);
     return G_SOURCE_REMOVE;
 }
 
@@ -460,7 +511,10 @@ static void migration_incoming_begin(int fd)
 {
     mig.fd = fd;
     g_unix_set_fd_nonblocking(fd, true, NULL);
-    mig.in = g_byte_array_new();
+    mig.load = savevm_load_new(true, 0);
+    mig.in_buf = g_malloc(MIG_READ_CHUNK);
+    mig.last_rx_ms = mig_now_ms();
+    mig.idle_timer = g_timeout_add(250, migration_idle_check, NULL);
     migration_set_status(MIGRATION_STATUS_ACTIVE);
     mig.watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
                               migration_readable, NULL);
@@ -478,19 +532,6 @@ static gboolean migration_accept(gint fd, GIOCondition cond, gpointer o)
     mig.listen_fd = -1;
     migration_incoming_begin(conn);
     return G_SOURCE_REMOVE;
-}
-
-static uint64_t migration_incoming_limit(void)
-{
-    RamBlockInfo blocks[MIG_RAM_MAX_BLOCKS];
-    unsigned n = ram_blocks_collect(blocks);
-    uint64_t ram = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        ram += blocks[i].size;
-    }
-    /* Pages may repeat across rounds; beyond this a stream is hostile. */
-    return MIN(ram, 1ULL << 40) * 2 + (256ULL << 20);
 }
 
 bool migration_start_incoming(const char *uri, Error **errp)
@@ -515,7 +556,7 @@ bool migration_start_incoming(const char *uri, Error **errp)
     migration_watch_child();
     g_clear_pointer(&mig.error_desc, g_free);
     mig.start_ms = mig_now_ms();
-    mig.in_limit = migration_incoming_limit();
+    mig.total_bytes = 0;
     trace_migration_start_incoming(uri);
     if (!listening) {
         migration_incoming_begin(fd);
@@ -544,8 +585,8 @@ bool vl_hook_incoming(const char *uri, Error **errp)
 void migration_query(MigrationInfo *info)
 {
     info->status = mig.status;
-    info->total_bytes = mig.incoming && mig.in ? mig.in->len
-                                               : mig.total_bytes;
+    info->total_bytes = mig.incoming && mig.load
+                        ? savevm_load_bytes(mig.load) : mig.total_bytes;
     info->ram_bytes = mig.ram_bytes;
     info->device_bytes = mig.device_bytes;
     info->downtime_ms = mig.downtime_ms;
@@ -572,6 +613,17 @@ bool migration_set_parameter(const char *name, const char *value,
             error_setg(errp, "max-bandwidth: '%s' is not a size", value);
             return false;
         }
+        return true;
+    }
+    if (!strcmp(name, "x-incoming-timeout")) {
+        uint64_t secs;
+
+        if (!qemu_strtou64(value, &secs) || secs > UINT32_MAX) {
+            error_setg(errp, "x-incoming-timeout: '%s' is not a number of "
+                       "seconds", value);
+            return false;
+        }
+        mig_param_incoming_timeout = secs;
         return true;
     }
     error_setg(errp, "unknown migration parameter '%s'", name);

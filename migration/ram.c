@@ -51,7 +51,7 @@ unsigned ram_blocks_collect(RamBlockInfo *blocks)
     return c.n;
 }
 
-static bool ram_page_is_zero(const uint8_t *p)
+bool ram_page_is_zero(const uint8_t *p)
 {
     const uint64_t *q = (const uint64_t *)p;
 
@@ -255,58 +255,4 @@ void ram_save_cleanup(RamSaveState *rs)
     for (unsigned i = 0; i < rs->nr_blocks; i++) {
         memory_region_set_dirty_logging(rs->blocks[i].mr, false);
     }
-}
-
-/* Destination */
-
-bool ram_load_blocks(MigReader *r, Error **errp)
-{
-    RamBlockInfo blocks[MIG_RAM_MAX_BLOCKS];
-    unsigned n = ram_blocks_collect(blocks);
-    uint32_t count = mig_get_be32(r);
-
-    if (count != n) {
-        error_setg(errp, "RAM: %u blocks in the stream, %u here", count, n);
-        return false;
-    }
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t gpa = mig_get_be64(r), size = mig_get_be64(r);
-
-        if (r->failed || gpa != blocks[i].gpa || size != blocks[i].size) {
-            error_setg(errp, "RAM block %u: 0x%" PRIx64 "+0x%" PRIx64
-                       " in the stream, 0x%" PRIx64 "+0x%" PRIx64 " here",
-                       i, gpa, size, blocks[i].gpa, blocks[i].size);
-            return false;
-        }
-    }
-    return true;
-}
-
-bool ram_load_page(MigReader *r, bool dry_run, Error **errp)
-{
-    uint64_t v = mig_get_be64(r);
-    uint64_t gpa = v & ~(MIG_PAGE_SIZE - 1);
-    bool zero = v & MIG_PAGE_ZERO;
-    const uint8_t *data = zero ? NULL : mig_get_bytes(r, MIG_PAGE_SIZE);
-    hwaddr len = 0;
-    uint8_t *host;
-
-    if (r->failed || (v & (MIG_PAGE_SIZE - 1) & ~MIG_PAGE_ZERO)) {
-        error_setg(errp, "RAM: bad or truncated page record");
-        return false;
-    }
-    host = address_space_get_ram_ptr(&address_space_memory, gpa, &len, NULL);
-    if (!host || len < MIG_PAGE_SIZE) {
-        error_setg(errp, "RAM: page 0x%" PRIx64 " is not guest RAM", gpa);
-        return false;
-    }
-    if (dry_run) {
-        return true;
-    }
-    if (data) {
-        memcpy(host, data, MIG_PAGE_SIZE);
-    } else if (!ram_page_is_zero(host)) {
-        memset(host, 0, MIG_PAGE_SIZE);
-    }
-    return true;
 }

@@ -40,6 +40,9 @@ typedef struct RamSaveState {
 /* The guest RAM blocks of the system address space (<= MIG_RAM_MAX_BLOCKS). */
 unsigned ram_blocks_collect(RamBlockInfo *blocks);
 
+/* Whether a 4 KiB page holds only zeros. */
+bool ram_page_is_zero(const uint8_t *p);
+
 void ram_save_setup(RamSaveState *rs, MigWriter *w);
 /* Appends page records until budget bytes; true once the round is done. */
 bool ram_save_iterate(RamSaveState *rs, MigWriter *w, size_t budget);
@@ -47,8 +50,27 @@ bool ram_save_iterate(RamSaveState *rs, MigWriter *w, size_t budget);
 void ram_save_next_round(RamSaveState *rs);
 void ram_save_cleanup(RamSaveState *rs);
 
-/* Destination: the block list record, then page records. */
-bool ram_load_blocks(MigReader *r, Error **errp);
-bool ram_load_page(MigReader *r, bool dry_run, Error **errp);
+/*
+ * Destination (migration/ram-load.c): pages are written as their records
+ * arrive; the pages written are remembered, so that the RAM of a refused
+ * stream can be discarded (the destination's RAM is blank before an
+ * incoming migration: it has never run).
+ */
+typedef struct RamLoadState {
+    RamBlockInfo blocks[MIG_RAM_MAX_BLOCKS];
+    unsigned nr_blocks;
+    unsigned long *written[MIG_RAM_MAX_BLOCKS];  /* lazily backed bitmaps */
+    uint32_t unmarked;          /* blocks whose bitmap could not be had */
+    uint64_t pages_written;
+} RamLoadState;
+
+/* The block list record; false if it does not match this machine. */
+bool ram_load_blocks(RamLoadState *rs, MigReader *r, Error **errp);
+/* One page record; with dry_run only checked. */
+bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
+                   Error **errp);
+/* Zeroes (and gives back to the host) every page the stream wrote. */
+void ram_load_discard(RamLoadState *rs);
+void ram_load_cleanup(RamLoadState *rs);
 
 #endif

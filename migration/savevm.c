@@ -15,10 +15,11 @@
  *                     ... and u8 0)
  *   0x04 EOF          nothing may follow
  *
- * The loader reads the stream twice: the first pass checks every record
- * (RAM addresses, device sections through a dry run into scratch copies)
- * and changes nothing; only if the whole stream passes does the second
- * pass write RAM and load devices.  See docs/devel/migration.md.
+ * The loader (savevm-load.c) takes the stream as it arrives: RAM pages
+ * are written at once, device sections checked by a dry run and applied
+ * at the end record; a refusal discards what was written.  A stream held
+ * in one buffer is read twice instead: a checking pass that changes
+ * nothing, then the loading one.  See docs/devel/migration.md.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -30,9 +31,6 @@
 #include "migration/migration.h"
 #include "migration/savevm.h"
 #include "trace.h"
-
-/* A stream may repeat pages across rounds, not grow without bound. */
-#define MIG_MAX_PLAIN_EXTRA (256ULL << 20)
 
 void savevm_put_header(MigWriter *w, uint32_t flags)
 {
@@ -64,198 +62,20 @@ void savevm_put_devices(MigWriter *w)
     mig_put_u8(w, MIG_REC_EOF);
 }
 
-static bool savevm_load_section_body(SaveStateEntry *se, MigReader *body,
-                                     uint32_t version, bool dry_run,
-                                     Error **errp)
-{
-    const VMStateDescription *vmsd = se->vmsd;
-    g_autofree void *scratch = NULL;
-    bool ok;
-
-    if (dry_run) {
-        scratch = g_memdup2(se->opaque, vmsd->size);
-    }
-    ok = vmstate_load(body, vmsd, dry_run ? scratch : se->opaque, se->opaque,
-                      version, dry_run, errp);
-    if (ok && mig_remaining(body)) {
-        error_setg(errp, "%zu bytes left over", mig_remaining(body));
-        ok = false;
-    }
-    return ok;
-}
-
-/* One device record; seen tracks sections already loaded (no repeats). */
-static bool savevm_load_device(MigReader *r, GHashTable *seen, bool dry_run,
-                               Error **errp)
-{
-    char idstr[256];
-    uint32_t instance, version, len;
-    const uint8_t *data;
-    SaveStateEntry *se;
-    MigReader body;
-    Error *err = NULL;
-
-    if (!mig_get_str(r, idstr)) {
-        error_setg(errp, "bad device section header");
-        return false;
-    }
-    instance = mig_get_be32(r);
-    version = mig_get_be32(r);
-    len = mig_get_be32(r);
-    data = mig_get_bytes(r, len);
-    if (!data) {
-        error_setg(errp, "section %s.%u: truncated", idstr, instance);
-        return false;
-    }
-    se = vmstate_find(idstr, instance);
-    if (!se) {
-        error_setg(errp, "unknown section %s, instance %u", idstr, instance);
-        return false;
-    }
-    if (!g_hash_table_add(seen, se)) {
-        error_setg(errp, "section %s.%u appears twice", idstr, instance);
-        return false;
-    }
-    trace_migration_load_section(idstr, instance, version, len, dry_run);
-    mig_reader_init(&body, data, len);
-    if (!savevm_load_section_body(se, &body, version, dry_run, &err)) {
-        error_setg(errp, "section %s.%u: %s", idstr, instance,
-                   error_get_pretty(err));
-        error_free(err);
-        return false;
-    }
-    return true;
-}
-
-/* One record after the RAM layout. */
-static bool savevm_load_record(MigReader *r, uint8_t type, GHashTable *seen,
-                               bool dry_run, Error **errp)
-{
-    switch (type) {
-    case MIG_REC_RAM_BLOCKS:
-        error_setg(errp, "RAM layout given twice");
-        return false;
-    case MIG_REC_RAM_PAGE:
-        return ram_load_page(r, dry_run, errp);
-    case MIG_REC_DEVICE:
-        return savevm_load_device(r, seen, dry_run, errp);
-    default:
-        error_setg(errp, "unknown record type 0x%x at offset %zu", type,
-                   r->pos - 1);
-        return false;
-    }
-}
-
-/* One pass over the records. */
-static bool savevm_load_records(MigReader *r, bool dry_run, Error **errp)
-{
-    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
-
-    if (mig_get_u8(r) != MIG_REC_RAM_BLOCKS) {
-        error_setg(errp, r->failed ? "stream truncated after its header"
-                         : "stream does not start with the RAM layout");
-        return false;
-    }
-    if (!ram_load_blocks(r, errp)) {
-        return false;
-    }
-    for (;;) {
-        uint8_t type = mig_get_u8(r);
-
-        if (r->failed) {
-            error_setg(errp, "stream truncated (no end record)");
-            return false;
-        }
-        if (type == MIG_REC_EOF) {
-            if (mig_remaining(r)) {
-                error_setg(errp, "data after the end record");
-                return false;
-            }
-            return true;
-        }
-        if (!savevm_load_record(r, type, seen, dry_run, errp)) {
-            return false;
-        }
-    }
-}
-
-/* Inflates a zlib body, refusing to grow past limit bytes. */
-static GByteArray *savevm_inflate(const uint8_t *data, size_t len,
-                                  uint64_t limit, Error **errp)
-{
-    GByteArray *out = g_byte_array_new();
-    z_stream zs = { 0 };
-    uint8_t chunk[65536];
-    int ret;
-
-    if (inflateInit(&zs) != Z_OK) {
-        error_setg(errp, "zlib: cannot initialise");
-        return g_byte_array_free(out, true), NULL;
-    }
-    zs.next_in = (Bytef *)data;
-    zs.avail_in = len;
-    do {
-        zs.next_out = chunk;
-        zs.avail_out = sizeof(chunk);
-        ret = inflate(&zs, Z_NO_FLUSH);
-        g_byte_array_append(out, chunk, sizeof(chunk) - zs.avail_out);
-        if (out->len > limit) {
-            ret = Z_MEM_ERROR;
-        }
-    } while (ret == Z_OK && (zs.avail_in || !zs.avail_out));
-    inflateEnd(&zs);
-    if (ret != Z_STREAM_END) {
-        error_setg(errp, "zlib: compressed stream is corrupt or truncated");
-        g_byte_array_free(out, true);
-        return NULL;
-    }
-    return out;
-}
-
-static uint64_t savevm_max_plain_size(void)
-{
-    RamBlockInfo blocks[MIG_RAM_MAX_BLOCKS];
-    unsigned n = ram_blocks_collect(blocks);
-    uint64_t ram = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        ram += blocks[i].size;
-    }
-    return MIN(ram, 1ULL << 40) * 2 + MIG_MAX_PLAIN_EXTRA;
-}
-
+/* Two passes over a buffer: the first checks all, the second applies. */
 bool savevm_load_stream(const uint8_t *data, size_t len, Error **errp)
 {
-    g_autoptr(GByteArray) plain = NULL;
-    MigReader r;
-    uint32_t flags;
+    for (int apply = 0; apply < 2; apply++) {
+        MigLoad *l = savevm_load_new(apply, 0);
+        bool ok = savevm_load_feed(l, data, len, errp) &&
+                  savevm_load_finish(l, errp);
 
-    mig_reader_init(&r, data, len);
-    if (mig_get_be32(&r) != MIG_MAGIC || mig_get_be32(&r) != MIG_VERSION) {
-        error_setg(errp, "not a spapr-ddw migration stream of version %d",
-                   MIG_VERSION);
-        return false;
-    }
-    flags = mig_get_be32(&r);
-    if (r.failed || (flags & ~MIG_FLAG_ZLIB)) {
-        error_setg(errp, "unknown stream flags 0x%x", flags);
-        return false;
-    }
-    if (flags & MIG_FLAG_ZLIB) {
-        plain = savevm_inflate(data + r.pos, len - r.pos,
-                               savevm_max_plain_size(), errp);
-        if (!plain) {
+        savevm_load_free(l);
+        if (!ok) {
             return false;
         }
-        mig_reader_init(&r, plain->data, plain->len);
-    } else {
-        mig_reader_init(&r, data + r.pos, len - r.pos);
     }
-    if (!savevm_load_records(&r, true, errp)) {
-        return false;
-    }
-    mig_reader_init(&r, r.data, r.len);
-    return savevm_load_records(&r, false, errp);
+    return true;
 }
 
 GByteArray *migration_save_to_buffer(bool compress)

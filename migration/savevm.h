@@ -24,4 +24,23 @@ void savevm_put_devices(MigWriter *w);
 /* Loads a whole stream (header included): validates all, then applies. */
 bool savevm_load_stream(const uint8_t *data, size_t len, Error **errp);
 
+/*
+ * The streaming loader (migration/savevm-load.c): feed the stream in
+ * pieces, then finish at its end.  With apply false, nothing is written
+ * (a validation pass).  A refusal (false, errp set) is final and has
+ * already discarded what the stream wrote; so does freeing a loader that
+ * did not finish.  device_limit: 0 for MIG_DEVICE_STATE_MAX.
+ */
+#define MIG_DEVICE_STATE_MAX    (256ULL << 20)
+typedef struct MigLoad MigLoad;
+MigLoad *savevm_load_new(bool apply, uint64_t device_limit);
+/* Tests: a smaller cap on the plain stream than this RAM size allows. */
+void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit);
+bool savevm_load_feed(MigLoad *l, const uint8_t *data, size_t len,
+                      Error **errp);
+bool savevm_load_finish(MigLoad *l, Error **errp);
+/* Stream bytes fed so far. */
+uint64_t savevm_load_bytes(const MigLoad *l);
+void savevm_load_free(MigLoad *l);
+
 #endif

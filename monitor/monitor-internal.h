@@ -24,7 +24,9 @@ typedef struct QmpStream {
     GString *buf;
     uint64_t depth;
     bool in_string, escape;
+    char quote;                 /* of the string under way: " or ' */
     bool discard;               /* dropping the rest of a refused message */
+    bool recovering;            /* after a lexical error: see qmp-stream.c */
     QmpStreamEmit *emit;
     void *opaque;
 } QmpStream;
@@ -36,6 +38,15 @@ void qmp_stream_destroy(QmpStream *s);
 
 JsonObject *qmp_version_object(void);
 char *qmp_node_to_text(JsonNode *node);
+/*
+ * monitor/qmp-json.c: the strict check of an input text (false with *err
+ * set: "duplicate key", ...), which also gives the text of the top-level
+ * "id" member, whitespace removed (g_free; NULL without one); and valid
+ * UTF-8 JSON output for any node.
+ */
+bool qmp_json_check(const char *text, size_t len, char **id_text,
+                    const char **err);
+char *qmp_json_to_text(JsonNode *node);
 /* stop and cont for both monitors (autostart while a migration comes in) */
 void monitor_vm_stop(void);
 void monitor_vm_cont(void);

@@ -288,10 +288,28 @@ void qmp_object_set_uint(JsonObject *obj, const char *name, uint64_t v)
 
 char *qmp_node_to_text(JsonNode *node)
 {
-    g_autoptr(JsonGenerator) gen = json_generator_new();
+    return qmp_json_to_text(node);
+}
 
-    json_generator_set_root(gen, node);
-    return json_generator_to_data(gen, NULL);
+/* The request's "id" as it was sent (qmp-json.c), while it is handled. */
+static char *qmp_request_id_text;
+
+/* A reply's text, with the request's id echoed exactly when it had one. */
+static char *reply_text(JsonObject *reply, JsonNode *id)
+{
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    if (id && !qmp_request_id_text) {
+        json_object_set_member(reply, "id", json_node_copy(id));
+    }
+    root = qmp_node_object(reply);
+    text = qmp_node_to_text(root);
+    if (!id || !qmp_request_id_text) {
+        return g_steal_pointer(&text);
+    }
+    text[strlen(text) - 1] = 0;     /* the closing brace */
+    return g_strdup_printf("%s,\"id\":%s}", text, qmp_request_id_text);
 }
 
 static char *reply_error(JsonNode *id, const char *cls, const char *desc)
@@ -303,11 +321,7 @@ static char *reply_error(JsonNode *id, const char *cls, const char *desc)
     json_object_set_string_member(err, "class", cls);
     json_object_set_string_member(err, "desc", desc);
     json_object_set_object_member(reply, "error", err);
-    if (id) {
-        json_object_set_member(reply, "id", json_node_copy(id));
-    }
-    root = qmp_node_object(reply);
-    return qmp_node_to_text(root);
+    return reply_text(reply, id);
 }
 
 static char *reply_return(JsonNode *id, JsonNode *ret)
@@ -316,11 +330,7 @@ static char *reply_return(JsonNode *id, JsonNode *ret)
     g_autoptr(JsonNode) root = NULL;
 
     json_object_set_member(reply, "return", ret);
-    if (id) {
-        json_object_set_member(reply, "id", json_node_copy(id));
-    }
-    root = qmp_node_object(reply);
-    return qmp_node_to_text(root);
+    return reply_text(reply, id);
 }
 
 static bool request_check(JsonObject *req, Error **errp)
@@ -455,8 +465,10 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
 {
     g_autoptr(JsonParser) parser = json_parser_new_immutable();
     g_autoptr(GError) gerr = NULL;
-    g_autofree char *desc = NULL;
+    g_autofree char *desc = NULL, *id_text = NULL;
+    const char *strict_err = NULL;
     JsonNode *root;
+    char *reply;
 
     if (stream_err) {
         desc = g_strdup_printf("JSON parse error, %s", stream_err);
@@ -465,6 +477,10 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
     if (!g_utf8_validate(text, len, NULL)) {
         return reply_error(NULL, "GenericError",
                            "JSON parse error, invalid UTF-8 sequence");
+    }
+    if (!qmp_json_check(text, len, &id_text, &strict_err)) {
+        desc = g_strdup_printf("JSON parse error, %s", strict_err);
+        return reply_error(NULL, "GenericError", desc);
     }
     if (!json_parser_load_from_data(parser, text, len, &gerr)) {
         desc = g_strdup_printf("JSON parse error, %s", gerr->message);
@@ -479,7 +495,10 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
         return reply_error(NULL, "GenericError",
                            "QMP input must be a JSON object");
     }
-    return request_handle(sess, json_node_get_object(root));
+    qmp_request_id_text = id_text;
+    reply = request_handle(sess, json_node_get_object(root));
+    qmp_request_id_text = NULL;
+    return reply;
 }
 
 JsonObject *qmp_version_object(void)

@@ -12,6 +12,15 @@
  * deeper than QMP_STREAM_MAX_DEPTH is refused with one error and the rest
  * of it is dropped, so the buffer never grows past the bound.
  *
+ * As QEMU's lexer does, strings may also be single-quoted (they are
+ * passed on double-quoted), and a byte no JSON text can hold there (a
+ * control character; outside strings also '%' and any byte >= 0x80; in
+ * strings 0xC0, 0xC1, 0xF5..0xFF) is a lexical error: it gets one error
+ * reply, whatever was buffered is dropped, and input is skipped up to
+ * the next bracket or control character (a newline), where the stream
+ * starts afresh.  So "{\xFF", a stray "}" or an unbalanced text never
+ * leaves the monitor waiting for ever.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
@@ -29,7 +38,7 @@ void qmp_stream_reset(QmpStream *s)
 {
     g_string_truncate(s->buf, 0);
     s->depth = 0;
-    s->in_string = s->escape = s->discard = false;
+    s->in_string = s->escape = s->discard = s->recovering = false;
 }
 
 void qmp_stream_destroy(QmpStream *s)
@@ -73,19 +82,64 @@ static void stream_append(QmpStream *s, uint8_t c)
     g_string_append_c(s->buf, c);
 }
 
+/* A lexical error: reported once, the message dropped, input skipped. */
+static void stream_lexical_error(QmpStream *s, uint8_t c)
+{
+    g_autofree char *err = g_ascii_isprint(c)
+        ? g_strdup_printf("stray '%c'", c)
+        : g_strdup_printf("stray '\\x%02x'", c);    /* never raw bytes */
+
+    g_string_truncate(s->buf, 0);
+    s->depth = 0;
+    s->in_string = s->escape = s->discard = false;
+    s->recovering = true;
+    s->emit(s->opaque, NULL, 0, err);
+}
+
+static bool stream_bad_in_string(uint8_t c)
+{
+    return c < 0x20 || c == 0xc0 || c == 0xc1 || c >= 0xf5;
+}
+
 static void stream_string_byte(QmpStream *s, uint8_t c)
 {
-    stream_append(s, c);
+    bool single = s->quote == '\'';
+
+    if (stream_bad_in_string(c)) {
+        stream_lexical_error(s, c);
+        return;
+    }
     if (s->escape) {
         s->escape = false;
-    } else if (c == '\\') {
+        if (!(single && c == '\'')) {
+            stream_append(s, '\\');
+        }
+        stream_append(s, c);        /* \' is just ' in a "string" */
+        return;
+    }
+    if (c == '\\') {
         s->escape = true;
-    } else if (c == '"') {
+        return;
+    }
+    if (c == s->quote) {
+        stream_append(s, '"');
         s->in_string = false;
         if (s->depth == 0 && !s->discard) {
             stream_flush(s);
         }
+        return;
     }
+    if (single && c == '"') {
+        stream_append(s, '\\');
+    }
+    stream_append(s, c);
+}
+
+/* Recovery skips to a bracket or a control character (see above). */
+static bool stream_resyncs_at(uint8_t c)
+{
+    return c < 0x20 || c == 0xfe || c == 0xff || c == '{' || c == '}' ||
+           c == '[' || c == ']';
 }
 
 static void stream_open(QmpStream *s, uint8_t c)
@@ -121,14 +175,27 @@ static void stream_close(QmpStream *s, uint8_t c)
 
 static void stream_byte(QmpStream *s, uint8_t c)
 {
+    if (s->recovering) {
+        if (!stream_resyncs_at(c)) {
+            return;
+        }
+        s->recovering = false;
+    }
     if (s->in_string) {
         stream_string_byte(s, c);
         return;
     }
+    if (c >= 0x80 || c == '%' || (c < 0x20 && c != '\t' && c != '\r' &&
+                                  c != '\n')) {
+        stream_lexical_error(s, c);
+        return;
+    }
     switch (c) {
     case '"':
+    case '\'':
         s->in_string = true;
-        stream_append(s, c);
+        s->quote = c;
+        stream_append(s, '"');
         break;
     case '{':
     case '[':

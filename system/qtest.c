@@ -26,9 +26,15 @@
  *   hcall OPCODE ARG...               -> OK R3 R4 ... R11
  *
  * A malformed line (missing, extra or non-numeric argument, size over the
- * limit, a line longer than 32 MiB) gets "ERR reason"; an unknown verb gets
- * "FAIL Unknown command 'x'".  (QEMU ignores extra words; we refuse them.)
- * Nothing a client sends can end the process.
+ * limit, a line longer than 32 MiB or of more than 64 words) gets "ERR
+ * reason"; an unknown verb gets "FAIL Unknown command 'x'".  (QEMU ignores
+ * extra words; we refuse them.)  Nothing a client sends can end the
+ * process.
+ *
+ * Flow control: a reply of any size within the limits goes out whole,
+ * written as the client takes it; while a reply waits, no further line
+ * is read, so a client that does not read stalls only itself (its own
+ * writes block), and the server never queues more than one reply.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -42,6 +48,8 @@
 /* Largest read/write/memset a client may ask for in one line. */
 #define QTEST_MAX_XFER (16 * 1024 * 1024)
 #define QTEST_MAX_LINE (2 * QTEST_MAX_XFER + 256)
+/* More words than any verb takes (rtas: NAME NARGS ARGS... NRET) */
+#define QTEST_MAX_WORDS 64
 
 struct QTestReply {
     GString *out;
@@ -53,6 +61,7 @@ static GString *inbuf;
 static FILE *qtest_log;
 static bool qtest_on;
 static bool discarding;         /* skipping an over-long line */
+static GString *held_input;     /* read, not yet answered: reply waiting */
 
 void qtest_set_command_cb(QTestCommandCb *cb)
 {
@@ -377,19 +386,44 @@ static void qtest_process_command(QTestReply *r, char **words)
     g_string_append_printf(r->out, "FAIL Unknown command '%s'", words[0]);
 }
 
-static char *qtest_answer_line(const char *line)
+/*
+ * Cuts line into its words, in place; false past QTEST_MAX_WORDS, before
+ * anything is allocated for them (a line of 32 M blanks costs nothing).
+ */
+static bool qtest_split_words(char *line, char **words)
 {
-    g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
-    g_autoptr(GPtrArray) packed = g_ptr_array_new();
-    QTestReply r = { .out = g_string_new("") };
+    int n = 0;
 
-    for (int i = 0; words[i]; i++) {
-        if (*words[i]) {
-            g_ptr_array_add(packed, words[i]);
+    for (char *p = line; *p;) {
+        while (*p == ' ' || *p == '\t') {
+            *p++ = 0;
+        }
+        if (!*p) {
+            break;
+        }
+        if (n == QTEST_MAX_WORDS) {
+            return false;
+        }
+        words[n++] = p;
+        while (*p && *p != ' ' && *p != '\t') {
+            p++;
         }
     }
-    g_ptr_array_add(packed, NULL);
-    qtest_process_command(&r, (char **)packed->pdata);
+    words[n] = NULL;
+    return true;
+}
+
+static char *qtest_answer_line(const char *line)
+{
+    g_autofree char *copy = g_strdup(line);
+    char *words[QTEST_MAX_WORDS + 1];
+    QTestReply r = { .out = g_string_new("") };
+
+    if (!qtest_split_words(copy, words)) {
+        qtest_reply_err(&r, "more than %d words", QTEST_MAX_WORDS);
+    } else {
+        qtest_process_command(&r, words);
+    }
     return g_string_free(r.out, false);
 }
 
@@ -420,11 +454,27 @@ void qtest_process_text(const char *text,
     }
 }
 
+/* One reply and its newline in one write (it may be 32 MiB long). */
 static void qtest_send(const char *line)
 {
+    size_t len = strlen(line);
+    g_autoptr(GString) out = g_string_sized_new(len + 1);
+
     qtest_log_line("S", line);
-    qemu_chr_write_all(qtest_chr, line, strlen(line));
-    qemu_chr_write_all(qtest_chr, "\n", 1);
+    g_string_append_len(out, line, len);
+    g_string_append_c(out, '\n');
+    qemu_chr_write_all(qtest_chr, out->str, out->len);
+}
+
+/* A reply is waiting for the client: hold the rest, stop reading. */
+static bool qtest_hold(const uint8_t *buf, size_t len)
+{
+    if (!qemu_chr_pending(qtest_chr)) {
+        return false;
+    }
+    g_string_append_len(held_input, (const char *)buf, len);
+    qemu_chr_accept_input(qtest_chr, false);
+    return true;
 }
 
 static void qtest_read(void *opaque, const uint8_t *buf, size_t len)
@@ -432,6 +482,9 @@ static void qtest_read(void *opaque, const uint8_t *buf, size_t len)
     const uint8_t *nl;
 
     while (len) {
+        if (qtest_hold(buf, len)) {
+            return;
+        }
         nl = memchr(buf, '\n', len);
         if (!nl) {
             if (!discarding) {
@@ -458,6 +511,22 @@ static void qtest_read(void *opaque, const uint8_t *buf, size_t len)
         g_string_truncate(inbuf, 0);
         len -= nl + 1 - buf;
         buf = nl + 1;
+    }
+}
+
+/* The client took the reply: answer what was held, then read again. */
+static void qtest_drained(void *opaque)
+{
+    g_autoptr(GString) held = NULL;
+
+    if (!held_input->len) {
+        return;
+    }
+    held = held_input;
+    held_input = g_string_new("");
+    qtest_read(NULL, (const uint8_t *)held->str, held->len);
+    if (!held_input->len) {
+        qemu_chr_accept_input(qtest_chr, true);
     }
 }
 
@@ -490,7 +559,9 @@ bool qtest_server_init(const char *spec, const char *logfile, Error **errp)
         return false;
     }
     inbuf = g_string_new("");
+    held_input = g_string_new("");
     qtest_on = true;
+    qemu_chr_set_drained_cb(qtest_chr, qtest_drained);
     qemu_chr_set_handlers(qtest_chr, qtest_read, qtest_event, NULL);
     return true;
 }

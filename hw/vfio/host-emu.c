@@ -31,6 +31,7 @@
  */
 #include "qemu/osdep.h"
 #include <linux/vfio.h>
+#include "qemu/cutils.h"
 #include "qom/object.h"
 #include "host-emu-internal.h"
 #include "trace.h"
@@ -535,6 +536,45 @@ static bool vfio_host_emu_complete(Object *obj, Error **errp)
     return true;
 }
 
+static bool emu_prop_get(Object *obj, ObjectProperty *prop, PropValue *v,
+                         Error **errp)
+{
+    v->kind = PROP_KIND_UINT;
+    v->u = *(uint64_t *)prop->opaque;
+    return true;
+}
+
+/*
+ * The host's geometry is what its containers and tables were built on
+ * (a page size divides every size computed): fixed once the object is
+ * complete.  memlock-limit, like RLIMIT_MEMLOCK, may change any time.
+ */
+static bool emu_prop_set(Object *obj, ObjectProperty *prop, const char *str,
+                         Error **errp)
+{
+    VFIOHostEmu *s = VFIO_HOST_EMU(obj);
+    uint64_t v;
+
+    if (s->host.ops && strcmp(prop->name, "memlock-limit")) {
+        error_setg(errp, "Property '%s' cannot be changed once the "
+                   "vfio-spapr-host-emu object is created", prop->name);
+        return false;
+    }
+    if (!qemu_strtosz(str, &v)) {
+        error_setg(errp, "Property '%s' expects a number, got '%s'",
+                   prop->name, str);
+        return false;
+    }
+    *(uint64_t *)prop->opaque = v;
+    return true;
+}
+
+static void emu_prop_add(Object *obj, const char *name, uint64_t *field)
+{
+    object_property_add(obj, name, "uint64", emu_prop_get, emu_prop_set,
+                        NULL, field);
+}
+
 static void vfio_host_emu_init(Object *obj)
 {
     VFIOHostEmu *s = VFIO_HOST_EMU(obj);
@@ -546,12 +586,10 @@ static void vfio_host_emu_init(Object *obj)
     s->page_size = 65536;
     s->next_fd = EMU_FD_BASE;
     s->files = g_hash_table_new_full(NULL, NULL, NULL, g_free);
-    object_property_add_uint64_ptr(obj, "iommu-pgsizes", &s->iommu_pgsizes,
-                                   false);
-    object_property_add_uint64_ptr(obj, "max-levels", &s->max_levels, false);
-    object_property_add_uint64_ptr(obj, "page-size", &s->page_size, false);
-    object_property_add_uint64_ptr(obj, "memlock-limit", &s->memlock_limit,
-                                   false);
+    emu_prop_add(obj, "iommu-pgsizes", &s->iommu_pgsizes);
+    emu_prop_add(obj, "max-levels", &s->max_levels);
+    emu_prop_add(obj, "page-size", &s->page_size);
+    emu_prop_add(obj, "memlock-limit", &s->memlock_limit);
     object_property_add_uint64_ptr(obj, "memlock-used", &s->memlock_used,
                                    true);
 }

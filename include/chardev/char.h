@@ -26,8 +26,18 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp);
 Chardev *qemu_chr_find(const char *id);
 void qemu_chr_set_handlers(Chardev *chr, ChrReadFn *read, ChrEventFn *event,
                            void *opaque);
-/* Writes everything (blocking); false when the peer has gone. */
+/*
+ * Writes everything, never blocking: what the peer does not take now is
+ * queued (see chardev/char.c); false when the peer has gone or was
+ * disconnected for not reading.
+ */
 bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len);
+/* Bytes queued that the peer has not taken yet. */
+size_t qemu_chr_pending(Chardev *chr);
+/* cb(opaque) runs each time the queue has drained. */
+void qemu_chr_set_drained_cb(Chardev *chr, void (*cb)(void *opaque));
+/* Flow control: stop (false) or resume reading the peer's input. */
+void qemu_chr_accept_input(Chardev *chr, bool on);
 bool qemu_chr_printf(Chardev *chr, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool qemu_chr_is_connected(Chardev *chr);
 void qemu_chr_disconnect(Chardev *chr);

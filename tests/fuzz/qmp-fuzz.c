@@ -93,12 +93,21 @@ static void fz_feed(const char *text, size_t len)
     }
 }
 
-/* The reply's JSON object, checked for its shape. */
+/*
+ * The reply's JSON object, checked for its shape; and the text itself:
+ * valid UTF-8 and strict JSON (no "1e+19.0"), whatever the input was.
+ */
 static JsonObject *fz_parse_reply(const char *text)
 {
     g_autoptr(JsonParser) p = json_parser_new();
+    g_autofree char *id = NULL;
+    const char *err = NULL;
     JsonObject *o;
 
+    if (!g_utf8_validate(text, -1, NULL) ||
+        !qmp_json_check(text, strlen(text), &id, &err)) {
+        g_error("reply is not valid UTF-8 JSON (%s): %s", err, text);
+    }
     if (!json_parser_load_from_data(p, text, -1, NULL)) {
         g_error("invalid JSON reply: %s", text);
     }
@@ -404,7 +413,8 @@ static void op_garbage(void)
         "{", "}", "[", "]", "\"", "\\", ":", ",", " ", "\n", "\"execute\"",
         "\"arguments\"", "\"id\"", "1", "-1e999", "null", "true",
         "\"device_add\"", "\"device_del\"", "\"driver\"",
-        "\"quit\"", "\xff", "\"\\u0000\"",
+        "\"quit\"", "\xff", "\"\\u0000\"", "'", "%", "\x01", "\xc3",
+        "\"\xff\"", "18446744073709551615", "1e308", "\"id\": 1.50",
     };
     GString *s = g_string_new(NULL);
     int n = 1 + rnd_below(60);

@@ -207,6 +207,7 @@ static void test_compressed_corrupt(void)
 
     bad.data[good_z.len / 2] ^= 0xff;
     expect_refused(dir, &bad, "corrupt zlib", true, NULL);
+    bad.data[good_z.len / 2] ^= 0xff;   /* only cut short, now */
     bad.len = good_z.len - 10;
     expect_refused(dir, &bad, "truncated zlib", true, "zlib");
     g_free(bad.data);

@@ -207,6 +207,44 @@ static void test_qom(void)
     qmp_test_end(s, c);
 }
 
+/*
+ * issue 13 item 4: a vfio-spapr-host-emu's geometry is fixed once it is
+ * created (page-size 0 used to divide by zero at reset / device_del).
+ */
+static void test_host_emu_props_fixed(void)
+{
+    static const char *const props[][2] = {
+        { "page-size", "0" }, { "page-size", "3" }, { "max-levels", "0" },
+        { "iommu-pgsizes", "0" },
+    };
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s",
+                                  "-object vfio-spapr-host-emu,id=h0 "
+                                  "-device vfio-pci,host-emu=h0,addr=0,"
+                                  "id=v0");
+    g_autoptr(JsonNode) ml = NULL, r1 = NULL, r2 = NULL, ps = NULL;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(props); i++) {
+        g_autofree char *cmd = g_strdup_printf(
+            "{\"execute\": \"qom-set\", \"arguments\": {\"path\": "
+            "\"/objects/h0\", \"property\": \"%s\", \"value\": %s}}",
+            props[i][0], props[i][1]);
+        g_autofree char *e = qmp_cmd_err(c, "GenericError", cmd);
+
+        assert_contains(e, "cannot be changed");
+    }
+    ps = qom_get(c, "/objects/h0", "page-size");
+    g_assert_cmpint(json_node_get_int(ps), ==, 65536);
+    ml = qmp_cmd_ok(c, "{\"execute\": \"qom-set\", \"arguments\": "
+                    "{\"path\": \"/objects/h0\", \"property\": "
+                    "\"memlock-limit\", \"value\": 1073741824}}");
+    r1 = qmp_cmd_ok(c, "{\"execute\": \"system_reset\"}");
+    r2 = qmp_cmd_ok(c, "{\"execute\": \"device_del\", \"arguments\": "
+                    "{\"id\": \"v0\"}}");
+    json_object_unref(qmp_event_wait(c, "DEVICE_DELETED"));
+    qmp_test_end(s, c);
+}
+
 static void test_qom_set_types(void)
 {
     QTestState *s;
@@ -571,6 +609,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-ddw/device-del-errors", test_device_del_errors);
     g_test_add_func("/qmp-ddw/qom", test_qom);
     g_test_add_func("/qmp-ddw/qom-set-types", test_qom_set_types);
+    g_test_add_func("/qmp-ddw/host-emu-props-fixed",
+                    test_host_emu_props_fixed);
     g_test_add_func("/qmp-ddw/bringup", test_ddw_bringup);
     g_test_add_func("/qmp-ddw/phb-with-edu", test_phb_with_edu);
     g_test_add_func("/qmp-ddw/hmp", test_hmp);

@@ -187,7 +187,8 @@ static void assert_still_serving(QMPClient *c)
 
 static void test_parse_errors(void)
 {
-    static const char not_utf8[] = "{\"execute\": \"st\xff\xfeop\"}\n";
+    /* invalid UTF-8 that is no lexical error: the text fails as a whole */
+    static const char not_utf8[] = "{\"execute\": \"st\xc3\x28op\"}\n";
     QTestState *s;
     QMPClient *c = qmp_test_start(&s, "%s", "");
 
@@ -201,6 +202,66 @@ static void test_parse_errors(void)
     qmp_send_raw(c, not_utf8, strlen(not_utf8));
     assert_next_error(c, "JSON parse error, ");
     assert_still_serving(c);
+    qmp_test_end(s, c);
+}
+
+static void assert_recovered(QMPClient *c)
+{
+    g_autofree char *e = qmp_cmd_err(c, "CommandNotFound",
+                                     "{\"execute\": \"no-such-cmd\"}");
+}
+
+/*
+ * Lexical errors (issue 14), QEMU 7.2 qmp-test's protocol cases: each
+ * gets one error, then the stream recovers.  Before and after
+ * negotiation.
+ */
+static void test_lexical_recovery(void)
+{
+    static const char *const inputs[] = {
+        "{]\n", "{\xFF", "{\x01", "{'bad \xFF",
+        "{'execute': 'nonexistent', 'id':'\n", "%%p", "}",
+    };
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s", "");
+
+    for (size_t i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        qmp_send_raw(c, inputs[i], strlen(inputs[i]));
+        assert_next_error(c, "JSON parse error, ");
+        assert_recovered(c);
+    }
+    qmp_test_end(s, c);
+}
+
+/* issue 13 items 14, 15: duplicate members refused, ids echoed exactly */
+static void test_strict_json(void)
+{
+    static const char *const ids[] = {
+        "1e308", "18446744073709551615", "-9223372036854775809", "2.50",
+        "{\"a\":[1,\"\\u00e9\"]}", "\"caf\u00e9 \\\"x\\\"\"",
+    };
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s", "");
+    const char *dup = "{\"execute\": \"query-status\", "
+                      "\"execute\": \"quit\"}\n";
+    const char *dup2 = "{\"execute\": \"query-status\", \"arguments\": "
+                       "{\"a\": 1, \"\\u0061\": 2}}\n";
+
+    qmp_send_raw(c, dup, strlen(dup));
+    assert_next_error(c, "JSON parse error, duplicate key");
+    qmp_send_raw(c, dup2, strlen(dup2));
+    assert_next_error(c, "JSON parse error, duplicate key");
+    assert_still_serving(c);
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+        g_autofree char *cmd = g_strdup_printf(
+            "{\"execute\": \"query-status\", \"id\": %s}\n", ids[i]);
+        g_autofree char *want = g_strdup_printf(",\"id\":%s}", ids[i]);
+        g_autofree char *line = NULL;
+
+        qmp_send_raw(c, cmd, strlen(cmd));
+        line = qmp_receive_line(c);
+        g_assert_true(g_str_has_suffix(line, want));
+    }
     qmp_test_end(s, c);
 }
 
@@ -537,6 +598,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/capabilities-enable", test_capabilities_enable);
     g_test_add_func("/qmp/malformed", test_malformed);
     g_test_add_func("/qmp/parse-errors", test_parse_errors);
+    g_test_add_func("/qmp/lexical-recovery", test_lexical_recovery);
+    g_test_add_func("/qmp/strict-json", test_strict_json);
     g_test_add_func("/qmp/framing", test_framing);
     g_test_add_func("/qmp/huge-input", test_huge_input);
     g_test_add_func("/qmp/stop-cont", test_stop_cont);

@@ -174,6 +174,27 @@ static void test_reset(void)
     g_ptr_array_free(c.texts, true);
 }
 
+/* issue 13 item 14: what the monitor writes is valid UTF-8 JSON */
+static void test_output(void)
+{
+    JsonObject *o = json_object_new();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    qmp_object_set_uint(o, "big", 10000000000000000000ULL);
+    qmp_object_set_uint(o, "max", UINT64_MAX);
+    qmp_object_set_uint(o, "small", 42);
+    json_object_set_string_member(o, "bytes", "spapr\xff\x01\"\\e\xc3\xa9");
+    json_object_set_double_member(o, "half", 0.5);
+    root = qmp_node_object(o);
+    text = qmp_node_to_text(root);
+    g_assert_cmpstr(text, ==, "{\"big\":10000000000000000000,"
+                    "\"max\":18446744073709551615,\"small\":42,"
+                    "\"bytes\":\"spapr\\ufffd\\u0001\\\"\\\\e\xc3\xa9\","
+                    "\"half\":0.5}");
+    g_assert_true(g_utf8_validate(text, -1, NULL));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -185,5 +206,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-stream/scalar-too-large", test_scalar_too_large);
     g_test_add_func("/qmp-stream/too-deep", test_too_deep);
     g_test_add_func("/qmp-stream/reset", test_reset);
+    g_test_add_func("/qmp-stream/output", test_output);
     return g_test_run();
 }

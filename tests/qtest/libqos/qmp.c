@@ -164,6 +164,23 @@ JsonObject *qmp_receive(QMPClient *c)
     }
 }
 
+char *qmp_receive_line(QMPClient *c)
+{
+    for (;;) {
+        char *line = read_line(c);
+        JsonObject *msg;
+
+        g_assert_nonnull(line);
+        msg = parse_object(line);
+        if (!json_object_has_member(msg, "event")) {
+            json_object_unref(msg);
+            return line;
+        }
+        g_queue_push_tail(&c->events, msg);
+        g_free(line);
+    }
+}
+
 static JsonObject *qmp_cmdv(QMPClient *c, const char *fmt, va_list ap)
 {
     g_autofree char *cmd = g_strdup_vprintf(fmt, ap);

@@ -31,6 +31,8 @@ void qmp_client_negotiate(QMPClient *c);
 void qmp_send_raw(QMPClient *c, const void *buf, size_t len);
 /* Reads the next response (events are queued); json_object_unref it. */
 JsonObject *qmp_receive(QMPClient *c);
+/* The next response's text as sent (events are queued); g_free it. */
+char *qmp_receive_line(QMPClient *c);
 /* Sends a printf-formatted JSON text and returns its response. */
 JsonObject *qmp_cmd(QMPClient *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* ... asserting success: returns the "return" value (json_node_unref). */

@@ -1,0 +1,186 @@
+/*
+ * RAM precopy, destination side: page records are written into guest RAM
+ * as they arrive, so an incoming migration needs no more memory than the
+ * guest's touched RAM.  Each page written is marked in a bitmap per block
+ * (lazily backed, like the dirty bitmap), which is what lets a refused
+ * stream be discarded: those pages go back to zero, and anonymous RAM is
+ * returned to the host.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "migration/ram.h"
+#include "trace.h"
+
+#define BITS_PER_WORD   (sizeof(unsigned long) * 8)
+
+static size_t ram_load_bitmap_len(const RamBlockInfo *b)
+{
+    uint64_t pages = b->size >> MIG_PAGE_SHIFT;
+
+    return (pages + BITS_PER_WORD - 1) / BITS_PER_WORD *
+           sizeof(unsigned long);
+}
+
+bool ram_load_blocks(RamLoadState *rs, MigReader *r, Error **errp)
+{
+    uint32_t count = mig_get_be32(r);
+
+    memset(rs, 0, sizeof(*rs));
+    rs->nr_blocks = ram_blocks_collect(rs->blocks);
+    if (count != rs->nr_blocks) {
+        error_setg(errp, "RAM: %u blocks in the stream, %u here", count,
+                   rs->nr_blocks);
+        return false;
+    }
+    for (unsigned i = 0; i < rs->nr_blocks; i++) {
+        RamBlockInfo *b = &rs->blocks[i];
+        uint64_t gpa = mig_get_be64(r), size = mig_get_be64(r);
+
+        if (r->failed || gpa != b->gpa || size != b->size) {
+            error_setg(errp, "RAM block %u: 0x%" PRIx64 "+0x%" PRIx64
+                       " in the stream, 0x%" PRIx64 "+0x%" PRIx64 " here",
+                       i, gpa, size, b->gpa, b->size);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The block holding the page at gpa, or NULL. */
+static RamBlockInfo *ram_load_find(RamLoadState *rs, uint64_t gpa,
+                                   unsigned *idx)
+{
+    for (unsigned i = 0; i < rs->nr_blocks; i++) {
+        RamBlockInfo *b = &rs->blocks[i];
+
+        if (gpa >= b->gpa && gpa - b->gpa < b->size &&
+            b->size - (gpa - b->gpa) >= MIG_PAGE_SIZE) {
+            *idx = i;
+            return b;
+        }
+    }
+    return NULL;
+}
+
+static void ram_load_mark(RamLoadState *rs, unsigned i, uint64_t page)
+{
+    size_t len = ram_load_bitmap_len(&rs->blocks[i]);
+
+    if (!rs->written[i]) {
+        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+        /* without a bitmap, a refusal discards the whole block */
+        rs->written[i] = p == MAP_FAILED ? NULL : p;
+        if (!rs->written[i]) {
+            rs->unmarked |= 1u << i;
+            return;
+        }
+    }
+    rs->written[i][page / BITS_PER_WORD] |= 1UL << (page % BITS_PER_WORD);
+    rs->pages_written++;
+}
+
+bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
+                   Error **errp)
+{
+    uint64_t v = mig_get_be64(r);
+    uint64_t gpa = v & ~(MIG_PAGE_SIZE - 1);
+    const uint8_t *data = (v & MIG_PAGE_ZERO) ? NULL
+                                              : mig_get_bytes(r, MIG_PAGE_SIZE);
+    RamBlockInfo *b;
+    unsigned idx;
+    uint8_t *host;
+
+    if (r->failed || (v & (MIG_PAGE_SIZE - 1) & ~MIG_PAGE_ZERO)) {
+        error_setg(errp, "RAM: bad or truncated page record");
+        return false;
+    }
+    b = ram_load_find(rs, gpa, &idx);
+    if (!b) {
+        error_setg(errp, "RAM: page 0x%" PRIx64 " is not guest RAM", gpa);
+        return false;
+    }
+    if (dry_run) {
+        return true;
+    }
+    host = b->host + (gpa - b->gpa);
+    if (!data && ram_page_is_zero(host)) {
+        return true;        /* a blank page stays unbacked */
+    }
+    ram_load_mark(rs, idx, (gpa - b->gpa) >> MIG_PAGE_SHIFT);
+    if (data) {
+        memcpy(host, data, MIG_PAGE_SIZE);
+    } else {
+        memset(host, 0, MIG_PAGE_SIZE);
+    }
+    return true;
+}
+
+/* Zeroes [off, off + len) of a block; whole host pages are dropped. */
+static void ram_load_zero(RamBlockInfo *b, uint64_t off, uint64_t len)
+{
+    uint64_t hps = getpagesize();
+    uint64_t start = (off + hps - 1) / hps * hps;
+    uint64_t end = (off + len) / hps * hps;
+
+    if (b->mr->ram_fd >= 0 || start >= end ||
+        madvise(b->host + start, end - start, MADV_DONTNEED) < 0) {
+        memset(b->host + off, 0, len);
+        return;
+    }
+    memset(b->host + off, 0, start - off);
+    memset(b->host + end, 0, off + len - end);
+}
+
+static void ram_load_discard_block(RamLoadState *rs, unsigned i)
+{
+    RamBlockInfo *b = &rs->blocks[i];
+    uint64_t npages = b->size >> MIG_PAGE_SHIFT, p = 0;
+    const unsigned long *bm = rs->written[i];
+
+    while (p < npages) {
+        uint64_t s;
+
+        if (!(bm[p / BITS_PER_WORD] >> (p % BITS_PER_WORD))) {
+            p = p / BITS_PER_WORD * BITS_PER_WORD + BITS_PER_WORD;
+            continue;
+        }
+        if (!(bm[p / BITS_PER_WORD] & (1UL << (p % BITS_PER_WORD)))) {
+            p++;
+            continue;
+        }
+        for (s = p; p < npages &&
+             (bm[p / BITS_PER_WORD] & (1UL << (p % BITS_PER_WORD))); p++) {
+        }
+        ram_load_zero(b, s << MIG_PAGE_SHIFT, (p - s) << MIG_PAGE_SHIFT);
+    }
+}
+
+void ram_load_discard(RamLoadState *rs)
+{
+    trace_migration_ram_discard(rs->pages_written);
+    for (unsigned i = 0; i < rs->nr_blocks; i++) {
+        if (rs->written[i]) {
+            ram_load_discard_block(rs, i);
+        } else if (rs->unmarked & (1u << i)) {
+            /* its bitmap could not be allocated: the whole block goes */
+            ram_load_zero(&rs->blocks[i], 0, rs->blocks[i].size);
+        }
+    }
+    ram_load_cleanup(rs);
+}
+
+void ram_load_cleanup(RamLoadState *rs)
+{
+    for (unsigned i = 0; i < rs->nr_blocks; i++) {
+        if (rs->written[i]) {
+            munmap(rs->written[i], ram_load_bitmap_len(&rs->blocks[i]));
+            rs->written[i] = NULL;
+        }
+    }
+    rs->pages_written = 0;
+    rs->unmarked = 0;
+}

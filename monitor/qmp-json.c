@@ -1,0 +1,425 @@
+/*
+ * QMP JSON: the strict check of each input text, and the output writer.
+ *
+ * DOC: QMP JSON rules
+ *
+ * Input (after the framer, monitor/qmp-stream.c, has turned QEMU's
+ * single-quoted strings into ordinary ones): a text json-glib would take
+ * is also checked here, as QEMU's parser checks it: an object with the
+ * same member twice is refused ("duplicate key"), as is anything outside
+ * RFC 8259's grammar.  The request's "id" is kept as its own text
+ * (whitespace removed), so that it is echoed exactly: 1e308, 2^64 - 1 or
+ * 1.50 come back as they were sent.
+ *
+ * Output: always valid UTF-8 JSON.  Strings are escaped (control
+ * characters, and any byte that is not valid UTF-8 becomes U+FFFD);
+ * integers are written as integers, those from 2^63 to 2^64 - 1 too
+ * (kept in a double, see qmp_object_set_uint(): exact for the page-aligned
+ * addresses and sizes they are); other numbers in C-locale %.17g form,
+ * with null for the infinities json-glib can hold.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include <math.h>
+#include "monitor-internal.h"
+
+typedef struct JsonCheck {
+    const char *p, *end;
+    const char *err;
+} JsonCheck;
+
+static void jc_ws(JsonCheck *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+                             *c->p == '\n' || *c->p == '\r')) {
+        c->p++;
+    }
+}
+
+static bool jc_fail(JsonCheck *c, const char *why)
+{
+    if (!c->err) {
+        c->err = why;
+    }
+    return false;
+}
+
+static int jc_hex4(const char *p)
+{
+    int v = 0;
+
+    for (int i = 0; i < 4; i++) {
+        int d = g_ascii_xdigit_value(p[i]);
+
+        if (d < 0) {
+            return -1;
+        }
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+/* A string; its decoded bytes appended to out when out is not NULL. */
+static bool jc_string(JsonCheck *c, GString *out)
+{
+    c->p++;     /* the opening quote */
+    while (c->p < c->end && *c->p != '"') {
+        unsigned char ch = *c->p;
+
+        if (ch < 0x20) {
+            return jc_fail(c, "control character in string");
+        }
+        if (ch != '\\') {
+            if (out) {
+                g_string_append_c(out, ch);
+            }
+            c->p++;
+            continue;
+        }
+        if (c->end - c->p < 2) {
+            break;
+        }
+        if (c->p[1] == 'u') {
+            int v = c->end - c->p >= 6 ? jc_hex4(c->p + 2) : -1;
+
+            if (v < 0) {
+                return jc_fail(c, "invalid escape sequence in string");
+            }
+            if (out) {
+                g_string_append_unichar(out, v ? v : 0xfffd);
+            }
+            c->p += 6;
+            continue;
+        }
+        if (!strchr("\"\\/bfnrt", c->p[1])) {
+            return jc_fail(c, "invalid escape sequence in string");
+        }
+        if (out) {
+            g_string_append_c(out, c->p[1]);
+        }
+        c->p += 2;
+    }
+    if (c->p >= c->end) {
+        return jc_fail(c, "unterminated string");
+    }
+    c->p++;
+    return true;
+}
+
+static bool jc_digits(JsonCheck *c)
+{
+    const char *s = c->p;
+
+    while (c->p < c->end && g_ascii_isdigit(*c->p)) {
+        c->p++;
+    }
+    return c->p > s;
+}
+
+static bool jc_number(JsonCheck *c)
+{
+    if (*c->p == '-') {
+        c->p++;
+    }
+    if (c->p < c->end && *c->p == '0') {
+        c->p++;
+    } else if (!jc_digits(c)) {
+        return jc_fail(c, "invalid number");
+    }
+    if (c->p < c->end && *c->p == '.') {
+        c->p++;
+        if (!jc_digits(c)) {
+            return jc_fail(c, "invalid number");
+        }
+    }
+    if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+        c->p++;
+        if (c->p < c->end && (*c->p == '+' || *c->p == '-')) {
+            c->p++;
+        }
+        if (!jc_digits(c)) {
+            return jc_fail(c, "invalid number");
+        }
+    }
+    return true;
+}
+
+static bool jc_value(JsonCheck *c, int depth);
+
+static bool jc_object(JsonCheck *c, int depth)
+{
+    g_autoptr(GHashTable) keys = g_hash_table_new_full(g_str_hash,
+                                                       g_str_equal, g_free,
+                                                       NULL);
+
+    c->p++;
+    jc_ws(c);
+    if (c->p < c->end && *c->p == '}') {
+        c->p++;
+        return true;
+    }
+    for (;;) {
+        GString *key = g_string_new(NULL);
+
+        jc_ws(c);
+        if (c->p >= c->end || *c->p != '"' || !jc_string(c, key)) {
+            g_string_free(key, true);
+            return jc_fail(c, "key is not a string");
+        }
+        if (!g_hash_table_add(keys, g_string_free(key, false))) {
+            return jc_fail(c, "duplicate key");
+        }
+        jc_ws(c);
+        if (c->p >= c->end || *c->p++ != ':') {
+            return jc_fail(c, "missing : in object pair");
+        }
+        if (!jc_value(c, depth + 1)) {
+            return false;
+        }
+        jc_ws(c);
+        if (c->p < c->end && *c->p == ',') {
+            c->p++;
+        } else if (c->p < c->end && *c->p == '}') {
+            c->p++;
+            return true;
+        } else {
+            return jc_fail(c, "expected separator in dict");
+        }
+    }
+}
+
+static bool jc_array(JsonCheck *c, int depth)
+{
+    c->p++;
+    jc_ws(c);
+    if (c->p < c->end && *c->p == ']') {
+        c->p++;
+        return true;
+    }
+    for (;;) {
+        if (!jc_value(c, depth + 1)) {
+            return false;
+        }
+        jc_ws(c);
+        if (c->p < c->end && *c->p == ',') {
+            c->p++;
+        } else if (c->p < c->end && *c->p == ']') {
+            c->p++;
+            return true;
+        } else {
+            return jc_fail(c, "expected separator in list");
+        }
+    }
+}
+
+static bool jc_literal(JsonCheck *c, const char *word)
+{
+    size_t n = strlen(word);
+
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n)) {
+        return jc_fail(c, "invalid keyword");
+    }
+    c->p += n;
+    return true;
+}
+
+static bool jc_value(JsonCheck *c, int depth)
+{
+    jc_ws(c);
+    if (c->p >= c->end) {
+        return jc_fail(c, "expecting value");
+    }
+    if (depth > QMP_STREAM_MAX_DEPTH) {
+        return jc_fail(c, "nesting too deep");
+    }
+    switch (*c->p) {
+    case '{':
+        return jc_object(c, depth);
+    case '[':
+        return jc_array(c, depth);
+    case '"':
+        return jc_string(c, NULL);
+    case 't':
+        return jc_literal(c, "true");
+    case 'f':
+        return jc_literal(c, "false");
+    case 'n':
+        return jc_literal(c, "null");
+    default:
+        if (*c->p == '-' || g_ascii_isdigit(*c->p)) {
+            return jc_number(c);
+        }
+        return jc_fail(c, "expecting value");
+    }
+}
+
+/* The text of s[0..len) without whitespace outside strings. */
+static char *jc_minify(const char *s, size_t len)
+{
+    GString *out = g_string_sized_new(len);
+    bool in_str = false, esc = false;
+
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+
+        if (in_str) {
+            in_str = esc || ch != '"';
+            esc = !esc && ch == '\\';
+        } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            continue;
+        } else {
+            in_str = ch == '"';
+        }
+        g_string_append_c(out, ch);
+    }
+    return g_string_free(out, false);
+}
+
+/* The top-level object's "id" member, as text, if there is one. */
+static char *jc_find_id(const char *text, size_t len)
+{
+    JsonCheck c = { .p = text, .end = text + len };
+
+    jc_ws(&c);
+    if (c.p >= c.end || *c.p != '{') {
+        return NULL;
+    }
+    c.p++;
+    for (;;) {
+        g_autoptr(GString) key = g_string_new(NULL);
+        const char *start;
+
+        jc_ws(&c);
+        if (c.p >= c.end || *c.p != '"' || !jc_string(&c, key)) {
+            return NULL;
+        }
+        jc_ws(&c);
+        c.p++;      /* ':' (checked already) */
+        jc_ws(&c);
+        start = c.p;
+        jc_value(&c, 1);
+        if (!strcmp(key->str, "id")) {
+            return jc_minify(start, c.p - start);
+        }
+        jc_ws(&c);
+        if (c.p >= c.end || *c.p++ != ',') {
+            return NULL;
+        }
+    }
+}
+
+bool qmp_json_check(const char *text, size_t len, char **id_text,
+                    const char **err)
+{
+    JsonCheck c = { .p = text, .end = text + len };
+
+    *id_text = NULL;
+    if (!jc_value(&c, 0)) {
+        *err = c.err;
+        return false;
+    }
+    jc_ws(&c);
+    if (c.p != c.end) {
+        *err = "trailing data";
+        return false;
+    }
+    *id_text = jc_find_id(text, len);
+    return true;
+}
+
+/* Output */
+
+static void jw_string(GString *out, const char *s)
+{
+    const char *end = s + strlen(s);
+
+    g_string_append_c(out, '"');
+    while (s < end) {
+        gunichar u = g_utf8_get_char_validated(s, end - s);
+
+        if (u == (gunichar)-1 || u == (gunichar)-2) {
+            g_string_append(out, "\\ufffd");    /* not UTF-8: one byte */
+            s++;
+            continue;
+        }
+        if (u == '"' || u == '\\') {
+            g_string_append_c(out, '\\');
+            g_string_append_c(out, u);
+        } else if (u < 0x20 || u == 0x7f) {
+            g_string_append_printf(out, "\\u%04x", u);
+        } else {
+            g_string_append_len(out, s, g_utf8_next_char(s) - s);
+        }
+        s = g_utf8_next_char(s);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void jw_double(GString *out, double d)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    if (!isfinite(d)) {
+        g_string_append(out, "null");
+    } else if (d >= 0x1p63 && d <= 0x1p64 && d == floor(d)) {
+        /* a uint64 beyond int64 (qmp_object_set_uint) */
+        g_string_append_printf(out, "%" PRIu64,
+                               d == 0x1p64 ? UINT64_MAX : (uint64_t)d);
+    } else {
+        g_string_append(out, g_ascii_formatd(buf, sizeof(buf), "%.17g", d));
+    }
+}
+
+static void jw_node(GString *out, JsonNode *n);
+
+static void jw_object(GString *out, JsonObject *o)
+{
+    GList *members = json_object_get_members(o);
+
+    g_string_append_c(out, '{');
+    for (GList *l = members; l; l = l->next) {
+        if (l != members) {
+            g_string_append_c(out, ',');
+        }
+        jw_string(out, l->data);
+        g_string_append_c(out, ':');
+        jw_node(out, json_object_get_member(o, l->data));
+    }
+    g_string_append_c(out, '}');
+    g_list_free(members);
+}
+
+static void jw_node(GString *out, JsonNode *n)
+{
+    if (!n || JSON_NODE_HOLDS_NULL(n)) {
+        g_string_append(out, "null");
+    } else if (JSON_NODE_HOLDS_OBJECT(n)) {
+        jw_object(out, json_node_get_object(n));
+    } else if (JSON_NODE_HOLDS_ARRAY(n)) {
+        JsonArray *a = json_node_get_array(n);
+
+        g_string_append_c(out, '[');
+        for (guint i = 0; i < json_array_get_length(a); i++) {
+            g_string_append(out, i ? "," : "");
+            jw_node(out, json_array_get_element(a, i));
+        }
+        g_string_append_c(out, ']');
+    } else if (json_node_get_value_type(n) == G_TYPE_STRING) {
+        jw_string(out, json_node_get_string(n));
+    } else if (json_node_get_value_type(n) == G_TYPE_BOOLEAN) {
+        g_string_append(out, json_node_get_boolean(n) ? "true" : "false");
+    } else if (json_node_get_value_type(n) == G_TYPE_DOUBLE) {
+        jw_double(out, json_node_get_double(n));
+    } else {
+        g_string_append_printf(out, "%" PRId64, json_node_get_int(n));
+    }
+}
+
+char *qmp_json_to_text(JsonNode *node)
+{
+    GString *out = g_string_new(NULL);
+
+    jw_node(out, node);
+    return g_string_free(out, false);
+}
