@@ -10,7 +10,7 @@
 set -e
 
 PACKAGES="gcc make pkg-config python3 libglib2.0-dev libjson-glib-dev \
-libfdt-dev zlib1g-dev linux-libc-dev"
+libfdt-dev zlib1g-dev linux-libc-dev libseccomp-dev"
 
 missing=
 for p in $PACKAGES; do

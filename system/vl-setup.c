@@ -11,6 +11,7 @@
 #include "qemu/timer.h"
 #include "trace/control.h"
 #include "hw/boards.h"
+#include "sysemu/accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/sysemu.h"
 #include "vl-internal.h"
@@ -83,14 +84,16 @@ void vl_handle_help(const char *machine_opts, GPtrArray *devices)
     }
 }
 
-void vl_check_accel(const char *accel)
+void vl_check_accel(const char *accel, const char *machine_opts,
+                    bool qtest)
 {
-    if (accel && strcmp(accel, "qtest") &&
-        !g_str_has_prefix(accel, "qtest,")) {
-        error_report("-accel %s: accelerator not supported: spapr-ddw has "
-                     "no CPU emulation; the only accelerator is 'qtest'",
-                     accel);
-        exit(1);
+    g_autoptr(GPtrArray) kv = machine_opts ?
+        keyval_parse(machine_opts, "type", NULL) : NULL;
+    Error *err = NULL;
+
+    /* a malformed -machine is reported by vl_create_machine() */
+    if (!accel_select(accel, keyval_get(kv, "accel"), qtest, &err)) {
+        die_err(err);
     }
 }
 
@@ -285,6 +288,7 @@ void vl_start_servers(const char *qtest_spec, const char *qtest_log,
     } else {
         qemu_clock_set_virtual(false);
     }
+    qemu_rtc_start();
     if (!vl_hook_monitors(chardevs, monitors, qmp, &err)) {
         die_err(err);
     }

@@ -97,9 +97,40 @@ void error_free(Error *err)
     }
 }
 
+static bool msg_timestamps;
+static const char *msg_guest_name;
+
+void error_set_message_timestamps(bool on)
+{
+    msg_timestamps = on;
+}
+
+void error_set_guest_name(const char *name)
+{
+    msg_guest_name = name;
+}
+
+/* -msg timestamp=on: QEMU's "2026-12-02T17:43:12.123456Z " prefix. */
+char *error_timestamp_prefix(void)
+{
+    g_autoptr(GDateTime) now = NULL;
+    g_autofree char *date = NULL;
+
+    if (!msg_timestamps) {
+        return g_strdup("");
+    }
+    now = g_date_time_new_now_utc();
+    date = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+    return g_strdup_printf("%s.%06dZ ", date,
+                           g_date_time_get_microsecond(now));
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: %s", progname, prefix);
+    g_autofree char *ts = error_timestamp_prefix();
+
+    fprintf(stderr, "%s%s%s%s: %s", ts, msg_guest_name ? msg_guest_name : "",
+            msg_guest_name ? " " : "", progname, prefix);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }

@@ -42,6 +42,7 @@ struct MachineState {
     char *dumpdtb;
     char *ram_memdev_id;
     char *mem_path;             /* -mem-path */
+    bool dump_guest_core;       /* false: RAM is MADV_DONTDUMP */
     MemoryRegion *ram;
     HostMemoryBackend *memdev;
 };

@@ -25,6 +25,11 @@ void error_report_err(Error *err);
 
 /* Messages for the user, on stderr (and the -D log when one is set). */
 void error_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* -msg timestamp=on, guest-name=on: prefixes of every reported line. */
+void error_set_message_timestamps(bool on);
+void error_set_guest_name(const char *name);
+/* The timestamp prefix (empty without -msg timestamp=on); g_free it. */
+char *error_timestamp_prefix(void);
 void warn_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void info_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void error_set_progname(const char *name);

@@ -18,8 +18,38 @@ typedef enum RunState {
 } RunState;
 
 extern const char *qemu_name;
+/* -uuid, lower case; NULL when none was given. */
+extern const char *qemu_uuid;
+/* -boot order= (or once=) and menu=: the device tree's /chosen. */
+extern const char *qemu_boot_order;
+extern bool qemu_boot_menu;
+
+/* The one CPU model the device tree names (-cpu, query-cpu-definitions). */
+#define QEMU_CPU_MODEL "POWER8"
+#define QEMU_MAX_CPUS 1024
+
+/* -smp, resolved as QEMU does; the device tree has one node per core. */
+typedef struct QemuSmp {
+    unsigned cpus, max_cpus, sockets, dies, clusters, cores, threads;
+} QemuSmp;
+extern QemuSmp qemu_smp;
+
+/* -rtc (system/rtc.c) */
+bool qemu_rtc_parse(const char *arg, Error **errp);
+void qemu_rtc_start(void);
+/* The guest's time of day, per -rtc base= and clock=. */
+void qemu_get_timedate(struct tm *tm, long *nsec);
 
 void qemu_init(int argc, char **argv);
+
+/*
+ * The command line options with keyval parameters, from the parser's own
+ * table (query-command-line-options): params is "name:type,...", type one
+ * of string, boolean, number, size.
+ */
+typedef void QemuCmdlineOptionFn(const char *option, const char *params,
+                                 void *opaque);
+void qemu_cmdline_options_foreach(QemuCmdlineOptionFn *fn, void *opaque);
 int qemu_main_loop(void);
 
 RunState runstate_get(void);
