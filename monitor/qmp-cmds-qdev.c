@@ -42,8 +42,8 @@ bool monitor_device_del(const char *id, Error **errp)
     g_autoptr(GPtrArray) gone = NULL;
 
     if (!dev) {
-        qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
-                      "Device '%s' not found", id);
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", id);
         return false;
     }
     /* The device and everything on its buses go: say so for each. */
@@ -80,8 +80,8 @@ static Object *qom_resolve(const char *path, Error **errp)
         if (ambiguous) {
             error_setg(errp, "Path '%s' is ambiguous", path);
         } else {
-            qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
-                          "Device '%s' not found", path);
+            error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                      "Device '%s' not found", path);
         }
     }
     return obj;

@@ -37,14 +37,6 @@ typedef struct QmpDeferred {
 
 static GHashTable *qmp_commands;
 static GArray *qmp_deferred;
-/*
- * The one Error qmp_error_set() classed, recognized by address and text
- * (an address alone could be reused by a later, generic Error).
- */
-static const Error *qmp_error_last;
-static char *qmp_error_last_desc;
-static QmpErrorClass qmp_error_last_class;
-
 void qmp_register_command(const char *name, const char *args_type,
                           QmpCommandFn *fn)
 {
@@ -65,37 +57,6 @@ GList *qmp_command_names(void)
     GList *l = qmp_commands ? g_hash_table_get_keys(qmp_commands) : NULL;
 
     return g_list_sort(l, (GCompareFunc)strcmp);
-}
-
-void qmp_error_set(Error **errp, QmpErrorClass cls, const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *msg = NULL;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    error_setg(errp, "%s", msg);
-    if (errp && *errp) {
-        qmp_error_last = *errp;
-        g_free(qmp_error_last_desc);
-        qmp_error_last_desc = g_strdup(msg);
-        qmp_error_last_class = cls;
-    }
-}
-
-const char *qmp_error_class_name(const Error *err)
-{
-    static const char *const names[] = {
-        [QMP_ERROR_GENERIC] = "GenericError",
-        [QMP_ERROR_COMMAND_NOT_FOUND] = "CommandNotFound",
-        [QMP_ERROR_DEVICE_NOT_FOUND] = "DeviceNotFound",
-    };
-
-    bool classed = err && err == qmp_error_last &&
-                   !strcmp(error_get_pretty(err), qmp_error_last_desc);
-
-    return names[classed ? qmp_error_last_class : QMP_ERROR_GENERIC];
 }
 
 void qmp_after_response(void (*fn)(void *opaque), void *opaque)
@@ -366,24 +327,23 @@ static JsonNode *command_run(QmpSession *sess, const char *name,
                                    : NULL;
 
     if (!strcmp(name, "qmp_capabilities") && sess->negotiated) {
-        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND, "Capabilities "
-                      "negotiation is already complete, command ignored");
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Capabilities "
+                  "negotiation is already complete, command ignored");
         return NULL;
     }
     if (strcmp(name, "qmp_capabilities") && !sess->negotiated) {
-        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND, "Expecting "
-                      "capabilities negotiation with 'qmp_capabilities'");
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Expecting "
+                  "capabilities negotiation with 'qmp_capabilities'");
         return NULL;
     }
     if (!cmd) {
-        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND,
-                      "The command %s has not been found", name);
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
+                  "The command %s has not been found", name);
         return NULL;
     }
     if (!args_check(cmd, args, errp)) {
         return NULL;
     }
-    qmp_error_last = NULL;
     trace_qmp_command(name);
     return cmd->fn(args, errp);
 }
@@ -409,7 +369,7 @@ static char *request_handle(QmpSession *sess, JsonObject *req)
             error_setg(&err, "command %s failed", name);
         }
         trace_qmp_command_error(name, error_get_pretty(err));
-        return reply_error(id, qmp_error_class_name(err),
+        return reply_error(id, ErrorClass_str(error_get_class(err)),
                            error_get_pretty(err));
     }
     if (!strcmp(name, "qmp_capabilities")) {

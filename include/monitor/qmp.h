@@ -22,22 +22,10 @@
 /* Returns the "return" value (owned by the caller), or NULL with errp set. */
 typedef JsonNode *QmpCommandFn(JsonObject *args, Error **errp);
 
-typedef enum QmpErrorClass {
-    QMP_ERROR_GENERIC,
-    QMP_ERROR_COMMAND_NOT_FOUND,
-    QMP_ERROR_DEVICE_NOT_FOUND,
-} QmpErrorClass;
-
 void qmp_register_command(const char *name, const char *args_type,
                           QmpCommandFn *fn);
 /* Sorted command names, for query-commands (g_list_free, not the names). */
 GList *qmp_command_names(void);
-
-/* error_setg() with a QMP error class other than GenericError. */
-void qmp_error_set(Error **errp, QmpErrorClass cls, const char *fmt, ...)
-    G_GNUC_PRINTF(3, 4);
-/* The class qmp_error_set() gave err (GenericError for any other Error). */
-const char *qmp_error_class_name(const Error *err);
 
 /* Arguments, already validated by the dispatcher against args_type. */
 const char *qmp_arg_str(JsonObject *args, const char *name);
