@@ -80,6 +80,8 @@ uint64_t machine_ram_pagesize(MachineState *ms)
 
 bool machine_create_ram(MachineState *ms, Error **errp)
 {
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+
     if (ms->ram_memdev_id) {
         Object *obj = object_resolve_path_component(object_get_objects_root(),
                                                     ms->ram_memdev_id);
@@ -102,13 +104,17 @@ bool machine_create_ram(MachineState *ms, Error **errp)
         ms->ram = &be->mr;
         return true;
     }
+    if (!ms->ram_size) {
+        return true;            /* -machine none without -m: no RAM at all */
+    }
     ms->ram = g_new0(MemoryRegion, 1);
     if (ms->mem_path) {
-        return memory_region_init_ram_from_file(ms->ram, OBJECT(ms), "ppc_spapr.ram",
+        return memory_region_init_ram_from_file(ms->ram, OBJECT(ms),
+                                                mc->default_ram_id,
                                                 ms->ram_size, ms->mem_path,
                                                 false, errp);
     }
-    return memory_region_init_ram(ms->ram, OBJECT(ms), "ppc_spapr.ram",
+    return memory_region_init_ram(ms->ram, OBJECT(ms), mc->default_ram_id,
                                   ms->ram_size, errp);
 }
 
@@ -238,6 +244,14 @@ static void host_memory_backend_finalize(Object *obj)
     g_free(be->mem_path);
 }
 
+static void machine_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->default_ram_id = "ram";
+    mc->max_cpus = 1;
+}
+
 static void host_memory_backend_class_init(ObjectClass *oc, void *data)
 {
     oc->complete = host_memory_backend_complete;
@@ -250,6 +264,7 @@ static const TypeInfo machine_types[] = {
         .abstract = true,
         .instance_size = sizeof(MachineState),
         .class_size = sizeof(MachineClass),
+        .class_init = machine_class_init,
         .instance_init = machine_instance_init,
         .instance_finalize = machine_finalize,
     },
