@@ -1,6 +1,7 @@
 /*
  * QMP dispatch: the command registry, request checking, argument
- * validation against each command's args_type, and response building.
+ * validation against each command's schema (qmp-schema.c), and response
+ * building.
  *
  * DOC: QMP request handling
  *
@@ -25,9 +26,9 @@
 #define QMP_VERSION_MICRO 50
 
 typedef struct QmpCommand {
-    char *name;
-    char **args;                /* "name:T" or "name:T?" or "*" */
-    QmpCommandFn *fn;
+    QmpCommandInfo info;
+    char *name;                 /* owned copies for qmp_register_command */
+    char *args;
 } QmpCommand;
 
 typedef struct QmpDeferred {
@@ -37,19 +38,42 @@ typedef struct QmpDeferred {
 
 static GHashTable *qmp_commands;
 static GArray *qmp_deferred;
+static void qmp_command_add(QmpCommand *cmd)
+{
+    if (!qmp_commands) {
+        qmp_commands = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    g_assert(!g_hash_table_lookup(qmp_commands, cmd->info.name));
+    g_hash_table_insert(qmp_commands, (char *)cmd->info.name, cmd);
+}
+
+void qmp_register_commands(const QmpCommandInfo *cmds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        QmpCommand *cmd = g_new0(QmpCommand, 1);
+
+        cmd->info = cmds[i];
+        qmp_command_add(cmd);
+    }
+}
+
 void qmp_register_command(const char *name, const char *args_type,
                           QmpCommandFn *fn)
 {
     QmpCommand *cmd = g_new0(QmpCommand, 1);
 
-    if (!qmp_commands) {
-        qmp_commands = g_hash_table_new(g_str_hash, g_str_equal);
-    }
-    g_assert(!g_hash_table_lookup(qmp_commands, name));
     cmd->name = g_strdup(name);
-    cmd->args = g_strsplit(args_type ? args_type : "", ",", -1);
-    cmd->fn = fn;
-    g_hash_table_insert(qmp_commands, cmd->name, cmd);
+    cmd->args = g_strdup(args_type);
+    cmd->info = (QmpCommandInfo) { cmd->name, fn, cmd->args, "any" };
+    qmp_command_add(cmd);
+}
+
+const QmpCommandInfo *qmp_command_find(const char *name)
+{
+    QmpCommand *cmd = qmp_commands ? g_hash_table_lookup(qmp_commands, name)
+                                   : NULL;
+
+    return cmd ? &cmd->info : NULL;
 }
 
 GList *qmp_command_names(void)
@@ -80,103 +104,6 @@ void qmp_session_run_deferred(void)
 }
 
 /* Arguments */
-
-static const char *arg_type_name(char t)
-{
-    switch (t) {
-    case 's':
-        return "string";
-    case 'b':
-        return "boolean";
-    case 'i':
-        return "integer";
-    case 'o':
-        return "object";
-    default:
-        return "value";
-    }
-}
-
-static bool arg_type_ok(JsonNode *node, char t)
-{
-    GType vt = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node)
-                                           : G_TYPE_INVALID;
-
-    switch (t) {
-    case 's':
-        return vt == G_TYPE_STRING;
-    case 'b':
-        return vt == G_TYPE_BOOLEAN;
-    case 'i':
-        return vt == G_TYPE_INT64;
-    case 'o':
-        return JSON_NODE_HOLDS_OBJECT(node);
-    default:
-        return true;
-    }
-}
-
-static const char *arg_spec_find(QmpCommand *cmd, const char *name,
-                                 bool *any)
-{
-    size_t n = strlen(name);
-
-    *any = false;
-    for (char **a = cmd->args; *a; a++) {
-        if (!strcmp(*a, "*")) {
-            *any = true;
-        } else if (!strncmp(*a, name, n) && (*a)[n] == ':') {
-            return *a + n + 1;
-        }
-    }
-    return NULL;
-}
-
-static bool args_check_present(QmpCommand *cmd, JsonObject *args,
-                               Error **errp)
-{
-    GList *members = json_object_get_members(args);
-    bool ok = true;
-
-    for (GList *l = members; l && ok; l = l->next) {
-        const char *name = l->data;
-        bool any;
-        const char *t = arg_spec_find(cmd, name, &any);
-
-        if (!t && !any) {
-            error_setg(errp, "Parameter '%s' is unexpected", name);
-            ok = false;
-        } else if (t && !arg_type_ok(json_object_get_member(args, name),
-                                     t[0])) {
-            error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                       name, arg_type_name(t[0]));
-            ok = false;
-        }
-    }
-    g_list_free(members);
-    return ok;
-}
-
-static bool args_check(QmpCommand *cmd, JsonObject *args, Error **errp)
-{
-    if (!args_check_present(cmd, args, errp)) {
-        return false;
-    }
-    for (char **a = cmd->args; *a; a++) {
-        const char *colon = strchr(*a, ':');
-        g_autofree char *name = NULL;
-
-        if (!colon || g_str_has_suffix(*a, "?")) {
-            continue;
-        }
-        name = g_strndup(*a, colon - *a);
-        if (!json_object_has_member(args, name)) {
-            error_setg(errp, "Parameter '%s' is missing", name);
-            return false;
-        }
-    }
-    return true;
-}
 
 const char *qmp_arg_str(JsonObject *args, const char *name)
 {
@@ -323,8 +250,7 @@ static bool request_check(JsonObject *req, Error **errp)
 static JsonNode *command_run(QmpSession *sess, const char *name,
                              JsonObject *args, Error **errp)
 {
-    QmpCommand *cmd = qmp_commands ? g_hash_table_lookup(qmp_commands, name)
-                                   : NULL;
+    const QmpCommandInfo *cmd = qmp_command_find(name);
 
     if (!strcmp(name, "qmp_capabilities") && sess->negotiated) {
         error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Capabilities "
@@ -341,7 +267,7 @@ static JsonNode *command_run(QmpSession *sess, const char *name,
                   "The command %s has not been found", name);
         return NULL;
     }
-    if (!args_check(cmd, args, errp)) {
+    if (!qmp_schema_check_members(cmd->args, args, NULL, errp)) {
         return NULL;
     }
     trace_qmp_command(name);

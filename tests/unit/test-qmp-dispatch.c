@@ -175,6 +175,60 @@ static void test_error_class_api(void)
     error_free(err);
 }
 
+/* Every table's types resolve; the schema describes what is dispatched. */
+static void test_schema(void)
+{
+    g_autoptr(Error) err = NULL;
+    g_autoptr(JsonArray) schema = NULL;
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    QmpSession sess = { .negotiated = true };
+    JsonObject *cmd;
+
+    g_assert_true(qmp_schema_check_tables(&err));
+    schema = qmp_schema_build();
+    for (guint i = 0; i < json_array_get_length(schema); i++) {
+        JsonObject *e = json_array_get_object_element(schema, i);
+
+        /* Each entity once, by name. */
+        g_assert_true(g_hash_table_insert(names, (char *)
+            json_object_get_string_member(e, "name"), e));
+    }
+    cmd = g_hash_table_lookup(names, "test-enum");
+    g_assert_nonnull(cmd);
+    g_assert_cmpstr(json_object_get_string_member(cmd, "meta-type"), ==,
+                    "command");
+    g_assert_nonnull(g_hash_table_lookup(names,
+        json_object_get_string_member(cmd, "arg-type")));
+    g_assert_nonnull(g_hash_table_lookup(names, "SHUTDOWN"));
+    g_assert_cmpstr(json_object_get_string_member(
+        g_hash_table_lookup(names, "0"), "meta-type"), ==, "object");
+    /* Enumerations and arrays of objects are checked member by member. */
+    assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
+                 "{\"caps\": [{\"capability\": \"x\", \"state\": 1}]}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Invalid parameter type for 'caps.state', expected: "
+                 "boolean\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
+                 "{\"status\": \"bogus\"}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Parameter 'status' does not accept value 'bogus'\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
+                 "{\"status\": \"running\", \"caps\": []}}",
+                 "{\"return\":{}}");
+}
+
+static JsonNode *test_enum(JsonObject *args, Error **errp)
+{
+    return qmp_return_empty();
+}
+
+static const QmpCommandInfo test_commands[] = {
+    { "test-enum", test_enum,
+      "status:RunState?,caps:[MigrationCapabilityStatus]?" },
+};
+
+QMP_COMMANDS(test_commands)
+
 static void test_stream_error(void)
 {
     QmpSession sess = { .negotiated = true };
@@ -233,6 +287,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-dispatch/error-class-api", test_error_class_api);
     g_test_add_func("/qmp-dispatch/number-range", test_number_range);
     g_test_add_func("/qmp-dispatch/stream-error", test_stream_error);
+    g_test_add_func("/qmp-dispatch/schema", test_schema);
     g_test_add_func("/qmp-dispatch/events", test_events);
     g_test_add_func("/qmp-dispatch/hmp-lines", test_hmp_lines);
     return g_test_run();
