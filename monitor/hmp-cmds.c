@@ -26,7 +26,7 @@ static void hmp_system_reset(const char *args, GString *out)
 
 static void hmp_quit(const char *args, GString *out)
 {
-    qemu_system_shutdown_request();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
 }
 
 static void hmp_device_del(const char *args, GString *out)

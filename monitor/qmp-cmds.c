@@ -103,19 +103,20 @@ static JsonNode *qmp_cont(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
-static void shutdown_event(void *opaque)
+/* The main loop reports every shutdown, whatever asked for it. */
+static void shutdown_event(ShutdownCause cause)
 {
     JsonObject *data = json_object_new();
 
-    json_object_set_boolean_member(data, "guest", false);
-    json_object_set_string_member(data, "reason", "host-qmp-quit");
+    json_object_set_boolean_member(data, "guest",
+                                   shutdown_caused_by_guest(cause));
+    json_object_set_string_member(data, "reason", shutdown_cause_name(cause));
     qmp_event_emit("SHUTDOWN", data);
 }
 
 static JsonNode *qmp_quit(JsonObject *args, Error **errp)
 {
-    qemu_system_shutdown_request();
-    qmp_after_response(shutdown_event, NULL);
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
     return qmp_return_empty();
 }
 
@@ -145,6 +146,7 @@ static void qmp_runstate_changed(RunState s)
 static void qmp_cmds_register(void)
 {
     runstate_add_notifier(qmp_runstate_changed);
+    qemu_add_shutdown_notifier(shutdown_event);
 }
 
 type_init(qmp_cmds_register)

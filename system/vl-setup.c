@@ -267,7 +267,7 @@ void vl_machine_done(void)
 
 static void quit_on_qtest_close(void)
 {
-    qemu_system_shutdown_request();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI);
 }
 
 void vl_start_servers(const char *qtest_spec, const char *qtest_log,
@@ -314,9 +314,14 @@ static gboolean wake_main_loop(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
+static bool main_loop_should_exit(void)
+{
+    return qemu_shutdown_requested() && qemu_system_shutdown_act();
+}
+
 int vl_main_loop(void)
 {
-    while (!qemu_shutdown_requested()) {
+    while (!main_loop_should_exit()) {
         guint timer_src = 0;
         int64_t deadline = qemu_clock_is_virtual() ? -1 :
                            qemu_clock_deadline_ns();

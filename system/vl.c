@@ -16,6 +16,7 @@
 #include "hw/boards.h"
 #include "hw/qdev-properties.h"
 #include "sysemu/qtest.h"
+#include "sysemu/os-posix.h"
 #include "sysemu/sysemu.h"
 #include "vl-internal.h"
 
@@ -125,7 +126,7 @@ static void parse_global(const char *optarg)
 
 static const char *const accepted_noarg[] = {
     "-nodefaults", "-nographic", "-no-user-config", "-no-reboot",
-    "-no-shutdown", "-enable-kvm",
+    "-enable-kvm",
 };
 
 static const char *const accepted_arg[] = {
@@ -218,6 +219,8 @@ static void parse_args(VLConfig *c, int argc, char **argv)
             exit(0);
         } else if (!strcmp(opt, "-S")) {
             c->start_paused = true;
+        } else if (!strcmp(opt, "-no-shutdown")) {
+            qemu_set_no_shutdown(true);
         } else if (option_ignored(opt, next, &i)) {
             continue;
         } else if (opt[0] != '-') {
@@ -241,8 +244,13 @@ void qemu_init(int argc, char **argv)
 {
     VLConfig c = { 0 };
 
+    Error *err = NULL;
+
     signal(SIGPIPE, SIG_IGN);
     error_set_progname("spapr-ddw");
+    if (!os_setup_signal_handling(&err)) {
+        vl_die_err(err);
+    }
     parse_args(&c, argc, argv);
     vl_setup_logging(c.logfile, c.logitems, c.traces);
     vl_handle_help(c.machine_opts, c.devices);

@@ -125,7 +125,7 @@ static void rtas_power_off(SpaprMachineState *spapr, uint32_t token,
         return;
     }
     rtas_st(a, 0, RTAS_OUT_SUCCESS);
-    qemu_system_shutdown_request();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 }
 
 static void rtas_system_reboot(SpaprMachineState *spapr, uint32_t token,

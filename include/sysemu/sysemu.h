@@ -30,8 +30,33 @@ const char *runstate_name(RunState s);
 bool runstate_is_running(void);
 void vm_start(void);
 void vm_stop(RunState s);
-void qemu_system_shutdown_request(void);
+/* Why the process ends (QEMU's ShutdownCause, the SHUTDOWN event reason). */
+typedef enum ShutdownCause {
+    SHUTDOWN_CAUSE_NONE,
+    SHUTDOWN_CAUSE_HOST_ERROR,
+    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+    SHUTDOWN_CAUSE_HOST_SIGNAL,
+    SHUTDOWN_CAUSE_HOST_UI,
+    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
+} ShutdownCause;
+
+void qemu_system_shutdown_request(ShutdownCause cause);
+/* From the signal source: logs "terminating on signal N from pid P". */
+void qemu_system_killed(int signal, pid_t pid);
 bool qemu_shutdown_requested(void);
+ShutdownCause qemu_shutdown_cause(void);
+const char *shutdown_cause_name(ShutdownCause cause);
+bool shutdown_caused_by_guest(ShutdownCause cause);
+/* fn(cause) runs once when the main loop acts on a shutdown request. */
+void qemu_add_shutdown_notifier(void (*fn)(ShutdownCause cause));
+/*
+ * Called by the main loop: reports the cause, runs the notifiers (the
+ * SHUTDOWN event), and returns whether the process exits; with
+ * -no-shutdown a guest-initiated shutdown only stops the machine.
+ */
+bool qemu_system_shutdown_act(void);
+/* -no-shutdown */
+void qemu_set_no_shutdown(bool on);
 void qemu_system_reset(void);
 
 /*
