@@ -153,16 +153,37 @@ static void qmp_migration_status_changed(MigrationStatus s)
 
 static void qmp_migration_register(void)
 {
-    qmp_register_command("migrate", "uri:s,blk:b?,inc:b?,detach:b?,resume:b?",
-                         qmp_migrate);
-    qmp_register_command("migrate-incoming", "uri:s", qmp_migrate_incoming);
-    qmp_register_command("migrate_cancel", NULL, qmp_migrate_cancel);
-    qmp_register_command("query-migrate", NULL, qmp_query_migrate);
-    qmp_register_command("migrate-set-parameters", "*",
-                         qmp_migrate_set_parameters);
-    qmp_register_command("migrate-set-capabilities", "capabilities:a",
-                         qmp_migrate_set_capabilities);
     migration_add_status_notifier(qmp_migration_status_changed);
 }
 
 type_init(qmp_migration_register)
+
+static const QmpCommandInfo qmp_migration_commands[] = {
+    { "migrate", qmp_migrate,
+      "uri:str,blk:bool?,inc:bool?,detach:bool?,resume:bool?" },
+    { "migrate-incoming", qmp_migrate_incoming, "uri:str" },
+    { "migrate_cancel", qmp_migrate_cancel },
+    { "query-migrate", qmp_query_migrate, NULL, "MigrationInfo" },
+    { "migrate-set-parameters", qmp_migrate_set_parameters, "*" },
+    { "migrate-set-capabilities", qmp_migrate_set_capabilities,
+      "capabilities:[MigrationCapabilityStatus]" },
+};
+
+static const QmpSchemaTypeInfo qmp_migration_types[] = {
+    { "MigrationInfo", .members = "status:MigrationStatus?,"
+      "ram:MigrationStats?,total-time:int?,downtime:int?,error-desc:str?" },
+    { "MigrationStats", .members = "transferred:int,total-transferred:int,"
+                                   "device-state:int" },
+    { "MigrationStatus", .values = "none,setup,cancelling,cancelled,active,"
+      "postcopy-active,postcopy-paused,postcopy-recover,completed,failed,"
+      "colo,pre-switchover,device,wait-unplug" },
+    { "MigrationCapabilityStatus", .members = "capability:str,state:bool" },
+};
+
+static const QmpEventInfo qmp_migration_events[] = {
+    { "MIGRATION", "status:MigrationStatus" },
+};
+
+QMP_COMMANDS(qmp_migration_commands)
+QMP_SCHEMA_TYPES(qmp_migration_types)
+QMP_EVENTS(qmp_migration_events)

@@ -42,8 +42,8 @@ bool monitor_device_del(const char *id, Error **errp)
     g_autoptr(GPtrArray) gone = NULL;
 
     if (!dev) {
-        qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
-                      "Device '%s' not found", id);
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", id);
         return false;
     }
     /* The device and everything on its buses go: say so for each. */
@@ -80,8 +80,8 @@ static Object *qom_resolve(const char *path, Error **errp)
         if (ambiguous) {
             error_setg(errp, "Path '%s' is ambiguous", path);
         } else {
-            qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
-                          "Device '%s' not found", path);
+            error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                      "Device '%s' not found", path);
         }
     }
     return obj;
@@ -227,15 +227,23 @@ static JsonNode *qmp_qom_set(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
-static void qmp_qdev_register(void)
-{
-    qmp_register_command("device_add", "driver:s,id:s?,bus:s?,*",
-                         qmp_device_add);
-    qmp_register_command("device_del", "id:s", qmp_device_del);
-    qmp_register_command("qom-list", "path:s", qmp_qom_list);
-    qmp_register_command("qom-get", "path:s,property:s", qmp_qom_get);
-    qmp_register_command("qom-set", "path:s,property:s,value:a",
-                         qmp_qom_set);
-}
+static const QmpCommandInfo qmp_qdev_commands[] = {
+    { "device_add", qmp_device_add, "driver:str,bus:str?,id:str?,*" },
+    { "device_del", qmp_device_del, "id:str" },
+    { "qom-list", qmp_qom_list, "path:str", "[ObjectPropertyInfo]" },
+    { "qom-get", qmp_qom_get, "path:str,property:str", "any" },
+    { "qom-set", qmp_qom_set, "path:str,property:str,value:any" },
+};
 
-type_init(qmp_qdev_register)
+static const QmpSchemaTypeInfo qmp_qdev_types[] = {
+    { "ObjectPropertyInfo", .members = "name:str,type:str,description:str?,"
+                                       "default-value:any?" },
+};
+
+static const QmpEventInfo qmp_qdev_events[] = {
+    { "DEVICE_DELETED", "device:str?,path:str" },
+};
+
+QMP_COMMANDS(qmp_qdev_commands)
+QMP_SCHEMA_TYPES(qmp_qdev_types)
+QMP_EVENTS(qmp_qdev_events)

@@ -145,17 +145,47 @@ static void qmp_runstate_changed(RunState s)
 
 static void qmp_cmds_register(void)
 {
-    qmp_register_command("qmp_capabilities", "enable:a?",
-                         qmp_qmp_capabilities);
-    qmp_register_command("query-version", NULL, qmp_query_version);
-    qmp_register_command("query-status", NULL, qmp_query_status);
-    qmp_register_command("query-commands", NULL, qmp_query_commands);
-    qmp_register_command("stop", NULL, qmp_stop);
-    qmp_register_command("cont", NULL, qmp_cont);
-    qmp_register_command("quit", NULL, qmp_quit);
-    qmp_register_command("system_reset", NULL, qmp_system_reset);
     runstate_add_notifier(qmp_runstate_changed);
     qemu_add_shutdown_notifier(shutdown_event);
 }
 
 type_init(qmp_cmds_register)
+
+static const QmpCommandInfo qmp_cmds[] = {
+    { "qmp_capabilities", qmp_qmp_capabilities, "enable:[QMPCapability]?" },
+    { "query-version", qmp_query_version, NULL, "VersionInfo" },
+    { "query-status", qmp_query_status, NULL, "StatusInfo" },
+    { "query-commands", qmp_query_commands, NULL, "[CommandInfo]" },
+    { "stop", qmp_stop },
+    { "cont", qmp_cont },
+    { "quit", qmp_quit },
+    { "system_reset", qmp_system_reset },
+};
+
+static const QmpSchemaTypeInfo qmp_cmds_types[] = {
+    { "QMPCapability", .values = "oob" },
+    { "VersionInfo", .members = "qemu:VersionTriple,package:str" },
+    { "VersionTriple", .members = "major:int,minor:int,micro:int" },
+    { "StatusInfo", .members = "running:bool,singlestep:bool,"
+                               "status:RunState" },
+    { "RunState", .values = "debug,inmigrate,internal-error,io-error,paused,"
+                            "postmigrate,prelaunch,finish-migrate,"
+                            "restore-vm,running,save-vm,shutdown,suspended,"
+                            "watchdog,guest-panicked,colo" },
+    { "CommandInfo", .members = "name:str" },
+    { "ShutdownCause", .values = "none,host-error,host-qmp-quit,"
+                                 "host-qmp-system-reset,host-signal,host-ui,"
+                                 "guest-shutdown,guest-reset,guest-panic,"
+                                 "subsystem-reset,snapshot-load" },
+};
+
+static const QmpEventInfo qmp_cmds_events[] = {
+    { "SHUTDOWN", "guest:bool,reason:ShutdownCause" },
+    { "RESET", "guest:bool,reason:ShutdownCause" },
+    { "STOP" },
+    { "RESUME" },
+};
+
+QMP_COMMANDS(qmp_cmds)
+QMP_SCHEMA_TYPES(qmp_cmds_types)
+QMP_EVENTS(qmp_cmds_events)

@@ -92,6 +92,8 @@ static void machine_apply_dump_guest_core(MachineState *ms)
 
 bool machine_create_ram(MachineState *ms, Error **errp)
 {
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+
     if (ms->ram_memdev_id) {
         Object *obj = object_resolve_path_component(object_get_objects_root(),
                                                     ms->ram_memdev_id);
@@ -115,12 +117,15 @@ bool machine_create_ram(MachineState *ms, Error **errp)
         machine_apply_dump_guest_core(ms);
         return true;
     }
+    if (!ms->ram_size) {
+        return true;            /* -machine none without -m: no RAM at all */
+    }
     ms->ram = g_new0(MemoryRegion, 1);
     if (!(ms->mem_path ?
           memory_region_init_ram_from_file(ms->ram, OBJECT(ms),
-                                           "ppc_spapr.ram", ms->ram_size,
+                                           mc->default_ram_id, ms->ram_size,
                                            ms->mem_path, false, errp) :
-          memory_region_init_ram(ms->ram, OBJECT(ms), "ppc_spapr.ram",
+          memory_region_init_ram(ms->ram, OBJECT(ms), mc->default_ram_id,
                                  ms->ram_size, errp))) {
         return false;
     }
@@ -285,6 +290,14 @@ static void host_memory_backend_finalize(Object *obj)
     g_free(be->mem_path);
 }
 
+static void machine_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->default_ram_id = "ram";
+    mc->max_cpus = 1;
+}
+
 static void host_memory_backend_class_init(ObjectClass *oc, void *data)
 {
     oc->complete = host_memory_backend_complete;
@@ -297,6 +310,7 @@ static const TypeInfo machine_types[] = {
         .abstract = true,
         .instance_size = sizeof(MachineState),
         .class_size = sizeof(MachineClass),
+        .class_init = machine_class_init,
         .instance_init = machine_instance_init,
         .instance_finalize = machine_finalize,
     },

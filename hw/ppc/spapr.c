@@ -252,6 +252,7 @@ static void spapr_machine_class_init(ObjectClass *oc, void *data)
     mc->reset = spapr_machine_reset;
     mc->dumpdtb = spapr_dumpdtb;
     mc->default_ram_size = 4ULL << 30;
+    mc->default_ram_id = "ppc_spapr.ram";
 }
 
 /* pseries-2.7: the newest version, also known as "pseries". */

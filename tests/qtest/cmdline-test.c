@@ -62,6 +62,9 @@ static const BadCmdline bad_cmdlines[] = {
     { "-M pseries,ram-size=5", "ram-size" },
     { "-M pseries,memory-backend=nope", "memory-backend=nope" },
     { "-M pseries,dumpdtb=/nonexistent/dir/x.dtb", "dumpdtb" },
+    { "-M none,dumpdtb=/tmp/x.dtb", "dumpdtb" },
+    { "-M none -device edu", "'PCI' bus" },
+    { "-M none -device spapr-pci-host-bridge,index=1", "spapr-pci-host-bridge" },
     /* -device */
     { "-device nosuch", "-device nosuch" },
     { "-device ,id=x", "-device ,id=x" },
@@ -347,6 +350,23 @@ static void test_ram_sizes(void)
         assert_ram_size(s, sizes[i].size);
         qtest_quit(s);
     }
+}
+
+/* -machine none: no devices, RAM only when -m asks for it. */
+static void test_machine_none(void)
+{
+    QTestState *s = qtest_init_bare("-machine none -accel qtest");
+    QTestState *m = qtest_init_bare("-machine none -m 256M -accel qtest");
+    g_autofree char *rtas = NULL;
+
+    qtest_writel(s, 0, 0x12345678);
+    g_assert_cmphex(qtest_readl(s, 0), ==, 0);
+    /* No pseries machine: no RTAS either. */
+    rtas = qtest_raw(s, "rtas get-time-of-day 0 0 8 0");
+    g_assert_true(g_str_has_prefix(rtas, "FAIL"));
+    assert_ram_size(m, 256ULL << 20);
+    qtest_quit(s);
+    qtest_quit(m);
 }
 
 /* {"driver":...} is the same as driver=...,... */
@@ -673,6 +693,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/accepted-options", test_accepted_options);
     g_test_add_func("/cmdline/ram-sizes", test_ram_sizes);
     g_test_add_func("/cmdline/json-device", test_json_device);
+    g_test_add_func("/cmdline/machine-none", test_machine_none);
     g_test_add_func("/cmdline/comma-escape", test_comma_escape);
     g_test_add_func("/cmdline/memory-backend/ram", test_memory_backend_ram);
     g_test_add_func("/cmdline/memory-backend/file", test_memory_backend_file);
