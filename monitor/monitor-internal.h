@@ -62,5 +62,8 @@ bool monitor_device_del(const char *id, Error **errp);
 /* The QMP and human monitors' connections on the chardevs. */
 bool monitor_init_qmp(const char *chardev_id, Error **errp);
 bool monitor_init_hmp(const char *chardev_id, Error **errp);
+/* The chardev of the monitor whose command is running (getfd), or NULL. */
+typedef struct Chardev Chardev;
+Chardev *monitor_cur_chardev(void);
 
 #endif
