@@ -204,7 +204,7 @@ static void test_schema(void)
         g_hash_table_lookup(names, "0"), "meta-type"), ==, "object");
     /* Enumerations and arrays of objects are checked member by member. */
     assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
-                 "{\"caps\": [{\"capability\": \"x\", \"state\": 1}]}}",
+                 "{\"caps\": [{\"capability\": \"events\", \"state\": 1}]}}",
                  "{\"error\":{\"class\":\"GenericError\",\"desc\":"
                  "\"Invalid parameter type for 'caps.state', expected: "
                  "boolean\"}}");
