@@ -90,9 +90,12 @@ static void hmp_info(const char *args, GString *out)
     }
 }
 
+/* "help info" lists only the info views, one "info NAME -- ..." each. */
 static void hmp_help(const char *args, GString *out)
 {
-    hmp_list(hmp_cmds, "", out);
+    if (strcmp(args, "info")) {
+        hmp_list(hmp_cmds, "", out);
+    }
     hmp_list(hmp_infos, "info ", out);
 }
 

@@ -60,6 +60,7 @@ static bool is_help(const char *s)
 void vl_handle_help(const char *machine_opts, GPtrArray *devices)
 {
     Error *err = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
 
     if (is_help(machine_opts)) {
         machine_print_list(stdout);
@@ -70,15 +71,17 @@ void vl_handle_help(const char *machine_opts, GPtrArray *devices)
         g_autofree char *driver = NULL;
 
         if (is_help(d)) {
-            qdev_device_help_list(stdout);
+            qdev_device_help_list(out);
+            fputs(out->str, stdout);
             exit(0);
         }
         if (g_str_has_suffix(d, ",help") || g_str_has_suffix(d, ",?")) {
             driver = g_strndup(d, strcspn(d, ","));
-            if (!qdev_device_help_type(stdout, driver, &err)) {
+            if (!qdev_device_help_type(out, driver, &err)) {
                 error_prepend(&err, "-device %s: ", d);
                 die_err(err);
             }
+            fputs(out->str, stdout);
             exit(0);
         }
     }

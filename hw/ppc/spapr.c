@@ -253,6 +253,8 @@ static void spapr_machine_class_init(ObjectClass *oc, void *data)
     mc->dumpdtb = spapr_dumpdtb;
     mc->default_ram_size = 4ULL << 30;
     mc->default_ram_id = "ppc_spapr.ram";
+    /* The one stub CPU of the device tree (spapr_dt_cpus). */
+    mc->default_cpu_type = "power8_v2.0-powerpc64-cpu";
 }
 
 /* pseries-2.7: the newest version, also known as "pseries". */

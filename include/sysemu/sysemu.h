@@ -94,9 +94,9 @@ void qemu_system_reset(void);
  * options (already parsed).  Returns the device, or NULL with errp set.
  */
 DeviceState *qdev_device_add(GPtrArray *opts, bool hotplug, Error **errp);
-/* Prints device types (-device help) or one type's properties. */
-void qdev_device_help_list(FILE *f);
-bool qdev_device_help_type(FILE *f, const char *driver, Error **errp);
+/* Device types (-device help) or one type's properties (TYPE,help). */
+void qdev_device_help_list(GString *out);
+bool qdev_device_help_type(GString *out, const char *driver, Error **errp);
 /* Starts the unplug of a device by id (QMP device_del). */
 bool qdev_device_del(const char *id, Error **errp);
 
