@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/stat.h>
 #include "qapi/error.h"
 #include "qemu/cutils.h"
 #include "qemu/sockets.h"
@@ -31,7 +32,11 @@ struct Chardev {
     void *opaque;
     void (*drained)(void *opaque);
     bool input_paused;
+    GArray *msgfds;             /* int: SCM_RIGHTS fds not yet taken */
 };
+
+/* File descriptors a socket peer may have queued with us at a time. */
+#define CHR_MAX_MSGFDS 16
 
 /*
  * DOC: chardev output
@@ -54,11 +59,82 @@ static GList *all_chardevs;     /* with or without an id (-qtest has none) */
 static void chr_close_peer(Chardev *chr);
 static void chr_watch_listen(Chardev *chr);
 
+static void chr_queue_fd(Chardev *chr, int fd)
+{
+    if (!chr->msgfds) {
+        chr->msgfds = g_array_new(false, false, sizeof(int));
+    }
+    if (chr->msgfds->len >= CHR_MAX_MSGFDS) {
+        close(fd);      /* a peer flooding us with fds gets them dropped */
+        return;
+    }
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    g_array_append_val(chr->msgfds, fd);
+}
+
+static void chr_drop_fds(Chardev *chr)
+{
+    for (guint i = 0; chr->msgfds && i < chr->msgfds->len; i++) {
+        close(g_array_index(chr->msgfds, int, i));
+    }
+    if (chr->msgfds) {
+        g_array_set_size(chr->msgfds, 0);
+    }
+}
+
+/* Socket input: bytes, and any descriptors passed with SCM_RIGHTS. */
+static ssize_t chr_recv(Chardev *chr, uint8_t *buf, size_t size)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * CHR_MAX_MSGFDS)];
+    } control;
+    struct iovec iov = { buf, size };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control.buf,
+                          .msg_controllen = sizeof(control.buf) };
+    ssize_t n;
+
+    if (!chr->is_socket) {
+        return read(chr->in_fd, buf, size);
+    }
+    n = recvmsg(chr->in_fd, &msg, MSG_CMSG_CLOEXEC);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n >= 0 && c;
+         c = CMSG_NXTHDR(&msg, c)) {
+        size_t nfds;
+
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+            c->cmsg_len < CMSG_LEN(0)) {
+            continue;
+        }
+        nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < nfds; i++) {
+            int fd;
+
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            chr_queue_fd(chr, fd);
+        }
+    }
+    return n;
+}
+
+int qemu_chr_get_msgfd(Chardev *chr)
+{
+    int fd;
+
+    if (!chr->msgfds || !chr->msgfds->len) {
+        return -1;
+    }
+    fd = g_array_index(chr->msgfds, int, 0);
+    g_array_remove_index(chr->msgfds, 0);
+    return fd;
+}
+
 static gboolean chr_readable(GIOChannel *ch, GIOCondition cond, gpointer data)
 {
     Chardev *chr = data;
     uint8_t buf[4096];
-    ssize_t n = read(chr->in_fd, buf, sizeof(buf));
+    ssize_t n = chr_recv(chr, buf, sizeof(buf));
 
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
         return G_SOURCE_CONTINUE;
@@ -116,6 +192,7 @@ static void chr_close_peer(Chardev *chr)
         g_string_truncate(chr->outbuf, 0);
         chr->out_pos = 0;
     }
+    chr_drop_fds(chr);
     if (chr->in_fd >= 0 && chr->is_socket) {
         close(chr->in_fd);
     }
@@ -191,7 +268,7 @@ static int socket_tcp(const char *host, const char *port, bool server,
 }
 
 typedef struct SocketSpec {
-    char *path, *host, *port;
+    char *path, *host, *port, *fd;
     bool server, wait;
 } SocketSpec;
 
@@ -233,6 +310,8 @@ static bool parse_socket_spec(const char *spec, SocketSpec *s, Error **errp)
             s->host = g_strdup(p + 5);
         } else if (g_str_has_prefix(p, "port=")) {
             s->port = g_strdup(p + 5);
+        } else if (g_str_has_prefix(p, "fd=")) {
+            s->fd = g_strdup(p + 3);
         } else if (parse_flag(p, "server", &b)) {
             s->server = b;
         } else if (parse_flag(p, "wait", &b)) {
@@ -246,11 +325,49 @@ static bool parse_socket_spec(const char *spec, SocketSpec *s, Error **errp)
             return false;
         }
     }
-    if (!s->path && !(s->host && s->port)) {
-        error_setg(errp, "'%s': socket needs path= or host= and port=", spec);
+    if (!s->path && !(s->host && s->port) && !s->fd) {
+        error_setg(errp, "'%s': socket needs path=, host= and port=, or fd=",
+                   spec);
         return false;
     }
     return true;
+}
+
+/*
+ * fd=N: a socket the caller passed us open (libvirt's monitor socket).
+ * A listening one serves clients as server=on would; a connected one is
+ * the peer itself.  Anything else (closed, not a socket) is refused.
+ */
+static int socket_inherited(const char *num, bool *listening, Error **errp)
+{
+    uint64_t n;
+    int accepting = 0;
+    socklen_t len = sizeof(accepting);
+    struct stat st;
+
+    if (!qemu_strtou64(num, &n) || n > INT_MAX) {
+        error_setg(errp, "fd=%s: not a file descriptor number", num);
+        return -1;
+    }
+    if (fstat(n, &st) < 0 || !S_ISSOCK(st.st_mode) ||
+        getsockopt(n, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) < 0) {
+        error_setg(errp, "fd=%s: file descriptor %d is not an open socket",
+                   num, (int)n);
+        return -1;
+    }
+    fcntl(n, F_SETFD, FD_CLOEXEC);
+    *listening = accepting;
+    return n;
+}
+
+static int socket_open(Chardev *chr, SocketSpec *s, Error **errp)
+{
+    if (s->fd) {
+        return socket_inherited(s->fd, &s->server, errp);
+    }
+    return s->path ? socket_unix(chr, s->path, s->server, errp)
+                   : socket_tcp(s->host ? s->host : "", s->port, s->server,
+                                errp);
 }
 
 static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
@@ -262,8 +379,7 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
     if (!parse_socket_spec(spec, &s, errp)) {
         goto out;
     }
-    fd = s.path ? socket_unix(chr, s.path, s.server, errp)
-                : socket_tcp(s.host ? s.host : "", s.port, s.server, errp);
+    fd = socket_open(chr, &s, errp);
     if (fd < 0) {
         goto out;
     }
@@ -272,7 +388,7 @@ static bool chr_open_socket(Chardev *chr, const char *spec, Error **errp)
         chr_connected(chr, fd, fd);
     } else {
         chr->listen_fd = fd;
-        chr->path = g_strdup(s.path);
+        chr->path = s.fd ? NULL : g_strdup(s.path);
         if (s.wait) {
             int c = accept(fd, NULL, NULL);     /* wait=on: block here */
 
@@ -287,6 +403,7 @@ out:
     g_free(s.path);
     g_free(s.host);
     g_free(s.port);
+    g_free(s.fd);
     return ok;
 }
 

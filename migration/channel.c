@@ -7,8 +7,11 @@
 #include "qemu/osdep.h"
 #include <sys/socket.h>
 #include <netdb.h>
+#include <fcntl.h>
 #include "qemu/sockets.h"
 #include "migration/channel.h"
+#include "monitor/monitor.h"
+#include "sysemu/seccomp.h"
 
 static bool channel_parse_tcp(const char *spec, char **host, char **port,
                               Error **errp)
@@ -20,7 +23,12 @@ static bool channel_parse_tcp(const char *spec, char **host, char **port,
                    spec);
         return false;
     }
-    *host = g_strndup(spec, colon - spec);
+    /* [::] and [fe80::1]: an IPv6 address in brackets, as QEMU takes it */
+    if (spec[0] == '[' && colon > spec + 1 && colon[-1] == ']') {
+        *host = g_strndup(spec + 1, colon - spec - 2);
+    } else {
+        *host = g_strndup(spec, colon - spec);
+    }
     *port = g_strdup(colon + 1);
     return true;
 }
@@ -88,6 +96,11 @@ static int channel_exec(const char *cmd, bool outgoing, GPid *child,
         error_setg(errp, "migration URI exec: needs a command");
         return -1;
     }
+    if (qemu_seccomp_spawn_denied()) {
+        error_setg(errp, "migration URI exec:%s: spawning processes is "
+                   "denied by -sandbox spawn=deny", cmd);
+        return -1;
+    }
     if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
                                   G_SPAWN_DO_NOT_REAP_CHILD |
                                   (outgoing ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
@@ -101,9 +114,23 @@ static int channel_exec(const char *cmd, bool outgoing, GPid *child,
     return fd;
 }
 
+/* fd:NAME: a socket a QMP client passed with getfd (libvirt's). */
+static int channel_fd(const char *name, Error **errp)
+{
+    int fd = monitor_fd_take(name, errp);
+
+    if (fd >= 0) {
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    return fd;
+}
+
 int migration_channel_connect(const char *uri, GPid *child, Error **errp)
 {
     *child = 0;
+    if (g_str_has_prefix(uri, "fd:")) {
+        return channel_fd(uri + 3, errp);
+    }
     if (g_str_has_prefix(uri, "tcp:")) {
         return channel_tcp(uri + 4, false, errp);
     } else if (g_str_has_prefix(uri, "unix:")) {
@@ -112,7 +139,7 @@ int migration_channel_connect(const char *uri, GPid *child, Error **errp)
         return channel_exec(uri + 5, true, child, errp);
     }
     error_setg(errp, "migration URI '%s': expected tcp:HOST:PORT, "
-               "unix:PATH or exec:CMD", uri);
+               "unix:PATH, exec:CMD or fd:NAME", uri);
     return -1;
 }
 
@@ -121,6 +148,10 @@ int migration_channel_listen(const char *uri, bool *listening, GPid *child,
 {
     *child = 0;
     *listening = true;
+    if (g_str_has_prefix(uri, "fd:")) {
+        *listening = false;
+        return channel_fd(uri + 3, errp);
+    }
     if (g_str_has_prefix(uri, "tcp:")) {
         return channel_tcp(uri + 4, true, errp);
     } else if (g_str_has_prefix(uri, "unix:")) {
@@ -130,6 +161,6 @@ int migration_channel_listen(const char *uri, bool *listening, GPid *child,
         return channel_exec(uri + 5, false, child, errp);
     }
     error_setg(errp, "migration URI '%s': expected tcp:HOST:PORT, "
-               "unix:PATH, exec:CMD or defer", uri);
+               "unix:PATH, exec:CMD, fd:NAME or defer", uri);
     return -1;
 }

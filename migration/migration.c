@@ -81,6 +81,8 @@ static MigrationState mig = { .fd = -1, .listen_fd = -1 };
 static bool mig_param_compress;
 static uint64_t mig_param_max_bandwidth;
 static uint64_t mig_param_incoming_timeout = MIG_INCOMING_TIMEOUT_DEFAULT;
+static bool mig_cap_events, mig_cap_return_path, mig_cap_pause;
+static guint mig_rp_watch;
 static bool mig_autostart = true;
 static GList *mig_notifiers;
 
@@ -93,6 +95,8 @@ const char *migration_status_name(MigrationStatus s)
         [MIGRATION_STATUS_COMPLETED] = "completed",
         [MIGRATION_STATUS_FAILED] = "failed",
         [MIGRATION_STATUS_CANCELLED] = "cancelled",
+        [MIGRATION_STATUS_PRE_SWITCHOVER] = "pre-switchover",
+        [MIGRATION_STATUS_DEVICE] = "device",
     };
 
     return s < G_N_ELEMENTS(names) ? names[s] : "unknown";
@@ -125,7 +129,9 @@ void migration_set_autostart(bool on)
 static bool migration_is_active(void)
 {
     return mig.status == MIGRATION_STATUS_SETUP ||
-           mig.status == MIGRATION_STATUS_ACTIVE;
+           mig.status == MIGRATION_STATUS_ACTIVE ||
+           mig.status == MIGRATION_STATUS_PRE_SWITCHOVER ||
+           mig.status == MIGRATION_STATUS_DEVICE;
 }
 
 static void migration_complete_outgoing(void);
@@ -156,6 +162,10 @@ static void migration_close(void)
     if (mig.watch) {
         g_source_remove(mig.watch);
         mig.watch = 0;
+    }
+    if (mig_rp_watch) {
+        g_source_remove(mig_rp_watch);
+        mig_rp_watch = 0;
     }
     if (mig.fd >= 0) {
         close(mig.fd);
@@ -221,14 +231,21 @@ static void migration_queue(const uint8_t *data, size_t len, bool finish)
     } while (mig.zs.avail_in || !mig.zs.avail_out);
 }
 
-/* Stops the guest and produces everything that is left. */
+static void migration_stop_guest(void)
+{
+    mig.prev_state = runstate_get();
+    mig.stop_ms = mig_now_ms();
+    vm_stop(RUN_STATE_POSTMIGRATE);
+}
+
+/* Stops the guest (unless paused before switchover) and produces the rest. */
 static void migration_produce_final(MigWriter *w)
 {
     size_t before;
 
-    mig.prev_state = runstate_get();
-    mig.stop_ms = mig_now_ms();
-    vm_stop(RUN_STATE_POSTMIGRATE);
+    if (mig.status != MIGRATION_STATUS_DEVICE) {
+        migration_stop_guest();
+    }
     ram_save_next_round(&mig.ram);
     ram_save_iterate(&mig.ram, w, SIZE_MAX);
     before = w->buf->len;
@@ -292,13 +309,18 @@ static bool migration_flush(void)
 
 static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o);
 
-/* max-bandwidth: whether more bytes now would exceed it. */
+/* max-bandwidth (bytes per second): whether more bytes now exceed it. */
 static bool migration_over_bandwidth(void)
 {
-    int64_t ms = mig_now_ms() - mig.start_ms;
+    uint64_t ms = mig_now_ms() - mig.start_ms;
+    uint64_t allowed_x1000;
 
-    return mig_param_max_bandwidth &&
-           mig.total_bytes > mig_param_max_bandwidth * ms / 1000;
+    /* libvirt's "unlimited" is about INT64_MAX: never multiply blindly */
+    if (!mig_param_max_bandwidth ||
+        umul64_overflow(mig_param_max_bandwidth, ms, &allowed_x1000)) {
+        return false;
+    }
+    return mig.total_bytes > allowed_x1000 / 1000;
 }
 
 static gboolean migration_resume(gpointer opaque)
@@ -306,6 +328,76 @@ static gboolean migration_resume(gpointer opaque)
     mig.throttle = 0;
     mig.watch = g_unix_fd_add(mig.fd, G_IO_OUT, migration_writable, NULL);
     return G_SOURCE_REMOVE;
+}
+
+static gboolean migration_return_path(gint fd, GIOCondition cond,
+                                      gpointer o);
+
+/*
+ * Everything is written.  With return-path the destination answers one
+ * byte once it has loaded (0: running there), so a failed load leaves the
+ * guest running here instead of nowhere.
+ */
+static void migration_drained(void)
+{
+    if (mig.child) {
+        /* exec: the command has the whole stream once it exits */
+        close(mig.fd);
+        mig.fd = -1;
+        mig.await_child = true;
+    } else if (mig.exec) {
+        migration_exec_done();
+    } else if (mig_cap_return_path) {
+        shutdown(mig.fd, SHUT_WR);
+        mig_rp_watch = g_unix_fd_add(mig.fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                     migration_return_path, NULL);
+    } else {
+        migration_complete_outgoing();
+    }
+}
+
+static gboolean migration_return_path(gint fd, GIOCondition cond, gpointer o)
+{
+    uint8_t status = 1;
+    ssize_t n = read(fd, &status, 1);
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    mig_rp_watch = 0;
+    if (n == 1 && status == 0) {
+        migration_complete_outgoing();
+    } else {
+        migration_fail("%s", "the destination did not load the stream "
+                       "(return path)");
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* pause-before-switchover: the guest is stopped; wait for migrate-continue */
+static bool migration_pause_before_switchover(void)
+{
+    if (!mig_cap_pause || mig.stage != STAGE_FINAL ||
+        mig.status != MIGRATION_STATUS_ACTIVE) {
+        return false;
+    }
+    migration_stop_guest();
+    mig.watch = 0;
+    migration_set_status(MIGRATION_STATUS_PRE_SWITCHOVER);
+    return true;
+}
+
+bool migration_continue(const char *state, Error **errp)
+{
+    if (mig.status != MIGRATION_STATUS_PRE_SWITCHOVER ||
+        strcmp(state, "pre-switchover")) {
+        error_setg(errp, "Migration not in expected state: %s",
+                   migration_status_name(mig.status));
+        return false;
+    }
+    migration_set_status(MIGRATION_STATUS_DEVICE);
+    mig.watch = g_unix_fd_add(mig.fd, G_IO_OUT, migration_writable, NULL);
+    return true;
 }
 
 static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
@@ -321,16 +413,10 @@ static gboolean migration_writable(gint fd, GIOCondition cond, gpointer o)
     }
     if (mig.stage == STAGE_DRAIN) {
         mig.watch = 0;
-        if (mig.child) {
-            /* exec: the command has the whole stream once it exits */
-            close(mig.fd);
-            mig.fd = -1;
-            mig.await_child = true;
-        } else if (mig.exec) {
-            migration_exec_done();
-        } else {
-            migration_complete_outgoing();
-        }
+        migration_drained();
+        return G_SOURCE_REMOVE;
+    }
+    if (migration_pause_before_switchover()) {
         return G_SOURCE_REMOVE;
     }
     if (migration_over_bandwidth()) {
@@ -402,6 +488,12 @@ bool migration_start_outgoing(const char *uri, Error **errp)
     if (mig.fd < 0) {
         return false;
     }
+    if (mig_cap_return_path && mig.child) {
+        error_setg(errp, "return-path needs a socket (tcp:, unix: or fd:), "
+                   "not exec:");
+        migration_close();
+        return false;
+    }
     signal(SIGPIPE, SIG_IGN);   /* a closed peer is an error, not a death */
     g_unix_set_fd_nonblocking(mig.fd, true, NULL);
     migration_watch_child();
@@ -448,7 +540,16 @@ static void migration_incoming_finish(void)
     Error *err = NULL;
     int64_t t0 = mig_now_ms();
 
-    if (!savevm_load_finish(mig.load, &err)) {
+    bool ok = savevm_load_finish(mig.load, &err);
+
+    if (mig_cap_return_path && mig.fd >= 0) {
+        uint8_t status = ok ? 0 : 1;    /* the source waits for this */
+
+        if (write(mig.fd, &status, 1) != 1) {
+            trace_migration_return_path_lost(g_strerror(errno));
+        }
+    }
+    if (!ok) {
         migration_fail("load failed: %s", error_get_pretty(err));
         error_free(err);
         return;
@@ -594,6 +695,66 @@ void migration_query(MigrationInfo *info)
     info->error_desc = mig.error_desc;
 }
 
+static bool *migration_capability(const char *name)
+{
+    static const struct {
+        const char *name;
+        bool *state;
+    } caps[] = {
+        { "events", &mig_cap_events },
+        { "return-path", &mig_cap_return_path },
+        { "pause-before-switchover", &mig_cap_pause },
+        { "compress", &mig_param_compress },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+        if (!name || !strcmp(caps[i].name, name)) {
+            return caps[i].state;
+        }
+    }
+    return NULL;
+}
+
+bool migration_set_capability(const char *name, bool on, Error **errp)
+{
+    bool *cap = migration_capability(name);
+
+    if (!cap) {
+        error_setg(errp, "Parameter 'capability' does not accept value '%s'",
+                   name);
+        return false;
+    }
+    if (migration_is_active()) {
+        error_setg(errp, "There's a migration process in progress");
+        return false;
+    }
+    *cap = on;
+    return true;
+}
+
+void migration_capabilities_foreach(void (*fn)(const char *name, bool on,
+                                               void *opaque),
+                                    void *opaque)
+{
+    static const char *const names[] = { "events", "return-path",
+                                         "pause-before-switchover",
+                                         "compress" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        fn(names[i], *migration_capability(names[i]), opaque);
+    }
+}
+
+bool migration_events_enabled(void)
+{
+    return mig_cap_events;
+}
+
+uint64_t migration_max_bandwidth(void)
+{
+    return mig_param_max_bandwidth;
+}
+
 bool migration_set_parameter(const char *name, const char *value,
                              Error **errp)
 {
@@ -624,6 +785,15 @@ bool migration_set_parameter(const char *name, const char *value,
             return false;
         }
         mig_param_incoming_timeout = secs;
+        return true;
+    }
+    if (!strcmp(name, "tls-creds") || !strcmp(name, "tls-hostname") ||
+        !strcmp(name, "tls-authz")) {
+        if (*value) {
+            error_setg(errp, "%s: TLS is not supported; only \"\" (no TLS) "
+                       "is accepted", name);
+            return false;
+        }
         return true;
     }
     error_setg(errp, "unknown migration parameter '%s'", name);

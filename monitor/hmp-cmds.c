@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/option.h"
 #include "sysemu/sysemu.h"
 #include "monitor/hmp.h"
 #include "monitor-internal.h"
@@ -26,7 +27,7 @@ static void hmp_system_reset(const char *args, GString *out)
 
 static void hmp_quit(const char *args, GString *out)
 {
-    qemu_system_shutdown_request();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
 }
 
 static void hmp_device_del(const char *args, GString *out)
@@ -34,6 +35,52 @@ static void hmp_device_del(const char *args, GString *out)
     Error *err = NULL;
 
     if (!monitor_device_del(args, &err)) {
+        hmp_printf(out, "Error: %s\n", error_get_pretty(err));
+        error_free(err);
+    }
+}
+
+/* HMP passes "TYPE,help" quoted when the type name has commas. */
+static char *hmp_unquote(const char *args)
+{
+    size_t n = strlen(args);
+
+    if (n >= 2 && args[0] == '"' && args[n - 1] == '"') {
+        return g_strndup(args + 1, n - 2);
+    }
+    return g_strdup(args);
+}
+
+static bool hmp_device_help(const char *spec, GString *out, Error **errp)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *driver = NULL;
+
+    if (!strcmp(spec, "help") || !strcmp(spec, "?")) {
+        qdev_device_help_list(text);
+    } else {
+        driver = g_strndup(spec, strcspn(spec, ","));
+        if (!qdev_device_help_type(text, driver, errp)) {
+            return false;
+        }
+    }
+    hmp_printf(out, "%s", text->str);
+    return true;
+}
+
+static void hmp_device_add(const char *args, GString *out)
+{
+    g_autofree char *spec = hmp_unquote(args);
+    g_autoptr(GPtrArray) kv = NULL;
+    Error *err = NULL;
+
+    if (!strcmp(spec, "help") || !strcmp(spec, "?") ||
+        g_str_has_suffix(spec, ",help") || g_str_has_suffix(spec, ",?")) {
+        hmp_device_help(spec, out, &err);
+    } else if ((kv = keyval_parse(spec, "driver", &err))) {
+        qdev_device_add(kv, true, &err);
+    }
+    if (err) {
         hmp_printf(out, "Error: %s\n", error_get_pretty(err));
         error_free(err);
     }
@@ -66,6 +113,9 @@ static void hmp_cmds_register(void)
     hmp_register_command("quit", "quit the emulator", hmp_quit);
     hmp_register_command("device_del", "device_del ID: remove a device",
                          hmp_device_del);
+    hmp_register_command("device_add", "device_add DRIVER[,prop=value][,...]"
+                         ": add a device (device_add help, TYPE,help)",
+                         hmp_device_add);
     hmp_register_info("status", "show the machine's run state",
                       hmp_info_status);
     hmp_register_info("version", "show the version", hmp_info_version);

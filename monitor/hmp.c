@@ -90,9 +90,12 @@ static void hmp_info(const char *args, GString *out)
     }
 }
 
+/* "help info" lists only the info views, one "info NAME -- ..." each. */
 static void hmp_help(const char *args, GString *out)
 {
-    hmp_list(hmp_cmds, "", out);
+    if (strcmp(args, "info")) {
+        hmp_list(hmp_cmds, "", out);
+    }
     hmp_list(hmp_infos, "info ", out);
 }
 
@@ -130,11 +133,9 @@ static JsonNode *qmp_human_monitor_command(JsonObject *args, Error **errp)
     return qmp_node_str(out);
 }
 
-static void hmp_register(void)
-{
-    qmp_register_command("human-monitor-command",
-                         "command-line:s,cpu-index:i?",
-                         qmp_human_monitor_command);
-}
+static const QmpCommandInfo hmp_qmp_commands[] = {
+    { "human-monitor-command", qmp_human_monitor_command,
+      "command-line:str,cpu-index:int?", "str" },
+};
 
-type_init(hmp_register)
+QMP_COMMANDS(hmp_qmp_commands)

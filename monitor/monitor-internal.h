@@ -36,6 +36,24 @@ void qmp_stream_feed(QmpStream *s, const uint8_t *buf, size_t len);
 void qmp_stream_reset(QmpStream *s);
 void qmp_stream_destroy(QmpStream *s);
 
+/* One "name:TYPE" or "name:TYPE?" of an argument or member list. */
+typedef struct QmpMember {
+    char name[64];
+    char type[64];
+    bool optional;
+} QmpMember;
+
+bool qmp_member_parse(const char *spec, QmpMember *m);
+/* Checks a value / an object's members against the schema (errp: why). */
+bool qmp_schema_check_value(const char *type, JsonNode *n, const char *name,
+                            Error **errp);
+bool qmp_schema_check_members(const char *members, JsonObject *obj,
+                              const char *prefix, Error **errp);
+/* query-qmp-schema's SchemaInfo list, from the registered tables. */
+JsonArray *qmp_schema_build(void);
+/* Every type named by a command, event or type is known (tests). */
+bool qmp_schema_check_tables(Error **errp);
+
 JsonObject *qmp_version_object(void);
 char *qmp_node_to_text(JsonNode *node);
 /*
@@ -55,5 +73,8 @@ bool monitor_device_del(const char *id, Error **errp);
 /* The QMP and human monitors' connections on the chardevs. */
 bool monitor_init_qmp(const char *chardev_id, Error **errp);
 bool monitor_init_hmp(const char *chardev_id, Error **errp);
+/* The chardev of the monitor whose command is running (getfd), or NULL. */
+typedef struct Chardev Chardev;
+Chardev *monitor_cur_chardev(void);
 
 #endif

@@ -3,7 +3,7 @@
  *
  *   -chardev socket,id=ID,path=PATH|host=H,port=P[,server=on][,wait=off]
  *   -chardev stdio,id=ID | -chardev file,id=ID,path=PATH
- *   -mon [chardev=]ID[,mode=control|readline]
+ *   -mon [chardev=]ID[,mode=control|readline][,id=MONID]
  *   -qmp unix:PATH,server=on,wait=off | tcp:HOST:PORT,... | stdio
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -78,9 +78,9 @@ static bool mon_add(const char *opt, Error **errp)
         const char *key = ((KeyVal *)g_ptr_array_index(kv, i))->key;
 
         if (strcmp(key, "chardev") && strcmp(key, "mode") &&
-            strcmp(key, "pretty")) {
+            strcmp(key, "pretty") && strcmp(key, "id")) {
             error_setg(errp, "-mon %s: invalid parameter '%s' (chardev, "
-                       "mode, pretty)", opt, key);
+                       "mode, pretty, id)", opt, key);
             return false;
         }
     }

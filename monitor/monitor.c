@@ -41,6 +41,12 @@ typedef struct EventObserver {
 
 static GPtrArray *monitors;
 static GArray *event_observers;
+static Monitor *cur_mon;        /* the one whose command is running */
+
+Chardev *monitor_cur_chardev(void)
+{
+    return cur_mon ? cur_mon->chr : NULL;
+}
 
 static void monitor_puts(Monitor *mon, const char *text)
 {
@@ -57,8 +63,11 @@ static void qmp_stream_message(void *opaque, const char *text, size_t len,
                                const char *err)
 {
     Monitor *mon = opaque;
-    g_autofree char *reply = qmp_session_handle(&mon->sess, text, len, err);
+    g_autofree char *reply = NULL;
 
+    cur_mon = mon;
+    reply = qmp_session_handle(&mon->sess, text, len, err);
+    cur_mon = NULL;
     if (reply) {
         monitor_put_line(mon, reply);
     }

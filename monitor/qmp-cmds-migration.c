@@ -121,7 +121,45 @@ static bool set_capability(JsonNode *n, Error **errp)
                    "expected: [{\"capability\": string, \"state\": bool}]");
         return false;
     }
-    return set_parameter(json_node_get_string(name), state, errp);
+    return migration_set_capability(json_node_get_string(name),
+                                    json_node_get_boolean(state), errp);
+}
+
+static void add_capability(const char *name, bool on, void *opaque)
+{
+    JsonObject *o = json_object_new();
+
+    json_object_set_string_member(o, "capability", name);
+    json_object_set_boolean_member(o, "state", on);
+    json_array_add_object_element(opaque, o);
+}
+
+static JsonNode *qmp_query_migrate_capabilities(JsonObject *args,
+                                                Error **errp)
+{
+    JsonArray *arr = json_array_new();
+
+    migration_capabilities_foreach(add_capability, arr);
+    return qmp_node_array(arr);
+}
+
+/* The parameters this program has: bandwidth, and TLS as "" (none). */
+static JsonNode *qmp_query_migrate_parameters(JsonObject *args, Error **errp)
+{
+    JsonObject *o = json_object_new();
+
+    qmp_object_set_uint(o, "max-bandwidth", migration_max_bandwidth());
+    json_object_set_string_member(o, "tls-creds", "");
+    json_object_set_string_member(o, "tls-hostname", "");
+    return qmp_node_object(o);
+}
+
+static JsonNode *qmp_migrate_continue(JsonObject *args, Error **errp)
+{
+    if (!migration_continue(qmp_arg_str(args, "state"), errp)) {
+        return NULL;
+    }
+    return qmp_return_empty();
 }
 
 static JsonNode *qmp_migrate_set_capabilities(JsonObject *args, Error **errp)
@@ -143,26 +181,62 @@ static JsonNode *qmp_migrate_set_capabilities(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
+/* As QEMU: MIGRATION events only with the "events" capability on. */
 static void qmp_migration_status_changed(MigrationStatus s)
 {
-    JsonObject *data = json_object_new();
+    JsonObject *data;
 
+    if (!migration_events_enabled()) {
+        return;
+    }
+    data = json_object_new();
     json_object_set_string_member(data, "status", migration_status_name(s));
     qmp_event_emit("MIGRATION", data);
 }
 
 static void qmp_migration_register(void)
 {
-    qmp_register_command("migrate", "uri:s,blk:b?,inc:b?,detach:b?,resume:b?",
-                         qmp_migrate);
-    qmp_register_command("migrate-incoming", "uri:s", qmp_migrate_incoming);
-    qmp_register_command("migrate_cancel", NULL, qmp_migrate_cancel);
-    qmp_register_command("query-migrate", NULL, qmp_query_migrate);
-    qmp_register_command("migrate-set-parameters", "*",
-                         qmp_migrate_set_parameters);
-    qmp_register_command("migrate-set-capabilities", "capabilities:a",
-                         qmp_migrate_set_capabilities);
     migration_add_status_notifier(qmp_migration_status_changed);
 }
 
 type_init(qmp_migration_register)
+
+static const QmpCommandInfo qmp_migration_commands[] = {
+    { "migrate", qmp_migrate,
+      "uri:str,blk:bool?,inc:bool?,detach:bool?,resume:bool?" },
+    { "migrate-incoming", qmp_migrate_incoming, "uri:str" },
+    { "migrate_cancel", qmp_migrate_cancel },
+    { "query-migrate", qmp_query_migrate, NULL, "MigrationInfo" },
+    { "migrate-set-parameters", qmp_migrate_set_parameters, "*" },
+    { "migrate-set-capabilities", qmp_migrate_set_capabilities,
+      "capabilities:[MigrationCapabilityStatus]" },
+    { "query-migrate-capabilities", qmp_query_migrate_capabilities, NULL,
+      "[MigrationCapabilityStatus]" },
+    { "query-migrate-parameters", qmp_query_migrate_parameters, NULL,
+      "MigrationParameters" },
+    { "migrate-continue", qmp_migrate_continue, "state:MigrationStatus" },
+};
+
+static const QmpSchemaTypeInfo qmp_migration_types[] = {
+    { "MigrationInfo", .members = "status:MigrationStatus?,"
+      "ram:MigrationStats?,total-time:int?,downtime:int?,error-desc:str?" },
+    { "MigrationStats", .members = "transferred:int,total-transferred:int,"
+                                   "device-state:int" },
+    { "MigrationStatus", .values = "none,setup,cancelling,cancelled,active,"
+      "postcopy-active,postcopy-paused,postcopy-recover,completed,failed,"
+      "colo,pre-switchover,device,wait-unplug" },
+    { "MigrationCapabilityStatus",
+      .members = "capability:MigrationCapability,state:bool" },
+    { "MigrationCapability",
+      .values = "events,return-path,pause-before-switchover,compress" },
+    { "MigrationParameters", .members = "max-bandwidth:size?,"
+      "tls-creds:str?,tls-hostname:str?" },
+};
+
+static const QmpEventInfo qmp_migration_events[] = {
+    { "MIGRATION", "status:MigrationStatus" },
+};
+
+QMP_COMMANDS(qmp_migration_commands)
+QMP_SCHEMA_TYPES(qmp_migration_types)
+QMP_EVENTS(qmp_migration_events)

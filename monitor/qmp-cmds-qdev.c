@@ -8,6 +8,7 @@
 #include "qemu/option.h"
 #include "hw/qdev-core.h"
 #include "sysemu/sysemu.h"
+#include "qom/qom-qmp.h"
 #include "monitor-internal.h"
 
 static JsonNode *qmp_device_add(JsonObject *args, Error **errp)
@@ -42,8 +43,8 @@ bool monitor_device_del(const char *id, Error **errp)
     g_autoptr(GPtrArray) gone = NULL;
 
     if (!dev) {
-        qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
-                      "Device '%s' not found", id);
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", id);
         return false;
     }
     /* The device and everything on its buses go: say so for each. */
@@ -80,8 +81,8 @@ static Object *qom_resolve(const char *path, Error **errp)
         if (ambiguous) {
             error_setg(errp, "Path '%s' is ambiguous", path);
         } else {
-            qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND,
-                          "Device '%s' not found", path);
+            error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                      "Device '%s' not found", path);
         }
     }
     return obj;
@@ -179,16 +180,18 @@ static const char *json_type_name(GType t)
            t == G_TYPE_INT64 ? "integer" : "string";
 }
 
-static char *json_value_to_prop_string(ObjectProperty *prop, JsonNode *n,
+static char *json_value_to_prop_string(const char *prop_type,
+                                       const char *name, JsonNode *n,
                                        Error **errp)
 {
     GType t = JSON_NODE_HOLDS_VALUE(n) ? json_node_get_value_type(n)
                                        : G_TYPE_INVALID;
-    GType want = prop_json_type(prop->type);
+    GType want = prop_json_type(prop_type);
 
     if ((want != G_TYPE_INVALID && t != want) ||
         (t != G_TYPE_BOOLEAN && t != G_TYPE_INT64 && t != G_TYPE_STRING)) {
-        error_setg(errp, "Invalid parameter type for 'value', expected: %s",
+        error_setg(errp, "Invalid parameter type for '%s', expected: %s",
+                   name,
                    want != G_TYPE_INVALID ? json_type_name(want)
                                           : "integer or string");
         return NULL;
@@ -218,8 +221,8 @@ static JsonNode *qmp_qom_set(JsonObject *args, Error **errp)
                    object_get_typename(obj), name);
         return NULL;
     }
-    str = json_value_to_prop_string(prop, json_object_get_member(args,
-                                                                 "value"),
+    str = json_value_to_prop_string(prop->type, "value",
+                                    json_object_get_member(args, "value"),
                                     errp);
     if (!str || !object_property_parse(obj, name, str, errp)) {
         return NULL;
@@ -227,15 +230,91 @@ static JsonNode *qmp_qom_set(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
-static void qmp_qdev_register(void)
+/* The type of property name in a list of ObjectPropertyInfo, or NULL. */
+static const char *prop_list_type(JsonArray *props, const char *name)
 {
-    qmp_register_command("device_add", "driver:s,id:s?,bus:s?,*",
-                         qmp_device_add);
-    qmp_register_command("device_del", "id:s", qmp_device_del);
-    qmp_register_command("qom-list", "path:s", qmp_qom_list);
-    qmp_register_command("qom-get", "path:s,property:s", qmp_qom_get);
-    qmp_register_command("qom-set", "path:s,property:s,value:a",
-                         qmp_qom_set);
+    for (guint i = 0; i < json_array_get_length(props); i++) {
+        JsonObject *p = json_array_get_object_element(props, i);
+
+        if (!strcmp(json_object_get_string_member(p, "name"), name)) {
+            return json_object_get_string_member(p, "type");
+        }
+    }
+    return NULL;
 }
 
-type_init(qmp_qdev_register)
+/* The object's properties as strings, each checked against its type. */
+static GHashTable *object_add_props(const char *type, JsonObject *args,
+                                    Error **errp)
+{
+    g_autoptr(JsonArray) info = qom_type_properties(type, errp);
+    g_autoptr(GHashTable) props = NULL;
+    g_autoptr(GList) names = json_object_get_members(args);
+
+    if (!info) {
+        return NULL;
+    }
+    props = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    for (GList *l = names; l; l = l->next) {
+        const char *ptype = prop_list_type(info, l->data);
+        char *str;
+
+        if (!strcmp(l->data, "qom-type") || !strcmp(l->data, "id")) {
+            continue;
+        }
+        if (!ptype) {
+            error_setg(errp, "Property '%s.%s' not found", type,
+                       (char *)l->data);
+            return NULL;
+        }
+        str = json_value_to_prop_string(ptype, l->data,
+                                        json_object_get_member(args, l->data),
+                                        errp);
+        if (!str) {
+            return NULL;
+        }
+        g_hash_table_insert(props, l->data, str);
+    }
+    return g_steal_pointer(&props);
+}
+
+static JsonNode *qmp_object_add(JsonObject *args, Error **errp)
+{
+    const char *type = qmp_arg_str(args, "qom-type");
+    g_autoptr(GHashTable) props = object_add_props(type, args, errp);
+
+    if (!props ||
+        !user_creatable_add(type, qmp_arg_str(args, "id"), props, errp)) {
+        return NULL;
+    }
+    return qmp_return_empty();
+}
+
+static JsonNode *qmp_object_del(JsonObject *args, Error **errp)
+{
+    return user_creatable_del(qmp_arg_str(args, "id"), errp) ?
+           qmp_return_empty() : NULL;
+}
+
+static const QmpCommandInfo qmp_qdev_commands[] = {
+    { "object-add", qmp_object_add, "qom-type:str,id:str,*" },
+    { "object-del", qmp_object_del, "id:str" },
+    { "device_add", qmp_device_add, "driver:str,bus:str?,id:str?,*" },
+    { "device_del", qmp_device_del, "id:str" },
+    { "qom-list", qmp_qom_list, "path:str", "[ObjectPropertyInfo]" },
+    { "qom-get", qmp_qom_get, "path:str,property:str", "any" },
+    { "qom-set", qmp_qom_set, "path:str,property:str,value:any" },
+};
+
+static const QmpSchemaTypeInfo qmp_qdev_types[] = {
+    { "ObjectPropertyInfo", .members = "name:str,type:str,description:str?,"
+                                       "default-value:any?" },
+};
+
+static const QmpEventInfo qmp_qdev_events[] = {
+    { "DEVICE_DELETED", "device:str?,path:str" },
+};
+
+QMP_COMMANDS(qmp_qdev_commands)
+QMP_SCHEMA_TYPES(qmp_qdev_types)
+QMP_EVENTS(qmp_qdev_events)

@@ -103,19 +103,20 @@ static JsonNode *qmp_cont(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
-static void shutdown_event(void *opaque)
+/* The main loop reports every shutdown, whatever asked for it. */
+static void shutdown_event(ShutdownCause cause)
 {
     JsonObject *data = json_object_new();
 
-    json_object_set_boolean_member(data, "guest", false);
-    json_object_set_string_member(data, "reason", "host-qmp-quit");
+    json_object_set_boolean_member(data, "guest",
+                                   shutdown_caused_by_guest(cause));
+    json_object_set_string_member(data, "reason", shutdown_cause_name(cause));
     qmp_event_emit("SHUTDOWN", data);
 }
 
 static JsonNode *qmp_quit(JsonObject *args, Error **errp)
 {
-    qemu_system_shutdown_request();
-    qmp_after_response(shutdown_event, NULL);
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
     return qmp_return_empty();
 }
 
@@ -144,16 +145,47 @@ static void qmp_runstate_changed(RunState s)
 
 static void qmp_cmds_register(void)
 {
-    qmp_register_command("qmp_capabilities", "enable:a?",
-                         qmp_qmp_capabilities);
-    qmp_register_command("query-version", NULL, qmp_query_version);
-    qmp_register_command("query-status", NULL, qmp_query_status);
-    qmp_register_command("query-commands", NULL, qmp_query_commands);
-    qmp_register_command("stop", NULL, qmp_stop);
-    qmp_register_command("cont", NULL, qmp_cont);
-    qmp_register_command("quit", NULL, qmp_quit);
-    qmp_register_command("system_reset", NULL, qmp_system_reset);
     runstate_add_notifier(qmp_runstate_changed);
+    qemu_add_shutdown_notifier(shutdown_event);
 }
 
 type_init(qmp_cmds_register)
+
+static const QmpCommandInfo qmp_cmds[] = {
+    { "qmp_capabilities", qmp_qmp_capabilities, "enable:[QMPCapability]?" },
+    { "query-version", qmp_query_version, NULL, "VersionInfo" },
+    { "query-status", qmp_query_status, NULL, "StatusInfo" },
+    { "query-commands", qmp_query_commands, NULL, "[CommandInfo]" },
+    { "stop", qmp_stop },
+    { "cont", qmp_cont },
+    { "quit", qmp_quit },
+    { "system_reset", qmp_system_reset },
+};
+
+static const QmpSchemaTypeInfo qmp_cmds_types[] = {
+    { "QMPCapability", .values = "oob" },
+    { "VersionInfo", .members = "qemu:VersionTriple,package:str" },
+    { "VersionTriple", .members = "major:int,minor:int,micro:int" },
+    { "StatusInfo", .members = "running:bool,singlestep:bool,"
+                               "status:RunState" },
+    { "RunState", .values = "debug,inmigrate,internal-error,io-error,paused,"
+                            "postmigrate,prelaunch,finish-migrate,"
+                            "restore-vm,running,save-vm,shutdown,suspended,"
+                            "watchdog,guest-panicked,colo" },
+    { "CommandInfo", .members = "name:str" },
+    { "ShutdownCause", .values = "none,host-error,host-qmp-quit,"
+                                 "host-qmp-system-reset,host-signal,host-ui,"
+                                 "guest-shutdown,guest-reset,guest-panic,"
+                                 "subsystem-reset,snapshot-load" },
+};
+
+static const QmpEventInfo qmp_cmds_events[] = {
+    { "SHUTDOWN", "guest:bool,reason:ShutdownCause" },
+    { "RESET", "guest:bool,reason:ShutdownCause" },
+    { "STOP" },
+    { "RESUME" },
+};
+
+QMP_COMMANDS(qmp_cmds)
+QMP_SCHEMA_TYPES(qmp_cmds_types)
+QMP_EVENTS(qmp_cmds_events)

@@ -1,6 +1,7 @@
 /*
  * QMP dispatch: the command registry, request checking, argument
- * validation against each command's args_type, and response building.
+ * validation against each command's schema (qmp-schema.c), and response
+ * building.
  *
  * DOC: QMP request handling
  *
@@ -25,9 +26,9 @@
 #define QMP_VERSION_MICRO 50
 
 typedef struct QmpCommand {
-    char *name;
-    char **args;                /* "name:T" or "name:T?" or "*" */
-    QmpCommandFn *fn;
+    QmpCommandInfo info;
+    char *name;                 /* owned copies for qmp_register_command */
+    char *args;
 } QmpCommand;
 
 typedef struct QmpDeferred {
@@ -37,27 +38,42 @@ typedef struct QmpDeferred {
 
 static GHashTable *qmp_commands;
 static GArray *qmp_deferred;
-/*
- * The one Error qmp_error_set() classed, recognized by address and text
- * (an address alone could be reused by a later, generic Error).
- */
-static const Error *qmp_error_last;
-static char *qmp_error_last_desc;
-static QmpErrorClass qmp_error_last_class;
+static void qmp_command_add(QmpCommand *cmd)
+{
+    if (!qmp_commands) {
+        qmp_commands = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    g_assert(!g_hash_table_lookup(qmp_commands, cmd->info.name));
+    g_hash_table_insert(qmp_commands, (char *)cmd->info.name, cmd);
+}
+
+void qmp_register_commands(const QmpCommandInfo *cmds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        QmpCommand *cmd = g_new0(QmpCommand, 1);
+
+        cmd->info = cmds[i];
+        qmp_command_add(cmd);
+    }
+}
 
 void qmp_register_command(const char *name, const char *args_type,
                           QmpCommandFn *fn)
 {
     QmpCommand *cmd = g_new0(QmpCommand, 1);
 
-    if (!qmp_commands) {
-        qmp_commands = g_hash_table_new(g_str_hash, g_str_equal);
-    }
-    g_assert(!g_hash_table_lookup(qmp_commands, name));
     cmd->name = g_strdup(name);
-    cmd->args = g_strsplit(args_type ? args_type : "", ",", -1);
-    cmd->fn = fn;
-    g_hash_table_insert(qmp_commands, cmd->name, cmd);
+    cmd->args = g_strdup(args_type);
+    cmd->info = (QmpCommandInfo) { cmd->name, fn, cmd->args, "any" };
+    qmp_command_add(cmd);
+}
+
+const QmpCommandInfo *qmp_command_find(const char *name)
+{
+    QmpCommand *cmd = qmp_commands ? g_hash_table_lookup(qmp_commands, name)
+                                   : NULL;
+
+    return cmd ? &cmd->info : NULL;
 }
 
 GList *qmp_command_names(void)
@@ -65,37 +81,6 @@ GList *qmp_command_names(void)
     GList *l = qmp_commands ? g_hash_table_get_keys(qmp_commands) : NULL;
 
     return g_list_sort(l, (GCompareFunc)strcmp);
-}
-
-void qmp_error_set(Error **errp, QmpErrorClass cls, const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *msg = NULL;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    error_setg(errp, "%s", msg);
-    if (errp && *errp) {
-        qmp_error_last = *errp;
-        g_free(qmp_error_last_desc);
-        qmp_error_last_desc = g_strdup(msg);
-        qmp_error_last_class = cls;
-    }
-}
-
-const char *qmp_error_class_name(const Error *err)
-{
-    static const char *const names[] = {
-        [QMP_ERROR_GENERIC] = "GenericError",
-        [QMP_ERROR_COMMAND_NOT_FOUND] = "CommandNotFound",
-        [QMP_ERROR_DEVICE_NOT_FOUND] = "DeviceNotFound",
-    };
-
-    bool classed = err && err == qmp_error_last &&
-                   !strcmp(error_get_pretty(err), qmp_error_last_desc);
-
-    return names[classed ? qmp_error_last_class : QMP_ERROR_GENERIC];
 }
 
 void qmp_after_response(void (*fn)(void *opaque), void *opaque)
@@ -119,103 +104,6 @@ void qmp_session_run_deferred(void)
 }
 
 /* Arguments */
-
-static const char *arg_type_name(char t)
-{
-    switch (t) {
-    case 's':
-        return "string";
-    case 'b':
-        return "boolean";
-    case 'i':
-        return "integer";
-    case 'o':
-        return "object";
-    default:
-        return "value";
-    }
-}
-
-static bool arg_type_ok(JsonNode *node, char t)
-{
-    GType vt = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node)
-                                           : G_TYPE_INVALID;
-
-    switch (t) {
-    case 's':
-        return vt == G_TYPE_STRING;
-    case 'b':
-        return vt == G_TYPE_BOOLEAN;
-    case 'i':
-        return vt == G_TYPE_INT64;
-    case 'o':
-        return JSON_NODE_HOLDS_OBJECT(node);
-    default:
-        return true;
-    }
-}
-
-static const char *arg_spec_find(QmpCommand *cmd, const char *name,
-                                 bool *any)
-{
-    size_t n = strlen(name);
-
-    *any = false;
-    for (char **a = cmd->args; *a; a++) {
-        if (!strcmp(*a, "*")) {
-            *any = true;
-        } else if (!strncmp(*a, name, n) && (*a)[n] == ':') {
-            return *a + n + 1;
-        }
-    }
-    return NULL;
-}
-
-static bool args_check_present(QmpCommand *cmd, JsonObject *args,
-                               Error **errp)
-{
-    GList *members = json_object_get_members(args);
-    bool ok = true;
-
-    for (GList *l = members; l && ok; l = l->next) {
-        const char *name = l->data;
-        bool any;
-        const char *t = arg_spec_find(cmd, name, &any);
-
-        if (!t && !any) {
-            error_setg(errp, "Parameter '%s' is unexpected", name);
-            ok = false;
-        } else if (t && !arg_type_ok(json_object_get_member(args, name),
-                                     t[0])) {
-            error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                       name, arg_type_name(t[0]));
-            ok = false;
-        }
-    }
-    g_list_free(members);
-    return ok;
-}
-
-static bool args_check(QmpCommand *cmd, JsonObject *args, Error **errp)
-{
-    if (!args_check_present(cmd, args, errp)) {
-        return false;
-    }
-    for (char **a = cmd->args; *a; a++) {
-        const char *colon = strchr(*a, ':');
-        g_autofree char *name = NULL;
-
-        if (!colon || g_str_has_suffix(*a, "?")) {
-            continue;
-        }
-        name = g_strndup(*a, colon - *a);
-        if (!json_object_has_member(args, name)) {
-            error_setg(errp, "Parameter '%s' is missing", name);
-            return false;
-        }
-    }
-    return true;
-}
 
 const char *qmp_arg_str(JsonObject *args, const char *name)
 {
@@ -372,28 +260,26 @@ static bool request_check(JsonObject *req, Error **errp)
 static JsonNode *command_run(QmpSession *sess, const char *name,
                              JsonObject *args, Error **errp)
 {
-    QmpCommand *cmd = qmp_commands ? g_hash_table_lookup(qmp_commands, name)
-                                   : NULL;
+    const QmpCommandInfo *cmd = qmp_command_find(name);
 
     if (!strcmp(name, "qmp_capabilities") && sess->negotiated) {
-        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND, "Capabilities "
-                      "negotiation is already complete, command ignored");
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Capabilities "
+                  "negotiation is already complete, command ignored");
         return NULL;
     }
     if (strcmp(name, "qmp_capabilities") && !sess->negotiated) {
-        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND, "Expecting "
-                      "capabilities negotiation with 'qmp_capabilities'");
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Expecting "
+                  "capabilities negotiation with 'qmp_capabilities'");
         return NULL;
     }
     if (!cmd) {
-        qmp_error_set(errp, QMP_ERROR_COMMAND_NOT_FOUND,
-                      "The command %s has not been found", name);
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND,
+                  "The command %s has not been found", name);
         return NULL;
     }
-    if (!args_check(cmd, args, errp)) {
+    if (!qmp_schema_check_members(cmd->args, args, NULL, errp)) {
         return NULL;
     }
-    qmp_error_last = NULL;
     trace_qmp_command(name);
     return cmd->fn(args, errp);
 }
@@ -419,7 +305,7 @@ static char *request_handle(QmpSession *sess, JsonObject *req)
             error_setg(&err, "command %s failed", name);
         }
         trace_qmp_command_error(name, error_get_pretty(err));
-        return reply_error(id, qmp_error_class_name(err),
+        return reply_error(id, ErrorClass_str(error_get_class(err)),
                            error_get_pretty(err));
     }
     if (!strcmp(name, "qmp_capabilities")) {

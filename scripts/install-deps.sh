@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages spapr-ddw needs to build and test.
 #
-#   scripts/install-deps.sh [--check]
+#   scripts/install-deps.sh [--check] [--qemu-qtests]
 #
 # As root it runs apt-get install for whatever is missing; otherwise it
 # prints the exact command to run.  --check only reports (exit 1 if
@@ -10,7 +10,13 @@
 set -e
 
 PACKAGES="gcc make pkg-config python3 libglib2.0-dev libjson-glib-dev \
-libfdt-dev zlib1g-dev linux-libc-dev"
+libfdt-dev zlib1g-dev linux-libc-dev libseccomp-dev"
+# make check-qemu-qtests builds QEMU 7.2's qtest programs from Debian's
+# source package (tests/qemu-qtests/).
+QEMU_QTEST_PACKAGES="dpkg-dev meson ninja-build libpixman-1-dev flex bison"
+case " $* " in
+*" --qemu-qtests "*) PACKAGES="$PACKAGES $QEMU_QTEST_PACKAGES" ;;
+esac
 
 missing=
 for p in $PACKAGES; do
@@ -30,7 +36,8 @@ if [ -z "$missing" ]; then
     echo "install-deps: all build dependencies are installed"
     exit 0
 fi
-if [ "$1" = "--check" ]; then
+case " $* " in *" --check "*) check_only=1 ;; esac
+if [ -n "${check_only:-}" ]; then
     echo "install-deps: missing:$missing" >&2
     exit 1
 fi

@@ -8,29 +8,30 @@
 #include "hw/qdev-properties.h"
 #include "hw/boards.h"
 #include "sysemu/sysemu.h"
+#include "qom/qom-qmp.h"
 
 static void print_device_type(ObjectClass *klass, void *opaque)
 {
     DeviceClass *dc = (DeviceClass *)klass;
-    FILE *f = opaque;
+    GString *out = opaque;
 
     if (!dc->user_creatable) {
         return;
     }
-    fprintf(f, "name \"%s\"", object_class_get_name(klass));
+    g_string_append_printf(out, "name \"%s\"", object_class_get_name(klass));
     if (dc->bus_type) {
-        fprintf(f, ", bus %s", dc->bus_type);
+        g_string_append_printf(out, ", bus %s", dc->bus_type);
     }
     if (klass->desc) {
-        fprintf(f, ", desc \"%s\"", klass->desc);
+        g_string_append_printf(out, ", desc \"%s\"", klass->desc);
     }
-    fputc('\n', f);
+    g_string_append_c(out, '\n');
 }
 
-void qdev_device_help_list(FILE *f)
+void qdev_device_help_list(GString *out)
 {
-    fprintf(f, "Devices:\n");
-    object_class_foreach(print_device_type, TYPE_DEVICE, false, f);
+    g_string_append(out, "Devices:\n");
+    object_class_foreach(print_device_type, TYPE_DEVICE, false, out);
 }
 
 static DeviceClass *device_class_lookup(const char *driver, Error **errp)
@@ -52,16 +53,10 @@ static DeviceClass *device_class_lookup(const char *driver, Error **errp)
     return dc;
 }
 
-bool qdev_device_help_type(FILE *f, const char *driver, Error **errp)
+/* As QEMU, any concrete device type, user-creatable or not. */
+bool qdev_device_help_type(GString *out, const char *driver, Error **errp)
 {
-    DeviceClass *dc = device_class_lookup(driver, errp);
-
-    if (!dc) {
-        return false;
-    }
-    fprintf(f, "%s options:\n", driver);
-    qdev_print_props(f, dc);
-    return true;
+    return qom_property_help(out, driver, errp);
 }
 
 static BusState *device_find_bus(DeviceClass *dc, const char *driver,

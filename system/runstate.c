@@ -8,8 +8,12 @@
 #include "sysemu/sysemu.h"
 
 static RunState current_runstate = RUN_STATE_PRELAUNCH;
-static bool shutdown_requested;
+static ShutdownCause shutdown_requested;
+static bool no_shutdown;
+static int shutdown_signal;
+static pid_t shutdown_pid;
 static GList *state_change_cbs;
+static GList *shutdown_cbs;
 
 RunState runstate_get(void)
 {
@@ -58,14 +62,95 @@ void vm_stop(RunState s)
     runstate_set(s);
 }
 
-void qemu_system_shutdown_request(void)
+void qemu_system_shutdown_request(ShutdownCause cause)
 {
-    shutdown_requested = true;
+    shutdown_requested = cause;
+}
+
+/* A host signal ends the process even with -no-shutdown, as in QEMU. */
+void qemu_system_killed(int signal, pid_t pid)
+{
+    shutdown_signal = signal;
+    shutdown_pid = pid;
+    no_shutdown = false;
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
 }
 
 bool qemu_shutdown_requested(void)
 {
+    return shutdown_requested != SHUTDOWN_CAUSE_NONE;
+}
+
+ShutdownCause qemu_shutdown_cause(void)
+{
     return shutdown_requested;
+}
+
+const char *shutdown_cause_name(ShutdownCause cause)
+{
+    static const char *const names[] = {
+        [SHUTDOWN_CAUSE_NONE] = "none",
+        [SHUTDOWN_CAUSE_HOST_ERROR] = "host-error",
+        [SHUTDOWN_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
+        [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
+        [SHUTDOWN_CAUSE_HOST_UI] = "host-ui",
+        [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
+    };
+
+    return names[cause];
+}
+
+bool shutdown_caused_by_guest(ShutdownCause cause)
+{
+    return cause >= SHUTDOWN_CAUSE_GUEST_SHUTDOWN;
+}
+
+void qemu_add_shutdown_notifier(void (*fn)(ShutdownCause cause))
+{
+    shutdown_cbs = g_list_append(shutdown_cbs, fn);
+}
+
+void qemu_set_no_shutdown(bool on)
+{
+    no_shutdown = on;
+}
+
+static void qemu_kill_report(void)
+{
+    g_autofree char *comm = NULL;
+    g_autofree char *path = NULL;
+
+    if (!shutdown_signal) {
+        return;
+    }
+    if (!shutdown_pid) {
+        error_report("terminating on signal %d", shutdown_signal);
+        return;
+    }
+    path = g_strdup_printf("/proc/%d/cmdline", (int)shutdown_pid);
+    if (!g_file_get_contents(path, &comm, NULL, NULL) || !*comm) {
+        g_free(comm);
+        comm = g_strdup("unknown");
+    }
+    error_report("terminating on signal %d from pid %d (%s)",
+                 shutdown_signal, (int)shutdown_pid, comm);
+}
+
+bool qemu_system_shutdown_act(void)
+{
+    ShutdownCause cause = shutdown_requested;
+
+    qemu_kill_report();
+    shutdown_signal = 0;
+    for (GList *l = shutdown_cbs; l; l = l->next) {
+        ((void (*)(ShutdownCause))l->data)(cause);
+    }
+    if (no_shutdown && shutdown_caused_by_guest(cause)) {
+        shutdown_requested = SHUTDOWN_CAUSE_NONE;
+        vm_stop(RUN_STATE_SHUTDOWN);
+        return false;
+    }
+    return true;
 }
 
 void qemu_system_reset(void)

@@ -11,6 +11,7 @@
 #include "qemu/timer.h"
 #include "trace/control.h"
 #include "hw/boards.h"
+#include "sysemu/accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/sysemu.h"
 #include "vl-internal.h"
@@ -59,6 +60,7 @@ static bool is_help(const char *s)
 void vl_handle_help(const char *machine_opts, GPtrArray *devices)
 {
     Error *err = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
 
     if (is_help(machine_opts)) {
         machine_print_list(stdout);
@@ -69,28 +71,32 @@ void vl_handle_help(const char *machine_opts, GPtrArray *devices)
         g_autofree char *driver = NULL;
 
         if (is_help(d)) {
-            qdev_device_help_list(stdout);
+            qdev_device_help_list(out);
+            fputs(out->str, stdout);
             exit(0);
         }
         if (g_str_has_suffix(d, ",help") || g_str_has_suffix(d, ",?")) {
             driver = g_strndup(d, strcspn(d, ","));
-            if (!qdev_device_help_type(stdout, driver, &err)) {
+            if (!qdev_device_help_type(out, driver, &err)) {
                 error_prepend(&err, "-device %s: ", d);
                 die_err(err);
             }
+            fputs(out->str, stdout);
             exit(0);
         }
     }
 }
 
-void vl_check_accel(const char *accel)
+void vl_check_accel(const char *accel, const char *machine_opts,
+                    bool qtest)
 {
-    if (accel && strcmp(accel, "qtest") &&
-        !g_str_has_prefix(accel, "qtest,")) {
-        error_report("-accel %s: accelerator not supported: spapr-ddw has "
-                     "no CPU emulation; the only accelerator is 'qtest'",
-                     accel);
-        exit(1);
+    g_autoptr(GPtrArray) kv = machine_opts ?
+        keyval_parse(machine_opts, "type", NULL) : NULL;
+    Error *err = NULL;
+
+    /* a malformed -machine is reported by vl_create_machine() */
+    if (!accel_select(accel, keyval_get(kv, "accel"), qtest, &err)) {
+        die_err(err);
     }
 }
 
@@ -267,7 +273,7 @@ void vl_machine_done(void)
 
 static void quit_on_qtest_close(void)
 {
-    qemu_system_shutdown_request();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI);
 }
 
 void vl_start_servers(const char *qtest_spec, const char *qtest_log,
@@ -285,6 +291,7 @@ void vl_start_servers(const char *qtest_spec, const char *qtest_log,
     } else {
         qemu_clock_set_virtual(false);
     }
+    qemu_rtc_start();
     if (!vl_hook_monitors(chardevs, monitors, qmp, &err)) {
         die_err(err);
     }
@@ -314,9 +321,14 @@ static gboolean wake_main_loop(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
+static bool main_loop_should_exit(void)
+{
+    return qemu_shutdown_requested() && qemu_system_shutdown_act();
+}
+
 int vl_main_loop(void)
 {
-    while (!qemu_shutdown_requested()) {
+    while (!main_loop_should_exit()) {
         guint timer_src = 0;
         int64_t deadline = qemu_clock_is_virtual() ? -1 :
                            qemu_clock_deadline_ns();

@@ -25,9 +25,11 @@ void trace_event_register_group(TraceEvent **events)
 void trace_event_log(const char *name, const char *fmt, ...)
 {
     FILE *f = qemu_log_file();
+    g_autofree char *ts = error_timestamp_prefix();   /* -msg timestamp=on */
     va_list ap;
 
-    fprintf(f, "%d@%" PRId64 ":%s ", getpid(), g_get_monotonic_time(), name);
+    fprintf(f, "%s%d@%" PRId64 ":%s ", ts, getpid(), g_get_monotonic_time(),
+            name);
     va_start(ap, fmt);
     vfprintf(f, fmt, ap);
     va_end(ap);

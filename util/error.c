@@ -8,6 +8,7 @@
 
 struct Error {
     char *msg;
+    ErrorClass err_class;
 };
 
 static const char *progname = "spapr-ddw";
@@ -17,7 +18,21 @@ void error_set_progname(const char *name)
     progname = name;
 }
 
-static void error_setv(Error **errp, const char *fmt, va_list ap)
+const char *ErrorClass_str(ErrorClass cls)
+{
+    static const char *const names[ERROR_CLASS__MAX] = {
+        [ERROR_CLASS_GENERIC_ERROR] = "GenericError",
+        [ERROR_CLASS_COMMAND_NOT_FOUND] = "CommandNotFound",
+        [ERROR_CLASS_DEVICE_NOT_ACTIVE] = "DeviceNotActive",
+        [ERROR_CLASS_DEVICE_NOT_FOUND] = "DeviceNotFound",
+        [ERROR_CLASS_KVM_MISSING_CAP] = "KVMMissingCap",
+    };
+
+    return (unsigned)cls < ERROR_CLASS__MAX ? names[cls] : "GenericError";
+}
+
+static void error_setv(Error **errp, ErrorClass cls, const char *fmt,
+                       va_list ap)
 {
     Error *err;
 
@@ -27,7 +42,17 @@ static void error_setv(Error **errp, const char *fmt, va_list ap)
     g_assert(*errp == NULL); /* programmer error: an error set twice */
     err = g_new0(Error, 1);
     err->msg = g_strdup_vprintf(fmt, ap);
+    err->err_class = cls;
     *errp = err;
+}
+
+void error_set(Error **errp, ErrorClass cls, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    error_setv(errp, cls, fmt, ap);
+    va_end(ap);
 }
 
 void error_setg(Error **errp, const char *fmt, ...)
@@ -35,7 +60,7 @@ void error_setg(Error **errp, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    error_setv(errp, fmt, ap);
+    error_setv(errp, ERROR_CLASS_GENERIC_ERROR, fmt, ap);
     va_end(ap);
 }
 
@@ -89,6 +114,11 @@ const char *error_get_pretty(const Error *err)
     return err->msg;
 }
 
+ErrorClass error_get_class(const Error *err)
+{
+    return err->err_class;
+}
+
 void error_free(Error *err)
 {
     if (err) {
@@ -97,9 +127,40 @@ void error_free(Error *err)
     }
 }
 
+static bool msg_timestamps;
+static const char *msg_guest_name;
+
+void error_set_message_timestamps(bool on)
+{
+    msg_timestamps = on;
+}
+
+void error_set_guest_name(const char *name)
+{
+    msg_guest_name = name;
+}
+
+/* -msg timestamp=on: QEMU's "2026-12-02T17:43:12.123456Z " prefix. */
+char *error_timestamp_prefix(void)
+{
+    g_autoptr(GDateTime) now = NULL;
+    g_autofree char *date = NULL;
+
+    if (!msg_timestamps) {
+        return g_strdup("");
+    }
+    now = g_date_time_new_now_utc();
+    date = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+    return g_strdup_printf("%s.%06dZ ", date,
+                           g_date_time_get_microsecond(now));
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: %s", progname, prefix);
+    g_autofree char *ts = error_timestamp_prefix();
+
+    fprintf(stderr, "%s%s%s%s: %s", ts, msg_guest_name ? msg_guest_name : "",
+            msg_guest_name ? " " : "", progname, prefix);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }

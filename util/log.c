@@ -9,20 +9,32 @@
 
 int qemu_loglevel;
 static FILE *logfile;
+static bool log_at_line_start = true;
 
 FILE *qemu_log_file(void)
 {
     return logfile ? logfile : stderr;
 }
 
+/* A line may be logged in pieces: the timestamp goes before its first. */
 void qemu_log(const char *fmt, ...)
 {
     va_list ap;
     FILE *f = qemu_log_file();
+    g_autofree char *text = NULL;
 
     va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
+    text = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    if (log_at_line_start && *text) {
+        g_autofree char *ts = error_timestamp_prefix();
+
+        fputs(ts, f);
+    }
+    fputs(text, f);
+    if (*text) {
+        log_at_line_start = text[strlen(text) - 1] == '\n';
+    }
     fflush(f);
 }
 

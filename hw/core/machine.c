@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <sys/mman.h>
 #include "hw/boards.h"
 
 static MachineState *current_machine;
@@ -78,8 +79,21 @@ uint64_t machine_ram_pagesize(MachineState *ms)
     return ms->ram ? ms->ram->ram_page_size : (uint64_t)getpagesize();
 }
 
+/* dump-guest-core=off keeps guest RAM out of our core dumps. */
+static void machine_apply_dump_guest_core(MachineState *ms)
+{
+    void *ram = ms->ram ? memory_region_get_ram_ptr(ms->ram) : NULL;
+
+    if (ram && !ms->dump_guest_core &&
+        madvise(ram, ms->ram_size, MADV_DONTDUMP) < 0) {
+        warn_report("dump-guest-core=off: madvise: %s", g_strerror(errno));
+    }
+}
+
 bool machine_create_ram(MachineState *ms, Error **errp)
 {
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+
     if (ms->ram_memdev_id) {
         Object *obj = object_resolve_path_component(object_get_objects_root(),
                                                     ms->ram_memdev_id);
@@ -100,16 +114,23 @@ bool machine_create_ram(MachineState *ms, Error **errp)
         object_ref(obj);
         ms->memdev = be;
         ms->ram = &be->mr;
+        machine_apply_dump_guest_core(ms);
         return true;
     }
-    ms->ram = g_new0(MemoryRegion, 1);
-    if (ms->mem_path) {
-        return memory_region_init_ram_from_file(ms->ram, OBJECT(ms), "ppc_spapr.ram",
-                                                ms->ram_size, ms->mem_path,
-                                                false, errp);
+    if (!ms->ram_size) {
+        return true;            /* -machine none without -m: no RAM at all */
     }
-    return memory_region_init_ram(ms->ram, OBJECT(ms), "ppc_spapr.ram",
-                                  ms->ram_size, errp);
+    ms->ram = g_new0(MemoryRegion, 1);
+    if (!(ms->mem_path ?
+          memory_region_init_ram_from_file(ms->ram, OBJECT(ms),
+                                           mc->default_ram_id, ms->ram_size,
+                                           ms->mem_path, false, errp) :
+          memory_region_init_ram(ms->ram, OBJECT(ms), mc->default_ram_id,
+                                 ms->ram_size, errp))) {
+        return false;
+    }
+    machine_apply_dump_guest_core(ms);
+    return true;
 }
 
 static char *machine_get_dumpdtb(Object *obj)
@@ -135,6 +156,32 @@ static void machine_set_memdev(Object *obj, const char *v, Error **errp)
     MACHINE(obj)->ram_memdev_id = g_strdup(v);
 }
 
+/*
+ * usb=on would promise a USB controller this machine does not have;
+ * dump-guest-core=off keeps guest RAM out of our core dumps (madvise).
+ */
+static bool machine_get_usb(Object *obj)
+{
+    return false;
+}
+
+static void machine_set_usb(Object *obj, bool v, Error **errp)
+{
+    if (v) {
+        error_setg(errp, "usb=on: this machine has no USB controller");
+    }
+}
+
+static bool machine_get_dump_guest_core(Object *obj)
+{
+    return MACHINE(obj)->dump_guest_core;
+}
+
+static void machine_set_dump_guest_core(Object *obj, bool v, Error **errp)
+{
+    MACHINE(obj)->dump_guest_core = v;
+}
+
 static void machine_instance_init(Object *obj)
 {
     MachineState *ms = MACHINE(obj);
@@ -145,6 +192,11 @@ static void machine_instance_init(Object *obj)
     object_property_add_str(obj, "memory-backend", machine_get_memdev,
                             machine_set_memdev);
     object_property_add_uint64_ptr(obj, "ram-size", &ms->ram_size, true);
+    ms->dump_guest_core = true;
+    object_property_add_bool(obj, "usb", machine_get_usb, machine_set_usb);
+    object_property_add_bool(obj, "dump-guest-core",
+                             machine_get_dump_guest_core,
+                             machine_set_dump_guest_core);
 }
 
 static void machine_finalize(Object *obj)
@@ -238,6 +290,14 @@ static void host_memory_backend_finalize(Object *obj)
     g_free(be->mem_path);
 }
 
+static void machine_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->default_ram_id = "ram";
+    mc->max_cpus = 1;
+}
+
 static void host_memory_backend_class_init(ObjectClass *oc, void *data)
 {
     oc->complete = host_memory_backend_complete;
@@ -250,6 +310,7 @@ static const TypeInfo machine_types[] = {
         .abstract = true,
         .instance_size = sizeof(MachineState),
         .class_size = sizeof(MachineClass),
+        .class_init = machine_class_init,
         .instance_init = machine_instance_init,
         .instance_finalize = machine_finalize,
     },

@@ -109,9 +109,21 @@ static JsonNode *qmp_query_pci(JsonObject *args, Error **errp)
     return qmp_node_array(buses);
 }
 
-static void pci_qmp_register(void)
-{
-    qmp_register_command("query-pci", NULL, qmp_query_pci);
-}
+static const QmpCommandInfo pci_qmp_commands[] = {
+    { "query-pci", qmp_query_pci, NULL, "[PciInfo]" },
+};
 
-type_init(pci_qmp_register)
+static const QmpSchemaTypeInfo pci_qmp_types[] = {
+    { "PciInfo", .members = "bus:int,devices:[PciDeviceInfo]" },
+    { "PciDeviceInfo", .members = "bus:int,slot:int,function:int,"
+      "class_info:PciDeviceClass,id:PciDeviceId,irq_pin:int?,irq:int?,"
+      "qdev_id:str,regions:[PciMemoryRegion]" },
+    { "PciDeviceClass", .members = "class:int" },
+    { "PciDeviceId", .members = "device:int,vendor:int,subsystem:int?,"
+                                "subsystem-vendor:int?" },
+    { "PciMemoryRegion", .members = "bar:int,type:str,address:int,size:int,"
+                                    "prefetch:bool?,mem_type_64:bool?" },
+};
+
+QMP_COMMANDS(pci_qmp_commands)
+QMP_SCHEMA_TYPES(pci_qmp_types)

@@ -33,6 +33,22 @@ SpaprMachineState *spapr_machine_get(void)
         }                                                                 \
     } while (0)
 
+/* -boot order= and menu=, for firmware as QEMU passes them. */
+static bool spapr_dt_chosen(void *fdt, Error **errp)
+{
+    int chosen = fdt_add_subnode(fdt, 0, "chosen");
+
+    FDT_TRY(chosen, "chosen");
+    if (qemu_boot_order) {
+        FDT_TRY(fdt_setprop_string(fdt, chosen, "qemu,boot-device",
+                                   qemu_boot_order), "chosen");
+    }
+    if (qemu_boot_menu) {
+        FDT_TRY(fdt_setprop_cell(fdt, chosen, "qemu,boot-menu", 1), "chosen");
+    }
+    return true;
+}
+
 static bool spapr_dt_root(void *fdt, Error **errp)
 {
     FDT_TRY(fdt_setprop_string(fdt, 0, "device_type", "chrp"), "root");
@@ -41,8 +57,14 @@ static bool spapr_dt_root(void *fdt, Error **errp)
     FDT_TRY(fdt_setprop_string(fdt, 0, "compatible", "qemu,pseries"), "root");
     FDT_TRY(fdt_setprop_cell(fdt, 0, "#address-cells", 2), "root");
     FDT_TRY(fdt_setprop_cell(fdt, 0, "#size-cells", 2), "root");
-    FDT_TRY(fdt_add_subnode(fdt, 0, "chosen"), "chosen");
-    return true;
+    if (qemu_uuid) {
+        FDT_TRY(fdt_setprop_string(fdt, 0, "vm,uuid", qemu_uuid), "root");
+    }
+    if (qemu_name) {
+        FDT_TRY(fdt_setprop_string(fdt, 0, "ibm,partition-name", qemu_name),
+                "root");
+    }
+    return spapr_dt_chosen(fdt, errp);
 }
 
 static bool spapr_dt_memory(void *fdt, MachineState *ms, Error **errp)
@@ -57,21 +79,49 @@ static bool spapr_dt_memory(void *fdt, MachineState *ms, Error **errp)
     return true;
 }
 
-/* A single stub CPU: enough for firmware-style consumers of the tree. */
+/*
+ * Stub POWER8 cores, one node per -smp core (threads as interrupt
+ * servers): enough for firmware-style consumers; no vCPU executes.
+ */
+static bool spapr_dt_one_core(void *fdt, int cpus, unsigned id,
+                              unsigned threads, Error **errp)
+{
+    g_autofree char *name = g_strdup_printf("PowerPC,%s@%x", QEMU_CPU_MODEL,
+                                            id);
+    int off = fdt_add_subnode(fdt, cpus, name);
+
+    FDT_TRY(off, "cpu");
+    FDT_TRY(fdt_setprop_string(fdt, off, "device_type", "cpu"), "cpu");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "reg", id), "cpu");
+    FDT_TRY(fdt_setprop_string(fdt, off, "status", "okay"), "cpu");
+    FDT_TRY(fdt_setprop(fdt, off, "64-bit", NULL, 0), "cpu");
+    if (threads > 1) {
+        g_autofree uint32_t *servers = g_new(uint32_t, threads);
+
+        for (unsigned t = 0; t < threads; t++) {
+            servers[t] = cpu_to_fdt32(id + t);
+        }
+        FDT_TRY(fdt_setprop(fdt, off, "ibm,ppc-interrupt-server#s", servers,
+                            threads * sizeof(uint32_t)), "cpu");
+    }
+    return true;
+}
+
 static bool spapr_dt_cpus(void *fdt, Error **errp)
 {
     int cpus = fdt_add_subnode(fdt, 0, "cpus");
-    int off;
+    unsigned threads = qemu_smp.threads;
+    unsigned cores = (qemu_smp.cpus + threads - 1) / threads;
 
     FDT_TRY(cpus, "cpus");
     FDT_TRY(fdt_setprop_cell(fdt, cpus, "#address-cells", 1), "cpus");
     FDT_TRY(fdt_setprop_cell(fdt, cpus, "#size-cells", 0), "cpus");
-    off = fdt_add_subnode(fdt, cpus, "PowerPC,POWER8@0");
-    FDT_TRY(off, "cpu");
-    FDT_TRY(fdt_setprop_string(fdt, off, "device_type", "cpu"), "cpu");
-    FDT_TRY(fdt_setprop_cell(fdt, off, "reg", 0), "cpu");
-    FDT_TRY(fdt_setprop_string(fdt, off, "status", "okay"), "cpu");
-    FDT_TRY(fdt_setprop(fdt, off, "64-bit", NULL, 0), "cpu");
+    /* fdt_add_subnode() prepends: add the last core first */
+    for (unsigned c = cores; c-- > 0;) {
+        if (!spapr_dt_one_core(fdt, cpus, c * threads, threads, errp)) {
+            return false;
+        }
+    }
     return true;
 }
 
@@ -202,6 +252,9 @@ static void spapr_machine_class_init(ObjectClass *oc, void *data)
     mc->reset = spapr_machine_reset;
     mc->dumpdtb = spapr_dumpdtb;
     mc->default_ram_size = 4ULL << 30;
+    mc->default_ram_id = "ppc_spapr.ram";
+    /* The one stub CPU of the device tree (spapr_dt_cpus). */
+    mc->default_cpu_type = "power8_v2.0-powerpc64-cpu";
 }
 
 /* pseries-2.7: the newest version, also known as "pseries". */

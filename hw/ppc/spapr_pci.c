@@ -164,6 +164,11 @@ static bool spapr_phb_check_windows(SpaprPhbState *sphb, Error **errp)
 
 static bool spapr_phb_check_props(SpaprPhbState *sphb, Error **errp)
 {
+    if (!object_dynamic_cast(OBJECT(current_machine_get()),
+                             TYPE_SPAPR_MACHINE)) {
+        error_setg(errp, "spapr-pci-host-bridge needs a pseries machine");
+        return false;
+    }
     if (sphb->index > SPAPR_PCI_MAX_INDEX) {
         error_setg(errp, "spapr-pci-host-bridge: \"index\" must be set, "
                    "from 0 to %d", SPAPR_PCI_MAX_INDEX);

@@ -198,10 +198,24 @@ static void hmp_info_spapr_dma(GString *out)
     }
 }
 
+static const QmpCommandInfo spapr_pci_qmp_commands[] = {
+    { "query-spapr-dma-windows", qmp_query_spapr_dma_windows, NULL,
+      "[SpaprPhbDmaInfo]" },
+};
+
+static const QmpSchemaTypeInfo spapr_pci_qmp_types[] = {
+    /* vfio: null without a VFIO container, else SpaprVfioInfo's members. */
+    { "SpaprPhbDmaInfo", .members = "index:int,buid:uint64,ddw:bool,"
+                                    "windows:[SpaprDmaWindowInfo],vfio:any" },
+    { "SpaprDmaWindowInfo", .members = "liobn:int,bus-offset:uint64,"
+      "page-shift:int,size:uint64,enabled:bool,mapped-tces:uint64" },
+};
+
+QMP_COMMANDS(spapr_pci_qmp_commands)
+QMP_SCHEMA_TYPES(spapr_pci_qmp_types)
+
 static void spapr_pci_monitor_register(void)
 {
-    qmp_register_command("query-spapr-dma-windows", NULL,
-                         qmp_query_spapr_dma_windows);
     hmp_register_info("spapr-dma", "show the PHBs' DMA windows and VFIO "
                       "containers", hmp_info_spapr_dma);
 }

@@ -98,15 +98,14 @@ void spapr_rtas_foreach(void (*fn)(const char *name, uint32_t token,
 static void rtas_get_time_of_day(SpaprMachineState *spapr, uint32_t token,
                                  const SpaprRtasArgs *a)
 {
-    struct timespec ts;
     struct tm tm;
+    long nsec;
 
     if (a->nargs != 0 || a->nret != 8) {
         rtas_st(a, 0, RTAS_OUT_PARAM_ERROR);
         return;
     }
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
+    qemu_get_timedate(&tm, &nsec);      /* -rtc base= and clock= */
     rtas_st(a, 0, RTAS_OUT_SUCCESS);
     rtas_st(a, 1, tm.tm_year + 1900);
     rtas_st(a, 2, tm.tm_mon + 1);
@@ -114,7 +113,7 @@ static void rtas_get_time_of_day(SpaprMachineState *spapr, uint32_t token,
     rtas_st(a, 4, tm.tm_hour);
     rtas_st(a, 5, tm.tm_min);
     rtas_st(a, 6, tm.tm_sec);
-    rtas_st(a, 7, ts.tv_nsec);
+    rtas_st(a, 7, nsec);
 }
 
 static void rtas_power_off(SpaprMachineState *spapr, uint32_t token,
@@ -125,7 +124,7 @@ static void rtas_power_off(SpaprMachineState *spapr, uint32_t token,
         return;
     }
     rtas_st(a, 0, RTAS_OUT_SUCCESS);
-    qemu_system_shutdown_request();
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 }
 
 static void rtas_system_reboot(SpaprMachineState *spapr, uint32_t token,

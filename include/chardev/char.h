@@ -40,6 +40,11 @@ void qemu_chr_set_drained_cb(Chardev *chr, void (*cb)(void *opaque));
 void qemu_chr_accept_input(Chardev *chr, bool on);
 bool qemu_chr_printf(Chardev *chr, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool qemu_chr_is_connected(Chardev *chr);
+/*
+ * Takes the oldest file descriptor the socket peer passed (SCM_RIGHTS)
+ * and not yet taken; -1 if none.  The caller owns it.
+ */
+int qemu_chr_get_msgfd(Chardev *chr);
 void qemu_chr_disconnect(Chardev *chr);
 void qemu_chr_close_all(void);
 

@@ -12,6 +12,7 @@
 
 #define TYPE_MACHINE "machine"
 #define TYPE_MACHINE_SUFFIX "-machine"
+#define TYPE_NONE_MACHINE "none" TYPE_MACHINE_SUFFIX
 #define TYPE_MEMORY_BACKEND "memory-backend"
 #define TYPE_MEMORY_BACKEND_RAM "memory-backend-ram"
 #define TYPE_MEMORY_BACKEND_FILE "memory-backend-file"
@@ -27,6 +28,13 @@ struct MachineClass {
     const char *desc;
     bool is_default;
     uint64_t default_ram_size;
+    /* The RAM region's name (QEMU's default memory backend id). */
+    const char *default_ram_id;
+    /* A machine that models no CPU at all, or one stub CPU in its tree. */
+    int max_cpus;
+    const char *default_cpu_type;
+    bool numa_mem_supported;
+    const char *deprecation_reason;
     GPtrArray *compat_props;    /* GlobalProperty, oldest machine last */
     void (*init)(MachineState *ms, Error **errp);
     void (*reset)(MachineState *ms);
@@ -42,6 +50,7 @@ struct MachineState {
     char *dumpdtb;
     char *ram_memdev_id;
     char *mem_path;             /* -mem-path */
+    bool dump_guest_core;       /* false: RAM is MADV_DONTDUMP */
     MemoryRegion *ram;
     HostMemoryBackend *memdev;
 };

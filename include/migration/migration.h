@@ -17,6 +17,8 @@ typedef enum MigrationStatus {
     MIGRATION_STATUS_COMPLETED,
     MIGRATION_STATUS_FAILED,
     MIGRATION_STATUS_CANCELLED,
+    MIGRATION_STATUS_PRE_SWITCHOVER,    /* stopped, waiting for continue */
+    MIGRATION_STATUS_DEVICE,            /* device state going out */
 } MigrationStatus;
 
 typedef struct MigrationInfo {
@@ -36,9 +38,27 @@ bool migration_start_outgoing(const char *uri, Error **errp);
 bool migration_start_incoming(const char *uri, Error **errp);
 void migration_cancel(void);
 void migration_query(MigrationInfo *info);
-/* migrate-set-parameters: "compress" (zlib on/off), "max-bandwidth". */
+/*
+ * migrate-set-parameters: "compress" (zlib on/off), "max-bandwidth"
+ * (bytes per second, 0 unlimited), "tls-creds"/"tls-hostname"/"tls-authz"
+ * (only "": no TLS).
+ */
 bool migration_set_parameter(const char *name, const char *value,
                              Error **errp);
+uint64_t migration_max_bandwidth(void);
+/*
+ * Capabilities: "events" (MIGRATION events are sent), "return-path" (the
+ * destination reports its load back; the source completes only then),
+ * "pause-before-switchover" (the source stops in pre-switchover until
+ * migration_continue()), "compress".
+ */
+bool migration_set_capability(const char *name, bool on, Error **errp);
+void migration_capabilities_foreach(void (*fn)(const char *name, bool on,
+                                               void *opaque),
+                                    void *opaque);
+bool migration_events_enabled(void);
+/* migrate-continue {"state": "pre-switchover"} */
+bool migration_continue(const char *state, Error **errp);
 /*
  * Whether the destination runs once loaded (else it ends paused, as with
  * -S).  Set by the command line before -incoming.

@@ -1,16 +1,30 @@
 /*
  * QMP: the command registry, events, and the helpers command handlers use.
  *
- * Commands register from the file that owns them, at startup:
+ * Commands, the types they take and return, and events are declared in
+ * tables at the bottom of the file that owns them; query-qmp-schema and
+ * the dispatcher's argument checks are both generated from these tables
+ * (docs/devel/qmp.md):
  *
- *     qmp_register_command("query-foo", "id:s,verbose:b?", qmp_query_foo);
+ *     static const QmpCommandInfo foo_commands[] = {
+ *         { "query-foo", qmp_query_foo, "id:str,verbose:bool?", "[FooInfo]" },
+ *     };
+ *     static const QmpSchemaTypeInfo foo_types[] = {
+ *         { "FooInfo", .members = "id:str,size:int,state:FooState" },
+ *         { "FooState", .values = "idle,busy" },
+ *     };
+ *     QMP_COMMANDS(foo_commands)
+ *     QMP_SCHEMA_TYPES(foo_types)
  *
- * args_type lists the accepted arguments as NAME:TYPE, comma separated;
- * TYPE is s (string), b (bool), i (integer), o (object), a (any value),
- * with a trailing '?' when optional.  A lone "*" accepts any further
- * argument (device_add's device properties).  The dispatcher checks
- * unknown, missing and mistyped arguments before the handler runs, so
- * handlers read them with the qmp_arg_*() helpers without re-checking.
+ * A type is a QAPI builtin (str, bool, int, uint64, size, number, any,
+ * null), a type declared in some QMP_SCHEMA_TYPES table, or [TYPE] for an
+ * array.  Members and arguments are NAME:TYPE, comma separated, with a
+ * trailing '?' when optional.  A lone "*" in a command's arguments accepts
+ * any further member (device_add's device properties); the schema shows
+ * only the named ones.  "returns" NULL means the empty object {}.  The
+ * dispatcher checks unknown, missing and mistyped arguments (enum values
+ * included) before the handler runs, so handlers read them with the
+ * qmp_arg_*() helpers without re-checking.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -22,22 +36,52 @@
 /* Returns the "return" value (owned by the caller), or NULL with errp set. */
 typedef JsonNode *QmpCommandFn(JsonObject *args, Error **errp);
 
-typedef enum QmpErrorClass {
-    QMP_ERROR_GENERIC,
-    QMP_ERROR_COMMAND_NOT_FOUND,
-    QMP_ERROR_DEVICE_NOT_FOUND,
-} QmpErrorClass;
+typedef struct QmpCommandInfo {
+    const char *name;
+    QmpCommandFn *fn;
+    const char *args;           /* "name:TYPE,opt:TYPE?" or NULL */
+    const char *returns;        /* TYPE, or NULL for {} */
+} QmpCommandInfo;
 
+/* An object type (members) or an enumeration (values, comma separated). */
+typedef struct QmpSchemaTypeInfo {
+    const char *name;
+    const char *members;
+    const char *values;
+} QmpSchemaTypeInfo;
+
+/* An event and its "data" members (NULL: no data). */
+typedef struct QmpEventInfo {
+    const char *name;
+    const char *data;
+} QmpEventInfo;
+
+void qmp_register_commands(const QmpCommandInfo *cmds, size_t n);
+void qmp_schema_register_types(const QmpSchemaTypeInfo *types, size_t n);
+void qmp_schema_register_events(const QmpEventInfo *events, size_t n);
+
+#define QMP_REGISTER_TABLE_(fn, table)                             \
+    static void qmp_register_##table(void)                         \
+    {                                                              \
+        fn(table, ARRAY_SIZE(table));                              \
+    }                                                              \
+    type_init(qmp_register_##table)
+#define QMP_COMMANDS(table) QMP_REGISTER_TABLE_(qmp_register_commands, table)
+#define QMP_SCHEMA_TYPES(table) \
+    QMP_REGISTER_TABLE_(qmp_schema_register_types, table)
+#define QMP_EVENTS(table) \
+    QMP_REGISTER_TABLE_(qmp_schema_register_events, table)
+
+/*
+ * One command outside a table (tests).  Its arguments may also use the
+ * one-letter types s, b, i, a (str, bool, int, any) and o (an object).
+ */
 void qmp_register_command(const char *name, const char *args_type,
                           QmpCommandFn *fn);
+/* The command's table entry, or NULL. */
+const QmpCommandInfo *qmp_command_find(const char *name);
 /* Sorted command names, for query-commands (g_list_free, not the names). */
 GList *qmp_command_names(void);
-
-/* error_setg() with a QMP error class other than GenericError. */
-void qmp_error_set(Error **errp, QmpErrorClass cls, const char *fmt, ...)
-    G_GNUC_PRINTF(3, 4);
-/* The class qmp_error_set() gave err (GenericError for any other Error). */
-const char *qmp_error_class_name(const Error *err);
 
 /* Arguments, already validated by the dispatcher against args_type. */
 const char *qmp_arg_str(JsonObject *args, const char *name);

@@ -62,6 +62,9 @@ static const BadCmdline bad_cmdlines[] = {
     { "-M pseries,ram-size=5", "ram-size" },
     { "-M pseries,memory-backend=nope", "memory-backend=nope" },
     { "-M pseries,dumpdtb=/nonexistent/dir/x.dtb", "dumpdtb" },
+    { "-M none,dumpdtb=/tmp/x.dtb", "dumpdtb" },
+    { "-M none -device edu", "'PCI' bus" },
+    { "-M none -device spapr-pci-host-bridge,index=1", "spapr-pci-host-bridge" },
     /* -device */
     { "-device nosuch", "-device nosuch" },
     { "-device ,id=x", "-device ,id=x" },
@@ -128,11 +131,59 @@ static const BadCmdline bad_cmdlines[] = {
       "-mem-path /tmp", "-mem-path" },
     /* accelerators and displays */
     { "-accel kvm", "-accel kvm" },
-    { "-accel tcg", "-accel tcg" },
+    { "-accel tcg,thread=many", "-accel tcg,thread=many" },
+    { "-accel tcg,foo=1", "'foo'" },
+    { "-M pseries,accel=kvm", "accel=kvm" },
+    { "-accel tcg -M pseries,accel=tcg", "-accel" },
     { "-accel kvm:tcg", "-accel kvm:tcg" },
     { "-enable-kvm", "-enable-kvm" },
     { "-display sdl", "-display sdl" },
     { "-display gtk", "-display gtk" },
+    /* process and identity options (libvirt's command line) */
+    { "-pidfile", "-pidfile" },
+    { "-pidfile /nonexistent/dir/pid", "-pidfile /nonexistent/dir/pid" },
+    { "-daemonize -qmp stdio", "-daemonize" },
+    { "-uuid zz", "-uuid zz" },
+    { "-uuid 12345678-1234-1234-1234-1234567890ab0", "-uuid" },
+    { "-name guest=a,foo=1", "'foo'" },
+    { "-name guest=a,debug-threads=maybe", "debug-threads" },
+    { "-overcommit mem-lock=maybe", "mem-lock" },
+    { "-overcommit cpu-pm=on", "cpu-pm" },
+    { "-overcommit foo=1", "'foo'" },
+    { "-smp 0", "-smp" },
+    { "-smp zz", "-smp" },
+    { "-smp 2000", "-smp" },
+    { "-smp 4,sockets=3,cores=1,threads=1", "-smp" },
+    { "-smp 2,maxcpus=1", "-smp" },
+    { "-smp 1,foo=2", "'foo'" },
+    { "-cpu POWER9", "-cpu POWER9" },
+    { "-cpu host", "-cpu host" },
+    { "-rtc base=garbage", "-rtc base=garbage" },
+    { "-rtc base=2006-13-45", "-rtc base=2006-13-45" },
+    { "-rtc clock=foo", "-rtc clock=foo" },
+    { "-rtc driftfix=x", "-rtc driftfix=x" },
+    { "-rtc foo=1", "'foo'" },
+    { "-boot order=z", "-boot" },
+    { "-boot menu=maybe", "-boot" },
+    { "-boot foo=1", "'foo'" },
+    { "-audiodev pa,id=a", "-audiodev" },
+    { "-audiodev none", "'id'" },
+    { "-audiodev none,id=a -audiodev none,id=a", "'a'" },
+    { "-audiodev '{\"id\":\"a\",\"driver\":\"alsa\"}'", "-audiodev" },
+    { "-msg timestamp=maybe", "-msg" },
+    { "-msg foo=on", "'foo'" },
+    { "-M pseries,usb=on", "usb=on" },
+    { "-M pseries,dump-guest-core=maybe", "dump-guest-core" },
+    { "-vga std", "std" },
+    { "-serial stdio", "stdio" },
+    { "-chardev socket,id=c,fd=99", "fd=99" },
+    { "-chardev socket,id=c,fd=zz", "fd=zz" },
+    { "-chardev socket,id=c,fd=-1", "fd=-1" },
+    { "-mon chardev=c,id=m,foo=1", "'foo'" },
+    { "-sandbox maybe", "-sandbox" },
+    { "-sandbox on,spawn=maybe", "-sandbox" },
+    { "-sandbox on,elevateprivileges=x", "-sandbox" },
+    { "-sandbox on,foo=1", "'foo'" },
     /* tracing and logging */
     { "-trace nosuch_event", "-trace" },
     { "-trace enable=nosuch_event", "nosuch_event" },
@@ -247,12 +298,18 @@ static void test_help(void)
     g_assert_null(strstr(devices, "spapr-tce-table"));
     g_assert_null(strstr(devices, "pci-device"));
 
-    g_assert_nonnull(strstr(edu, "dma_mask=<uint64> (default: 0xfffffff)"));
-    g_assert_nonnull(strstr(edu, "addr=<int32> (default: -1)"));
-    g_assert_nonnull(strstr(phb, "index=<uint32> (default: unset)"));
-    g_assert_nonnull(strstr(phb, "ddw=<bool> (default: on)"));
-    g_assert_nonnull(strstr(phb, "pgsz=<uint64> (default: 0x11000)"));
-    g_assert_nonnull(strstr(phb, "numa_node=<int32> (default: -1)"));
+    g_assert_nonnull(strstr(edu, "  dma_mask=<uint64>      -  (default: "
+                            "268435455)\n"));
+    /* QEMU 7.2's format: sorted, defaults as JSON values. */
+    g_assert_true(g_str_has_prefix(edu, "edu options:\n  addr=<int32>"));
+    g_assert_nonnull(strstr(edu, "addr=<int32>           -  (default: -1)"));
+    g_assert_nonnull(strstr(phb, "index=<uint32>         -  (default: "
+                            "4294967295)\n"));
+    g_assert_nonnull(strstr(phb, "ddw=<bool>             -  (default: "
+                            "true)\n"));
+    g_assert_nonnull(strstr(phb, "pgsz=<uint64>          -  (default: "));
+    g_assert_nonnull(strstr(phb, "numa_node=<int32>      -  (default: "
+                            "-1)\n"));
 
     g_assert_nonnull(strstr(traces, "spapr_iommu_put\n"));
     g_assert_nonnull(strstr(traces, "pci_cfg_write\n"));
@@ -299,6 +356,23 @@ static void test_ram_sizes(void)
         assert_ram_size(s, sizes[i].size);
         qtest_quit(s);
     }
+}
+
+/* -machine none: no devices, RAM only when -m asks for it. */
+static void test_machine_none(void)
+{
+    QTestState *s = qtest_init_bare("-machine none -accel qtest");
+    QTestState *m = qtest_init_bare("-machine none -m 256M -accel qtest");
+    g_autofree char *rtas = NULL;
+
+    qtest_writel(s, 0, 0x12345678);
+    g_assert_cmphex(qtest_readl(s, 0), ==, 0);
+    /* No pseries machine: no RTAS either. */
+    rtas = qtest_raw(s, "rtas get-time-of-day 0 0 8 0");
+    g_assert_true(g_str_has_prefix(rtas, "FAIL"));
+    assert_ram_size(m, 256ULL << 20);
+    qtest_quit(s);
+    qtest_quit(m);
 }
 
 /* {"driver":...} is the same as driver=...,... */
@@ -626,6 +700,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/accepted-options", test_accepted_options);
     g_test_add_func("/cmdline/ram-sizes", test_ram_sizes);
     g_test_add_func("/cmdline/json-device", test_json_device);
+    g_test_add_func("/cmdline/machine-none", test_machine_none);
     g_test_add_func("/cmdline/comma-escape", test_comma_escape);
     g_test_add_func("/cmdline/memory-backend/ram", test_memory_backend_ram);
     g_test_add_func("/cmdline/memory-backend/file", test_memory_backend_file);

@@ -567,6 +567,11 @@ static void test_migration_events(void)
     plug_phb1(c);
     rd = qmp_cmd_ok(c, "{\"execute\": \"device_del\", \"arguments\": "
                     "{\"id\": \"phb1\"}}");
+    /* MIGRATION events come with the "events" capability, as in QEMU */
+    json_node_unref(qmp_cmd_ok(c, "{\"execute\": \"migrate-set-capabilities\","
+                               " \"arguments\": {\"capabilities\": [{"
+                               "\"capability\": \"events\", \"state\": "
+                               "true}]}}"));
     r = qmp_cmd_ok(c, "{\"execute\": \"migrate\", \"arguments\": "
                    "{\"uri\": \"%s\"}}", uri);
     while (!completed) {

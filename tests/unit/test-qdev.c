@@ -762,23 +762,23 @@ static void test_device_add(void)
 
 static void test_device_help(void)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    g_autoptr(GString) out = g_string_new(NULL);
     Error *err = NULL;
 
-    qdev_device_help_list(f);
-    g_assert_true(qdev_device_help_type(f, TYPE_TEST_DEV, NULL));
-    g_assert_false(qdev_device_help_type(f, TYPE_TEST_FIXED, &err));
+    qdev_device_help_list(out);
+    g_assert_true(qdev_device_help_type(out, TYPE_TEST_DEV, NULL));
+    g_assert_false(qdev_device_help_type(out, "no-such-type", &err));
+    g_assert_cmpint(error_get_class(err), ==, ERROR_CLASS_DEVICE_NOT_FOUND);
     g_clear_pointer(&err, error_free);
-    fclose(f);
-    g_assert_nonnull(strstr(buf, "name \"test-qdev-bridge\", bus System, "
+    g_assert_false(qdev_device_help_type(out, TYPE_DEVICE, &err));
+    g_clear_pointer(&err, error_free);
+    g_assert_nonnull(strstr(out->str, "name \"test-qdev-bridge\", bus System, "
                             "desc \"a bridge for tests\"\n"));
-    g_assert_nonnull(strstr(buf, "name \"test-qdev-dev\", bus test-qdev-bus"
-                            "\n"));
-    g_assert_null(strstr(buf, "name \"test-qdev-fixed\""));
-    g_assert_nonnull(strstr(buf, "test-qdev-dev options:\n  flag=<bool>"));
-    free(buf);
+    g_assert_nonnull(strstr(out->str, "name \"test-qdev-dev\", bus "
+                            "test-qdev-bus\n"));
+    g_assert_null(strstr(out->str, "name \"test-qdev-fixed\""));
+    g_assert_nonnull(strstr(out->str, "test-qdev-dev options:\n"));
+    g_assert_nonnull(strstr(out->str, "\n  flag=<bool>"));
 }
 
 int main(int argc, char **argv)

@@ -18,11 +18,31 @@ static JsonNode *test_echo(JsonObject *args, Error **errp)
     return qmp_node_object(o);
 }
 
+static bool test_fail_inner(Error **errp)
+{
+    error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+              "y");
+    return false;
+}
+
+/* A classed error passed up through a local Error and a prefix. */
+static void test_fail_wrapped(Error **errp)
+{
+    Error *local = NULL;
+
+    if (!test_fail_inner(&local)) {
+        error_prepend(&local, "wrapped: ");
+        error_propagate(errp, local);
+    }
+}
+
 static JsonNode *test_fail(JsonObject *args, Error **errp)
 {
-    if (qmp_arg_bool(args, "classed", false)) {
-        qmp_error_set(errp, QMP_ERROR_DEVICE_NOT_FOUND, "Device '%s' not "
-                      "found", "x");
+    if (qmp_arg_bool(args, "wrapped", false)) {
+        test_fail_wrapped(errp);
+    } else if (qmp_arg_bool(args, "classed", false)) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not "
+                  "found", "x");
     } else {
         error_setg(errp, "plain failure");
     }
@@ -126,7 +146,88 @@ static void test_error_class(void)
     assert_reply(&sess, "{\"execute\": \"test-fail\"}",
                  "{\"error\":{\"class\":\"GenericError\",\"desc\":"
                  "\"plain failure\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-fail\", \"arguments\": "
+                 "{\"wrapped\": true}}",
+                 "{\"error\":{\"class\":\"DeviceNotFound\",\"desc\":"
+                 "\"wrapped: Device 'y' not found\"}}");
 }
+
+static void test_error_class_api(void)
+{
+    Error *err = NULL;
+    Error *second = NULL;
+
+    error_set(&err, ERROR_CLASS_COMMAND_NOT_FOUND, "no %s", "frob");
+    error_prepend(&err, "%s", "outer: ");
+    g_assert_cmpint(error_get_class(err), ==, ERROR_CLASS_COMMAND_NOT_FOUND);
+    g_assert_cmpstr(error_get_pretty(err), ==, "outer: no frob");
+    /* A second error into a set errp is dropped; the first keeps its class. */
+    error_setg(&second, "generic");
+    error_propagate(&err, second);
+    g_assert_cmpint(error_get_class(err), ==, ERROR_CLASS_COMMAND_NOT_FOUND);
+    g_assert_cmpstr(ErrorClass_str(error_get_class(err)), ==,
+                    "CommandNotFound");
+    error_free(err);
+    err = NULL;
+    error_setg_errno(&err, ENOENT, "open %s", "x");
+    g_assert_cmpint(error_get_class(err), ==, ERROR_CLASS_GENERIC_ERROR);
+    g_assert_cmpstr(ErrorClass_str(ERROR_CLASS__MAX), ==, "GenericError");
+    error_free(err);
+}
+
+/* Every table's types resolve; the schema describes what is dispatched. */
+static void test_schema(void)
+{
+    g_autoptr(Error) err = NULL;
+    g_autoptr(JsonArray) schema = NULL;
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    QmpSession sess = { .negotiated = true };
+    JsonObject *cmd;
+
+    g_assert_true(qmp_schema_check_tables(&err));
+    schema = qmp_schema_build();
+    for (guint i = 0; i < json_array_get_length(schema); i++) {
+        JsonObject *e = json_array_get_object_element(schema, i);
+
+        /* Each entity once, by name. */
+        g_assert_true(g_hash_table_insert(names, (char *)
+            json_object_get_string_member(e, "name"), e));
+    }
+    cmd = g_hash_table_lookup(names, "test-enum");
+    g_assert_nonnull(cmd);
+    g_assert_cmpstr(json_object_get_string_member(cmd, "meta-type"), ==,
+                    "command");
+    g_assert_nonnull(g_hash_table_lookup(names,
+        json_object_get_string_member(cmd, "arg-type")));
+    g_assert_nonnull(g_hash_table_lookup(names, "SHUTDOWN"));
+    g_assert_cmpstr(json_object_get_string_member(
+        g_hash_table_lookup(names, "0"), "meta-type"), ==, "object");
+    /* Enumerations and arrays of objects are checked member by member. */
+    assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
+                 "{\"caps\": [{\"capability\": \"events\", \"state\": 1}]}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Invalid parameter type for 'caps.state', expected: "
+                 "boolean\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
+                 "{\"status\": \"bogus\"}}",
+                 "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+                 "\"Parameter 'status' does not accept value 'bogus'\"}}");
+    assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
+                 "{\"status\": \"running\", \"caps\": []}}",
+                 "{\"return\":{}}");
+}
+
+static JsonNode *test_enum(JsonObject *args, Error **errp)
+{
+    return qmp_return_empty();
+}
+
+static const QmpCommandInfo test_commands[] = {
+    { "test-enum", test_enum,
+      "status:RunState?,caps:[MigrationCapabilityStatus]?" },
+};
+
+QMP_COMMANDS(test_commands)
 
 static void test_stream_error(void)
 {
@@ -179,12 +280,14 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qmp_register_command("test-echo", "s:s,b:b?,i:i?,o:o?,a:a?", test_echo);
-    qmp_register_command("test-fail", "classed:b?", test_fail);
+    qmp_register_command("test-fail", "classed:b?,wrapped:b?", test_fail);
     g_test_add_func("/qmp-dispatch/negotiate", test_negotiate);
     g_test_add_func("/qmp-dispatch/args", test_args);
     g_test_add_func("/qmp-dispatch/error-class", test_error_class);
+    g_test_add_func("/qmp-dispatch/error-class-api", test_error_class_api);
     g_test_add_func("/qmp-dispatch/number-range", test_number_range);
     g_test_add_func("/qmp-dispatch/stream-error", test_stream_error);
+    g_test_add_func("/qmp-dispatch/schema", test_schema);
     g_test_add_func("/qmp-dispatch/events", test_events);
     g_test_add_func("/qmp-dispatch/hmp-lines", test_hmp_lines);
     return g_test_run();

@@ -111,6 +111,19 @@ QMPClient *qmp_client_connect(const char *path)
     return c;
 }
 
+QMPClient *qmp_client_from_fd(int fd)
+{
+    QMPClient *c = g_new0(QMPClient, 1);
+
+    c->in = g_string_new(NULL);
+    g_queue_init(&c->events);
+    c->fd = fd;
+    c->greeting = read_message(c);
+    g_assert_nonnull(c->greeting);
+    g_assert_true(json_object_has_member(c->greeting, "QMP"));
+    return c;
+}
+
 void qmp_client_close(QMPClient *c)
 {
     qmp_events_clear(c);

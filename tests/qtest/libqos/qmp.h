@@ -21,6 +21,8 @@ typedef struct QMPClient QMPClient;
 
 /* Connects (retrying while the socket appears) and reads the greeting. */
 QMPClient *qmp_client_connect(const char *path);
+/* The same on a connected socket (reads the greeting; takes the fd). */
+QMPClient *qmp_client_from_fd(int fd);
 void qmp_client_close(QMPClient *c);
 /* The greeting object (owned by the client). */
 JsonObject *qmp_client_greeting(QMPClient *c);
