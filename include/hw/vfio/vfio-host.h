@@ -7,7 +7,7 @@
  *   - linux (hw/vfio/host-linux.c): /dev/vfio, real ioctl(2), pread(2);
  *   - emu (hw/vfio/host-emu.c): an emulated POWER host, "-object
  *     vfio-spapr-host-emu,id=ID", answering each request as a Linux 6.12
- *     SPAPR TCE v2 IOMMU does (../shared/design/spapr-tce-v2-kernel.md).
+ *     SPAPR TCE v2 IOMMU does (docs/devel/spapr-tce-v2-host.md).
  *
  * Convention: every operation returns >= 0 on success and -errno on
  * failure (kernel-facing layer).  A positive ioctl return is passed up as
