@@ -14,6 +14,7 @@
 #include <sys/vfs.h>
 #include <fcntl.h>
 #include "qemu/bswap.h"
+#include "qemu/cutils.h"
 #include "qemu/mmap-alloc.h"
 #include "exec/memory.h"
 #include "memory-internal.h"
@@ -24,6 +25,51 @@
 
 static MemoryRegion system_memory;
 static AddressSpace system_as;
+/* Every RAM region with a host mapping, for questions by host address. */
+static GPtrArray *ram_blocks;
+
+static void ram_block_add(MemoryRegion *mr)
+{
+    if (!ram_blocks) {
+        ram_blocks = g_ptr_array_new();
+    }
+    g_ptr_array_add(ram_blocks, mr);
+}
+
+static void ram_block_remove(MemoryRegion *mr)
+{
+    if (ram_blocks) {
+        g_ptr_array_remove_fast(ram_blocks, mr);
+    }
+}
+
+/*
+ * The smallest page size backing any RAM block that overlaps
+ * [host, host + size), and in *covered how many of those bytes RAM blocks
+ * hold; UINT64_MAX when none does.  What a host kernel learns from the
+ * process's mappings: the emulated POWER host asks it (hugetlbfs-backed
+ * RAM pins larger IOMMU pages than anonymous memory).
+ */
+uint64_t ram_backing_page_size(uint64_t host, uint64_t size,
+                               uint64_t *covered)
+{
+    uint64_t page = UINT64_MAX;
+
+    *covered = 0;
+    for (unsigned i = 0; ram_blocks && i < ram_blocks->len && size; i++) {
+        MemoryRegion *mr = g_ptr_array_index(ram_blocks, i);
+        uint64_t start = (uintptr_t)mr->ram_ptr;
+
+        if (ranges_overlap(start, mr->size, host, size)) {
+            uint64_t lo = MAX(start, host);
+            uint64_t hi = MIN(start + mr->size - 1, host + size - 1);
+
+            *covered += hi - lo + 1;
+            page = MIN(page, mr->ram_page_size);
+        }
+    }
+    return page;
+}
 
 MemoryRegion *get_system_memory(void)
 {
@@ -62,6 +108,7 @@ bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
     }
     mr->ram_ptr = p;
     mr->ram_page_size = getpagesize();
+    ram_block_add(mr);
     return true;
 }
 
@@ -106,12 +153,14 @@ bool memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
     mr->ram_fd = fd;
     /* hugetlbfs reports its huge page size as the block size */
     mr->ram_page_size = MAX((uint64_t)fs.f_bsize, (uint64_t)getpagesize());
+    ram_block_add(mr);
     return true;
 }
 
 void memory_region_ram_free(MemoryRegion *mr)
 {
     if (mr->kind == MR_RAM && mr->ram_ptr) {
+        ram_block_remove(mr);
         munmap(mr->ram_ptr, mr->size);
         if (mr->ram_fd >= 0) {
             close(mr->ram_fd);

@@ -95,6 +95,9 @@ struct VFIOHostEmu {
     uint64_t max_levels;
     uint64_t memlock_limit;
     uint64_t page_size;         /* the emulated kernel's base page size */
+    /* What backs process memory (ram_backing_page_size's contract). */
+    uint64_t (*backing_page_size)(uint64_t ua, uint64_t size,
+                                  uint64_t *covered);
 
     VFIOHost host;
     GHashTable *files;          /* fd -> EmuFile */

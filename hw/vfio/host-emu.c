@@ -31,6 +31,7 @@
  */
 #include "qemu/osdep.h"
 #include <linux/vfio.h>
+#include "exec/memory.h"
 #include "qom/object.h"
 #include "host-emu-internal.h"
 #include "trace.h"
@@ -542,8 +543,9 @@ static void vfio_host_emu_init(Object *obj)
     s->iommu_pgsizes = VFIO_HOST_EMU_PGSIZES;
     s->max_levels = VFIO_HOST_EMU_MAX_LEVELS;
     s->memlock_limit = VFIO_HOST_EMU_MEMLOCK;
-    /* Like the machine it runs on, unless told to be a 64K-page kernel. */
+    /* A 64K-page POWER kernel (ppc64el's default) unless page-size=4096. */
     s->page_size = 65536;
+    s->backing_page_size = ram_backing_page_size;
     s->next_fd = EMU_FD_BASE;
     s->files = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     object_property_add_uint64_ptr(obj, "iommu-pgsizes", &s->iommu_pgsizes,
