@@ -14,7 +14,11 @@
 #include "qemu/slab.h"
 #include "hw/vfio/host-emu.h"
 
-/* The emulated kernel runs with 4 KiB pages (PAGE_SHIFT). */
+/*
+ * 4 KiB: the IOMMU page of the host's default 32-bit window, and the
+ * smallest unit a TCE table is allocated in.  The kernel's own base page
+ * size is VFIOHostEmu.page_size (page-size=, 4K or 64K).
+ */
 #define EMU_PAGE_SHIFT          12
 #define EMU_PAGE_SIZE           (1ULL << EMU_PAGE_SHIFT)
 #define EMU_MAX_WINDOWS         2

@@ -5,7 +5,7 @@
  * DOC: vfio-spapr-host-emu
  *
  * "-object vfio-spapr-host-emu,id=ID[,iommu-pgsizes=MASK][,max-levels=N]
- * [,memlock-limit=SIZE]" is one host IOMMU group holding one edu PCI
+ * [,memlock-limit=SIZE][,page-size=4096|65536]" is one host IOMMU group holding one edu PCI
  * function (VFIO_HOST_EMU_DEVICE_NAME) behind a PHB3-like IOMMU.  The
  * container code reaches it through the VFIOHostOps of its VFIOHost
  * (vfio_host_emu_find()), issuing the requests of <linux/vfio.h> exactly as
@@ -19,7 +19,10 @@
  * 4K|64K|16M|256M; 4K is required: the default window uses it),
  * max-levels (1..5, default 5) and memlock-limit (default unlimited; when
  * set, registered memory plus TCE tables beyond it get ENOMEM, as
- * RLIMIT_MEMLOCK does).  Bad values are configuration errors.
+ * RLIMIT_MEMLOCK does) and page-size (the kernel's base page size:
+ * 65536 by default, as Debian's ppc64el kernel; 4096 for a 4K kernel; it
+ * decides which IOMMU pages ordinary memory can back).  Bad values are
+ * configuration errors.
  *
  * Lifetimes are the kernel's: a container lives while its fd is open or a
  * group is attached; detaching the last group drops its IOMMU (windows and
