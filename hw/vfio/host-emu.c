@@ -399,6 +399,8 @@ static const VFIOHostOps emu_ops = {
     .pwrite = emu_pwrite,
     .close = emu_close,
     .host_page_size = emu_host_page_size,
+    .hold = vfio_host_emu_ref,
+    .release = vfio_host_emu_unref,
 };
 
 /* Inspection */

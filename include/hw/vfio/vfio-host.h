@@ -41,6 +41,12 @@ typedef struct VFIOHostOps {
      * the smallest page backing ordinary memory (64K on most POWER hosts).
      */
     uint64_t (*host_page_size)(VFIOHost *h);
+    /*
+     * Optional: a device holds the host it found by id while it uses it
+     * (the -object cannot be deleted meanwhile), and releases it.
+     */
+    void (*hold)(VFIOHost *h);
+    void (*release)(VFIOHost *h);
 } VFIOHostOps;
 
 
