@@ -7,7 +7,7 @@
 #define SYSTEM_MEMORY_INTERNAL_H
 
 typedef struct FlatRange {
-    unsigned __int128 start, end;   /* [start, end) in the address space */
+    hwaddr start, last;         /* [start, last] in the address space */
     MemoryRegion *mr;
     uint64_t offset_in_region;
     bool readonly;

@@ -182,6 +182,12 @@ uint64_t memory_region_size(MemoryRegion *mr)
 
 /* Rendering */
 
+/* The exclusive end of a placed range, which may be 2^64. */
+static u128 flatrange_end(const FlatRange *r)
+{
+    return (u128)r->last + 1;
+}
+
 static void flatview_insert(GArray *ranges, u128 start, u128 end,
                             MemoryRegion *mr, u128 region_base, bool ro)
 {
@@ -195,11 +201,11 @@ static void flatview_insert(GArray *ranges, u128 start, u128 end,
         for (; i < ranges->len; i++) {
             FlatRange *r = &g_array_index(ranges, FlatRange, i);
 
-            if (r->end <= start) {
+            if (flatrange_end(r) <= start) {
                 continue;
             }
             if (r->start <= start) {
-                start = r->end;
+                start = flatrange_end(r);
                 continue;
             }
             hole_end = MIN(end, r->start);
@@ -208,8 +214,8 @@ static void flatview_insert(GArray *ranges, u128 start, u128 end,
         if (start >= hole_end) {
             continue;
         }
-        fr.start = start;
-        fr.end = hole_end;
+        fr.start = (hwaddr)start;
+        fr.last = (hwaddr)(hole_end - 1);
         fr.mr = mr;
         fr.offset_in_region = (uint64_t)(start - region_base);
         fr.readonly = ro;
@@ -270,7 +276,7 @@ static void flatview_free(FlatView *view)
 
 static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
 {
-    return a->start == b->start && a->end == b->end && a->mr == b->mr &&
+    return a->start == b->start && a->last == b->last && a->mr == b->mr &&
            a->offset_in_region == b->offset_in_region &&
            a->readonly == b->readonly;
 }
@@ -288,13 +294,14 @@ static bool flatview_contains(const FlatView *view, const FlatRange *fr)
 void flatrange_to_section(AddressSpace *as, const FlatRange *fr,
                           MemoryRegionSection *s)
 {
-    u128 size = fr->end - fr->start;
+    hwaddr size_m1 = fr->last - fr->start;
 
     s->mr = fr->mr;
     s->as = as;
     s->offset_within_region = fr->offset_in_region;
-    s->offset_within_address_space = (uint64_t)fr->start;
-    s->size = size > UINT64_MAX ? UINT64_MAX : (uint64_t)size;
+    s->offset_within_address_space = fr->start;
+    /* UINT64_MAX stands for "to the end of the space" (2^64 bytes). */
+    s->size = size_m1 == UINT64_MAX ? UINT64_MAX : size_m1 + 1;
     s->readonly = fr->readonly;
 }
 

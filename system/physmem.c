@@ -14,6 +14,7 @@
 #include <sys/vfs.h>
 #include <fcntl.h>
 #include "qemu/bswap.h"
+#include "qemu/cutils.h"
 #include "qemu/mmap-alloc.h"
 #include "exec/memory.h"
 #include "memory-internal.h"
@@ -24,6 +25,51 @@
 
 static MemoryRegion system_memory;
 static AddressSpace system_as;
+/* Every RAM region with a host mapping, for questions by host address. */
+static GPtrArray *ram_blocks;
+
+static void ram_block_add(MemoryRegion *mr)
+{
+    if (!ram_blocks) {
+        ram_blocks = g_ptr_array_new();
+    }
+    g_ptr_array_add(ram_blocks, mr);
+}
+
+static void ram_block_remove(MemoryRegion *mr)
+{
+    if (ram_blocks) {
+        g_ptr_array_remove_fast(ram_blocks, mr);
+    }
+}
+
+/*
+ * The smallest page size backing any RAM block that overlaps
+ * [host, host + size), and in *covered how many of those bytes RAM blocks
+ * hold; UINT64_MAX when none does.  What a host kernel learns from the
+ * process's mappings: the emulated POWER host asks it (hugetlbfs-backed
+ * RAM pins larger IOMMU pages than anonymous memory).
+ */
+uint64_t ram_backing_page_size(uint64_t host, uint64_t size,
+                               uint64_t *covered)
+{
+    uint64_t page = UINT64_MAX;
+
+    *covered = 0;
+    for (unsigned i = 0; ram_blocks && i < ram_blocks->len && size; i++) {
+        MemoryRegion *mr = g_ptr_array_index(ram_blocks, i);
+        uint64_t start = (uintptr_t)mr->ram_ptr;
+
+        if (ranges_overlap(start, mr->size, host, size)) {
+            uint64_t lo = MAX(start, host);
+            uint64_t hi = MIN(start + mr->size - 1, host + size - 1);
+
+            *covered += hi - lo + 1;
+            page = MIN(page, mr->ram_page_size);
+        }
+    }
+    return page;
+}
 
 MemoryRegion *get_system_memory(void)
 {
@@ -62,6 +108,7 @@ bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
     }
     mr->ram_ptr = p;
     mr->ram_page_size = getpagesize();
+    ram_block_add(mr);
     return true;
 }
 
@@ -106,12 +153,14 @@ bool memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
     mr->ram_fd = fd;
     /* hugetlbfs reports its huge page size as the block size */
     mr->ram_page_size = MAX((uint64_t)fs.f_bsize, (uint64_t)getpagesize());
+    ram_block_add(mr);
     return true;
 }
 
 void memory_region_ram_free(MemoryRegion *mr)
 {
     if (mr->kind == MR_RAM && mr->ram_ptr) {
+        ram_block_remove(mr);
         munmap(mr->ram_ptr, mr->size);
         if (mr->ram_fd >= 0) {
             close(mr->ram_fd);
@@ -160,7 +209,7 @@ static const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
 
         if (addr < fr->start) {
             hi = mid;
-        } else if (addr >= fr->end) {
+        } else if (addr > fr->last) {
             lo = mid + 1;
         } else {
             return fr;
@@ -169,17 +218,40 @@ static const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
     return NULL;
 }
 
-/* Length from addr to the next mapped range (or the end of the space). */
+/* Length from addr to the next mapped range, at most len. */
 static hwaddr unassigned_len(FlatView *view, hwaddr addr, hwaddr len)
 {
     for (unsigned i = 0; i < view->nr; i++) {
         if (view->ranges[i].start > addr) {
-            unsigned __int128 gap = view->ranges[i].start - addr;
-
-            return gap < len ? (hwaddr)gap : len;
+            return MIN(view->ranges[i].start - addr, len);
         }
     }
     return len;
+}
+
+/*
+ * Nothing we may touch answers (unassigned, device RAM, a refused MMIO
+ * size, an IOMMU fault): a read sees zeros, never the caller's stale
+ * buffer, and a write is dropped.
+ */
+static MemTxResult bus_error(uint8_t *buf, hwaddr len, bool is_write)
+{
+    if (!is_write) {
+        memset(buf, 0, len);
+    }
+    return MEMTX_DECODE_ERROR;
+}
+
+static MemTxResult ram_access(MemoryRegion *mr, hwaddr off, uint8_t *buf,
+                              hwaddr len, bool is_write, bool ro)
+{
+    if (!is_write) {
+        memcpy(buf, mr->ram_ptr + off, len);
+    } else if (!ro) {
+        memcpy(mr->ram_ptr + off, buf, len);
+        memory_region_set_dirty(mr, off, len);
+    }
+    return MEMTX_OK;
 }
 
 static bool mmio_big_endian(const MemoryRegionOps *ops)
@@ -199,6 +271,28 @@ static unsigned mmio_access_size(const MemoryRegionOps *ops, hwaddr addr,
     return size;
 }
 
+/* One access the device accepts, size bytes at addr. */
+static void mmio_access_one(MemoryRegion *mr, hwaddr addr, uint8_t *buf,
+                            unsigned size, bool is_write, bool ro)
+{
+    const MemoryRegionOps *ops = mr->ops;
+    uint64_t v;
+
+    if (is_write) {
+        v = mmio_big_endian(ops) ? ldn_be_p(buf, size) : ldn_le_p(buf, size);
+        if (ops->write && !ro) {
+            ops->write(mr->opaque, addr, v, size);
+        }
+        return;
+    }
+    v = ops->read ? ops->read(mr->opaque, addr, size) : 0;
+    if (mmio_big_endian(ops)) {
+        stn_be_p(buf, size, v);
+    } else {
+        stn_le_p(buf, size, v);
+    }
+}
+
 static MemTxResult mmio_access(MemoryRegion *mr, hwaddr addr, uint8_t *buf,
                                hwaddr len, bool is_write, bool ro)
 {
@@ -210,25 +304,9 @@ static MemTxResult mmio_access(MemoryRegion *mr, hwaddr addr, uint8_t *buf,
         unsigned size = mmio_access_size(ops, addr, len);
 
         if (size < min || (!ops->valid.unaligned && (addr & (size - 1)))) {
-            /* The device does not accept this access: a bus error. */
-            if (!is_write) {
-                memset(buf, 0, size);
-            }
-            res |= MEMTX_DECODE_ERROR;
-        } else if (is_write) {
-            uint64_t v = mmio_big_endian(ops) ? ldn_be_p(buf, size)
-                                              : ldn_le_p(buf, size);
-            if (ops->write && !ro) {
-                ops->write(mr->opaque, addr, v, size);
-            }
+            res |= bus_error(buf, size, is_write);
         } else {
-            uint64_t v = ops->read ? ops->read(mr->opaque, addr, size) : 0;
-
-            if (mmio_big_endian(ops)) {
-                stn_be_p(buf, size, v);
-            } else {
-                stn_le_p(buf, size, v);
-            }
+            mmio_access_one(mr, addr, buf, size, is_write, ro);
         }
         addr += size;
         buf += size;
@@ -240,27 +318,51 @@ static MemTxResult mmio_access(MemoryRegion *mr, hwaddr addr, uint8_t *buf,
 static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
                                hwaddr len, bool is_write, int depth);
 
+/* Up to the end of the IOMMU page at addr; *plen says how far it went. */
 static MemTxResult iommu_access(MemoryRegion *mr, hwaddr addr, uint8_t *buf,
                                 hwaddr *plen, bool is_write, int depth)
 {
-    IOMMUTLBEntry e = mr->iommu_ops->translate(mr, addr,
-                                               is_write ? IOMMU_WO : IOMMU_RO);
-    hwaddr page_left = (e.addr_mask | addr) - addr + 1;
-    hwaddr len = MIN(*plen, page_left ? page_left : *plen);
+    IOMMUAccessFlags want = is_write ? IOMMU_WO : IOMMU_RO;
+    IOMMUTLBEntry e = mr->iommu_ops->translate(mr, addr, want);
+    hwaddr page_left_m1 = (e.addr_mask | addr) - addr;
 
-    *plen = len;
-    if (!(e.perm & (is_write ? IOMMU_WO : IOMMU_RO)) || !e.target_as ||
-        depth >= IOMMU_MAX_DEPTH) {
-        if (!is_write) {
-            memset(buf, 0, len);
-        }
-        return MEMTX_DECODE_ERROR;
+    *plen = MIN(*plen - 1, page_left_m1) + 1;
+    if (!(e.perm & want) || !e.target_as || depth >= IOMMU_MAX_DEPTH) {
+        return bus_error(buf, *plen, is_write);
     }
     return flatview_rw(e.target_as,
                        (e.translated_addr & ~e.addr_mask) | (addr & e.addr_mask),
-                       buf, len, is_write, depth + 1);
+                       buf, *plen, is_write, depth + 1);
 }
 
+/* An access within one flat range; *plen may shrink (IOMMU pages). */
+static MemTxResult flatrange_rw(const FlatRange *fr, hwaddr addr,
+                                uint8_t *buf, hwaddr *plen, bool is_write,
+                                int depth)
+{
+    MemoryRegion *mr = fr->mr;
+    hwaddr off = fr->offset_in_region + (addr - fr->start);
+
+    switch (mr->kind) {
+    case MR_RAM:
+        if (mr->ram_device) {
+            break;
+        }
+        return ram_access(mr, off, buf, *plen, is_write, fr->readonly);
+    case MR_IOMMU:
+        return iommu_access(mr, off, buf, plen, is_write, depth);
+    case MR_IO:
+        if (!mr->ops) {
+            break;
+        }
+        return mmio_access(mr, off, buf, *plen, is_write, fr->readonly);
+    default:
+        break;
+    }
+    return bus_error(buf, *plen, is_write);
+}
+
+/* len >= 1 and [addr, addr + len - 1] does not wrap. */
 static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
                                hwaddr len, bool is_write, int depth)
 {
@@ -268,45 +370,14 @@ static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
 
     while (len) {
         const FlatRange *fr = flatview_lookup(as->current_map, addr);
-        unsigned __int128 left;
-        hwaddr l, off;
+        hwaddr l;
 
-        if (!fr) {
-            l = unassigned_len(as->current_map, addr, len);
-            if (!is_write) {
-                memset(buf, 0, l);
-            }
-            res |= MEMTX_DECODE_ERROR;
+        if (fr) {
+            l = MIN(len - 1, fr->last - addr) + 1;
+            res |= flatrange_rw(fr, addr, buf, &l, is_write, depth);
         } else {
-            left = fr->end - addr;
-            l = left < len ? (hwaddr)left : len;
-            off = fr->offset_in_region + (addr - (hwaddr)fr->start);
-            if (fr->mr->kind == MR_RAM && !fr->mr->ram_device) {
-                if (!is_write) {
-                    memcpy(buf, fr->mr->ram_ptr + off, l);
-                } else if (!fr->readonly) {
-                    memcpy(fr->mr->ram_ptr + off, buf, l);
-                    memory_region_set_dirty(fr->mr, off, l);
-                }
-            } else if (fr->mr->kind == MR_IOMMU) {
-                res |= iommu_access(fr->mr, off, buf, &l, is_write, depth);
-            } else if (fr->mr->kind == MR_IO && fr->mr->ops) {
-                res |= mmio_access(fr->mr, off, buf, l, is_write,
-                                   fr->readonly);
-            } else {
-                /*
-                 * Nothing behind it we may touch (device RAM, an I/O
-                 * region without ops): as unassigned, never leaving the
-                 * caller's buffer as it was.
-                 */
-                if (!is_write) {
-                    memset(buf, 0, l);
-                }
-                res |= MEMTX_DECODE_ERROR;
-            }
-        }
-        if (l == 0) {
-            break;      /* zero-length range: cannot progress */
+            l = unassigned_len(as->current_map, addr, len);
+            res |= bus_error(buf, l, is_write);
         }
         addr += l;
         buf += l;
@@ -318,17 +389,15 @@ static MemTxResult flatview_rw(AddressSpace *as, hwaddr addr, uint8_t *buf,
 MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                              void *buf, hwaddr len, bool is_write)
 {
-    /* A transfer may not wrap around the end of the address space. */
-    if (len && addr + len - 1 < addr) {
-        hwaddr first = -addr;
-        MemTxResult r = flatview_rw(as, addr, buf, first, is_write, 0);
+    hwaddr first;
 
-        if (!is_write) {
-            memset((uint8_t *)buf + first, 0, len - first);
-        }
-        return r | MEMTX_DECODE_ERROR;
+    if (!len || addr + (len - 1) >= addr) {
+        return len ? flatview_rw(as, addr, buf, len, is_write, 0) : MEMTX_OK;
     }
-    return flatview_rw(as, addr, buf, len, is_write, 0);
+    /* A transfer may not wrap around the end of the address space. */
+    first = -addr;
+    return flatview_rw(as, addr, buf, first, is_write, 0) |
+           bus_error((uint8_t *)buf + first, len - first, is_write);
 }
 
 MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
@@ -405,11 +474,11 @@ void *address_space_get_ram_ptr(AddressSpace *as, hwaddr addr, hwaddr *plen,
     if (!fr || fr->mr->kind != MR_RAM || fr->mr->ram_device) {
         return NULL;
     }
-    off = fr->offset_in_region + (addr - (hwaddr)fr->start);
+    off = fr->offset_in_region + (addr - fr->start);
     if (plen) {
-        unsigned __int128 left = fr->end - addr;
+        hwaddr left_m1 = fr->last - addr;
 
-        *plen = left > UINT64_MAX ? UINT64_MAX : (hwaddr)left;
+        *plen = left_m1 == UINT64_MAX ? UINT64_MAX : left_m1 + 1;
     }
     if (pmr) {
         *pmr = fr->mr;

@@ -248,6 +248,38 @@ static bool spapr_phb_init_dma(SpaprPhbState *sphb, Error **errp)
     return true;
 }
 
+/* Undoes spapr_phb_init_dma, also after it failed half-way. */
+static void spapr_phb_fini_dma(SpaprPhbState *sphb)
+{
+    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
+        if (sphb->tcet[i]) {
+            memory_region_del_subregion(&sphb->iommu_root,
+                                        &sphb->tcet[i]->root);
+            /* Unrealize, not just unparent: the table frees its store. */
+            qdev_unrealize(DEVICE(sphb->tcet[i]));
+            sphb->tcet[i] = NULL;
+        }
+    }
+    address_space_destroy(&sphb->iommu_as);
+    memory_region_finalize(&sphb->iommu_root);
+}
+
+static void spapr_phb_fini_windows(SpaprPhbState *sphb)
+{
+    MemoryRegion *sysmem = get_system_memory();
+
+    memory_region_transaction_begin();
+    memory_region_del_subregion(sysmem, &sphb->mem32_window);
+    memory_region_del_subregion(sysmem, &sphb->mem64_window);
+    memory_region_del_subregion(sysmem, &sphb->io_window);
+    memory_region_transaction_commit();
+    /* An unplugged PHB gives back what its regions hold (names). */
+    memory_region_finalize(&sphb->mem32_window);
+    memory_region_finalize(&sphb->mem64_window);
+    memory_region_finalize(&sphb->io_window);
+    memory_region_finalize(&sphb->memspace);
+}
+
 static void spapr_phb_realize(DeviceState *dev, Error **errp)
 {
     SpaprPhbState *sphb = SPAPR_PCI_HOST_BRIDGE(dev);
@@ -265,6 +297,10 @@ static void spapr_phb_realize(DeviceState *dev, Error **errp)
     sphb->bus = pci_root_bus_new(dev, sphb->dtbusname, &sphb->memspace);
     pci_setup_iommu(sphb->bus, spapr_pci_dma_iommu, sphb);
     if (!spapr_phb_init_dma(sphb, errp)) {
+        /* All or nothing: a PHB that failed leaves no window mapped. */
+        spapr_phb_fini_dma(sphb);
+        spapr_phb_fini_windows(sphb);
+        g_clear_pointer(&sphb->dtbusname, g_free);
         return;
     }
     spapr_phbs = g_list_append(spapr_phbs, sphb);
@@ -277,31 +313,11 @@ static void spapr_phb_realize(DeviceState *dev, Error **errp)
 static void spapr_phb_unrealize(DeviceState *dev)
 {
     SpaprPhbState *sphb = SPAPR_PCI_HOST_BRIDGE(dev);
-    MemoryRegion *sysmem = get_system_memory();
 
     spapr_phbs = g_list_remove(spapr_phbs, sphb);
-    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
-        if (sphb->tcet[i]) {
-            memory_region_del_subregion(&sphb->iommu_root,
-                                        &sphb->tcet[i]->root);
-            /* Unrealize, not just unparent: the table frees its store. */
-            qdev_unrealize(DEVICE(sphb->tcet[i]));
-            sphb->tcet[i] = NULL;
-        }
-    }
-    address_space_destroy(&sphb->iommu_as);
-    memory_region_transaction_begin();
-    memory_region_del_subregion(sysmem, &sphb->mem32_window);
-    memory_region_del_subregion(sysmem, &sphb->mem64_window);
-    memory_region_del_subregion(sysmem, &sphb->io_window);
-    memory_region_transaction_commit();
-    /* A hot-unplugged PHB gives back what its regions hold (names). */
-    memory_region_finalize(&sphb->mem32_window);
-    memory_region_finalize(&sphb->mem64_window);
-    memory_region_finalize(&sphb->io_window);
-    memory_region_finalize(&sphb->memspace);
-    memory_region_finalize(&sphb->iommu_root);
-    g_free(sphb->dtbusname);
+    spapr_phb_fini_dma(sphb);
+    spapr_phb_fini_windows(sphb);
+    g_clear_pointer(&sphb->dtbusname, g_free);
 }
 
 static void spapr_phb_reset(DeviceState *dev)

@@ -14,7 +14,11 @@
 #include "qemu/slab.h"
 #include "hw/vfio/host-emu.h"
 
-/* The emulated kernel runs with 4 KiB pages (PAGE_SHIFT). */
+/*
+ * 4 KiB: the IOMMU page of the host's default 32-bit window, and the
+ * smallest unit a TCE table is allocated in.  The kernel's own base page
+ * size is VFIOHostEmu.page_size (page-size=, 4K or 64K).
+ */
 #define EMU_PAGE_SHIFT          12
 #define EMU_PAGE_SIZE           (1ULL << EMU_PAGE_SHIFT)
 #define EMU_MAX_WINDOWS         2
@@ -95,6 +99,9 @@ struct VFIOHostEmu {
     uint64_t max_levels;
     uint64_t memlock_limit;
     uint64_t page_size;         /* the emulated kernel's base page size */
+    /* What backs process memory (ram_backing_page_size's contract). */
+    uint64_t (*backing_page_size)(uint64_t ua, uint64_t size,
+                                  uint64_t *covered);
 
     VFIOHost host;
     GHashTable *files;          /* fd -> EmuFile */

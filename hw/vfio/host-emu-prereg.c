@@ -14,7 +14,6 @@
 #include <sys/mman.h>
 #include <linux/vfio.h>
 #include "qemu/cutils.h"
-#include "exec/memory.h"
 #include "host-emu-internal.h"
 #include "trace.h"
 
@@ -43,47 +42,22 @@ void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes)
 
 /* Backing page size of process memory */
 
-typedef struct EmuBacking {
-    uint64_t ua, size, covered, page_size;
-    uint64_t base;              /* the kernel's base page size */
-} EmuBacking;
-
-static void emu_backing_section(MemoryRegionSection *sec, void *opaque)
-{
-    EmuBacking *b = opaque;
-    MemoryRegion *mr = sec->mr;
-    uint64_t start, len;
-
-    if (!memory_region_is_ram(mr) || !mr->ram_ptr) {
-        return;
-    }
-    start = (uintptr_t)mr->ram_ptr + sec->offset_within_region;
-    len = MIN(sec->size, memory_region_size(mr) - sec->offset_within_region);
-    if (ranges_overlap(start, len, b->ua, b->size)) {
-        uint64_t lo = MAX(start, b->ua);
-        uint64_t hi = MIN(start + len - 1, b->ua + b->size - 1);
-
-        b->covered += hi - lo + 1;
-        b->page_size = MIN(b->page_size, MAX(mr->ram_page_size, b->base));
-    }
-}
-
 /*
- * The smallest backing page size over [ua, ua + size): guest RAM regions
- * know theirs (hugepages); anything else is ordinary memory, backed by
- * pages of the emulated kernel's base size (4K or 64K).
+ * The smallest backing page size over [ua, ua + size), as the kernel reads
+ * it from the process's mappings: RAM blocks know theirs (hugepages), and
+ * any other memory is ordinary pages of the emulated kernel's base size
+ * (4K or 64K), which is also the least a RAM block can be backed with.
  */
 unsigned emu_backing_shift(VFIOHostEmu *s, uint64_t ua, uint64_t size)
 {
-    EmuBacking b = { .ua = ua, .size = size, .page_size = UINT64_MAX,
-                     .base = s->page_size };
+    uint64_t covered;
+    uint64_t page = s->backing_page_size(ua, size, &covered);
 
-    address_space_foreach_section(&address_space_memory,
-                                  emu_backing_section, &b);
-    if (b.covered < size) {
-        b.page_size = MIN(b.page_size, s->page_size);
+    page = page == UINT64_MAX ? s->page_size : MAX(page, s->page_size);
+    if (covered < size) {
+        page = MIN(page, s->page_size);
     }
-    return ctz64(b.page_size);
+    return ctz64(page);
 }
 
 /* The pages must exist, as pinning them would require. */

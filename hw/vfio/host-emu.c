@@ -5,7 +5,7 @@
  * DOC: vfio-spapr-host-emu
  *
  * "-object vfio-spapr-host-emu,id=ID[,iommu-pgsizes=MASK][,max-levels=N]
- * [,memlock-limit=SIZE]" is one host IOMMU group holding one edu PCI
+ * [,memlock-limit=SIZE][,page-size=4096|65536]" is one host IOMMU group holding one edu PCI
  * function (VFIO_HOST_EMU_DEVICE_NAME) behind a PHB3-like IOMMU.  The
  * container code reaches it through the VFIOHostOps of its VFIOHost
  * (vfio_host_emu_find()), issuing the requests of <linux/vfio.h> exactly as
@@ -19,7 +19,10 @@
  * 4K|64K|16M|256M; 4K is required: the default window uses it),
  * max-levels (1..5, default 5) and memlock-limit (default unlimited; when
  * set, registered memory plus TCE tables beyond it get ENOMEM, as
- * RLIMIT_MEMLOCK does).  Bad values are configuration errors.
+ * RLIMIT_MEMLOCK does) and page-size (the kernel's base page size:
+ * 65536 by default, as Debian's ppc64el kernel; 4096 for a 4K kernel; it
+ * decides which IOMMU pages ordinary memory can back).  Bad values are
+ * configuration errors.
  *
  * Lifetimes are the kernel's: a container lives while its fd is open or a
  * group is attached; detaching the last group drops its IOMMU (windows and
@@ -32,6 +35,7 @@
 #include "qemu/osdep.h"
 #include <linux/vfio.h>
 #include "qemu/cutils.h"
+#include "exec/memory.h"
 #include "qom/object.h"
 #include "host-emu-internal.h"
 #include "trace.h"
@@ -396,6 +400,8 @@ static const VFIOHostOps emu_ops = {
     .pwrite = emu_pwrite,
     .close = emu_close,
     .host_page_size = emu_host_page_size,
+    .hold = vfio_host_emu_ref,
+    .release = vfio_host_emu_unref,
 };
 
 /* Inspection */
@@ -582,8 +588,9 @@ static void vfio_host_emu_init(Object *obj)
     s->iommu_pgsizes = VFIO_HOST_EMU_PGSIZES;
     s->max_levels = VFIO_HOST_EMU_MAX_LEVELS;
     s->memlock_limit = VFIO_HOST_EMU_MEMLOCK;
-    /* Like the machine it runs on, unless told to be a 64K-page kernel. */
+    /* A 64K-page POWER kernel (ppc64el's default) unless page-size=4096. */
     s->page_size = 65536;
+    s->backing_page_size = ram_backing_page_size;
     s->next_fd = EMU_FD_BASE;
     s->files = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     emu_prop_add(obj, "iommu-pgsizes", &s->iommu_pgsizes);

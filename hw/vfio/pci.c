@@ -263,6 +263,9 @@ static bool vfio_pci_get_transport(VFIOPCIDevice *v, Error **errp)
     }
     if (v->host_emu) {
         v->vhost = vfio_host_lookup(v->host_emu, errp);
+        if (v->vhost && v->vhost->ops->hold) {
+            v->vhost->ops->hold(v->vhost);
+        }
         return v->vhost;
     }
     v->vhost = vfio_host_linux_new(v->host, v->sysfsdev, errp);
@@ -341,6 +344,8 @@ static void vfio_pci_release(VFIOPCIDevice *v)
     }
     if (v->vhost_owned) {
         vfio_host_linux_free(v->vhost);
+    } else if (v->vhost && v->vhost->ops->release) {
+        v->vhost->ops->release(v->vhost);
     }
     v->vhost = NULL;
     v->vhost_owned = false;

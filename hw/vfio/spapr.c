@@ -219,7 +219,9 @@ static bool vfio_spapr_set_iommu(VFIOContainer *c, Error **errp)
     return false;
 }
 
-static bool vfio_spapr_get_host_info(VFIOContainer *c, Error **errp)
+/* Reads the host's IOMMU geometry; *dma32_start: its default window. */
+static bool vfio_spapr_get_host_info(VFIOContainer *c, uint64_t *dma32_start,
+                                     Error **errp)
 {
     struct vfio_iommu_spapr_tce_info info = { .argsz = sizeof(info) };
     int ret = vfio_container_ioctl(c, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info);
@@ -248,9 +250,21 @@ static bool vfio_spapr_get_host_info(VFIOContainer *c, Error **errp)
             .levels = 1,
         };
         c->nr_hostwin = info.dma32_window_size ? 1 : 0;
-        return true;
     }
-    ret = vfio_spapr_tce_remove(c, info.dma32_window_start);
+    *dma32_start = info.dma32_window_start;
+    return true;
+}
+
+/*
+ * A v2 host starts with its own 32-bit window; the guest's windows replace
+ * it (created as the guest creates them), so it goes before the first.
+ */
+static bool vfio_spapr_remove_host_default_window(VFIOContainer *c,
+                                                  uint64_t dma32_start,
+                                                  Error **errp)
+{
+    int ret = vfio_spapr_tce_remove(c, dma32_start);
+
     if (ret) {
         error_setg_errno(errp, -ret, "vfio: cannot remove the host's default "
                          "DMA window");
@@ -261,6 +275,8 @@ static bool vfio_spapr_get_host_info(VFIOContainer *c, Error **errp)
 
 bool vfio_spapr_container_init(VFIOContainer *c, Error **errp)
 {
+    uint64_t dma32_start;
+
     if (!vfio_spapr_set_iommu(c, errp)) {
         return false;
     }
@@ -271,7 +287,7 @@ bool vfio_spapr_container_init(VFIOContainer *c, Error **errp)
             error_setg_errno(errp, -ret, "vfio: VFIO_IOMMU_ENABLE");
             return false;
         }
-        if (!vfio_spapr_get_host_info(c, errp)) {
+        if (!vfio_spapr_get_host_info(c, &dma32_start, errp)) {
             vfio_container_ioctl(c, VFIO_IOMMU_DISABLE, NULL);
             return false;
         }
@@ -288,7 +304,8 @@ bool vfio_spapr_container_init(VFIOContainer *c, Error **errp)
         return false;
     }
     c->prereg_active = true;
-    if (!vfio_spapr_get_host_info(c, errp)) {
+    if (!vfio_spapr_get_host_info(c, &dma32_start, errp) ||
+        !vfio_spapr_remove_host_default_window(c, dma32_start, errp)) {
         vfio_spapr_container_fini(c);
         return false;
     }

@@ -213,6 +213,8 @@ bool memory_region_is_ram(MemoryRegion *mr);
 bool memory_region_is_iommu(MemoryRegion *mr);
 void *memory_region_get_ram_ptr(MemoryRegion *mr);
 uint64_t memory_region_size(MemoryRegion *mr);
+uint64_t ram_backing_page_size(uint64_t host, uint64_t size,
+                               uint64_t *covered);
 
 /*
  * Topology changes between begin and commit are applied at commit.

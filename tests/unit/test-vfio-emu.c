@@ -273,6 +273,8 @@ static void test_hotplug(void)
         uint64_t maps = map_ioctls(h);
 
         plug_h1();
+        /* The device holds its host: the -object cannot go meanwhile. */
+        g_assert_false(user_creatable_del("h1", NULL));
         g_assert_cmpuint(map_ioctls(h) - maps, ==, 2);   /* two runs */
         g_assert_cmpuint(g_list_length(
                              phb(1)->tcet[0]->iommu.iommu_notifiers), ==, 1);
@@ -288,6 +290,8 @@ static void test_hotplug(void)
     check_tables(1, h);
     unplug_h1();
     g_assert_cmpint(rtas_reset(1), ==, 0);
+    /* Released with the last device. */
+    g_assert_true(user_creatable_del("h1", NULL));
 }
 
 int main(int argc, char **argv)

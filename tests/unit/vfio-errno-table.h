@@ -1,6 +1,6 @@
 /*
  * The SPAPR TCE v2 errno table: every row of
- * ../shared/design/spapr-tce-v2-kernel.md as a little program of VFIO
+ * docs/devel/spapr-tce-v2-host.md as a little program of VFIO
  * requests with the answer each step must get, runnable on any VFIOHost
  * transport (the emulated host in tests/unit/test-vfio-host-emu.c, or the
  * real /dev/vfio of a PowerNV host with hw/vfio/host-linux.c).

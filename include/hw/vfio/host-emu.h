@@ -5,7 +5,7 @@
  * IOMMU, reached through the VFIOHostOps of hw/vfio/vfio-host.h with the
  * real <linux/vfio.h> requests.  It answers as Linux 6.12's SPAPR TCE v2
  * IOMMU does, except where the kernel departs from its documented API
- * (../shared/design/spapr-tce-v2-kernel.md rows marked (!)): there it
+ * (docs/devel/spapr-tce-v2-host.md, rows marked (!)): there it
  * answers as documented.
  *
  * The inspection functions below let tests compare the host's TCE tables

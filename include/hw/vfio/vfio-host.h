@@ -7,7 +7,7 @@
  *   - linux (hw/vfio/host-linux.c): /dev/vfio, real ioctl(2), pread(2);
  *   - emu (hw/vfio/host-emu.c): an emulated POWER host, "-object
  *     vfio-spapr-host-emu,id=ID", answering each request as a Linux 6.12
- *     SPAPR TCE v2 IOMMU does (../shared/design/spapr-tce-v2-kernel.md).
+ *     SPAPR TCE v2 IOMMU does (docs/devel/spapr-tce-v2-host.md).
  *
  * Convention: every operation returns >= 0 on success and -errno on
  * failure (kernel-facing layer).  A positive ioctl return is passed up as
@@ -41,6 +41,12 @@ typedef struct VFIOHostOps {
      * the smallest page backing ordinary memory (64K on most POWER hosts).
      */
     uint64_t (*host_page_size)(VFIOHost *h);
+    /*
+     * Optional: a device holds the host it found by id while it uses it
+     * (the -object cannot be deleted meanwhile), and releases it.
+     */
+    void (*hold)(VFIOHost *h);
+    void (*release)(VFIOHost *h);
 } VFIOHostOps;
 
 
