@@ -111,7 +111,9 @@ EOS
 # One suite's index failing (not published yet, mid-sync) is survivable;
 # none readable means the mirror is out of reach.
 apt_update() {
-    pnv_log "fetch: apt-get update (ppc64el: $suites $libsuite; private config $A)"
+    pnv_log "fetch: apt-get update (ppc64el:" \
+            "$(echo $suites $libsuite | tr ' ' '\n' | awk '!seen[$0]++' |
+               tr '\n' ' '); private config $A)"
     timeout 300 apt-get -q update >"$A/update.log" 2>&1
     if ! ls "$A"/lists/*_Packages* >/dev/null 2>&1; then
         tail -3 "$A/update.log" >&2
