@@ -59,7 +59,6 @@ static QTestCommandCb *machine_cb;
 static Chardev *qtest_chr;
 static GString *inbuf;
 static FILE *qtest_log;
-static bool qtest_on;
 static bool discarding;         /* skipping an over-long line */
 static GString *held_input;     /* read, not yet answered: reply waiting */
 
@@ -539,7 +538,6 @@ bool qtest_server_init(const char *spec, const char *logfile, Error **errp)
     }
     inbuf = g_string_new("");
     held_input = g_string_new("");
-    qtest_on = true;
     qemu_chr_set_drained_cb(qtest_chr, qtest_drained);
     qemu_chr_set_handlers(qtest_chr, qtest_read, qtest_event, NULL);
     return true;
