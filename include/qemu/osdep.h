@@ -23,9 +23,9 @@ typedef uint64_t hwaddr;
 #ifndef container_of
 #define container_of(ptr, type, member) \
     ((type *)((char *)(ptr) - offsetof(type, member)))
-#include "qapi/error.h"
-
 #endif
+
+#include "qapi/error.h"
 
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 #define QEMU_ALIGN_DOWN(n, m) ((n) / (m) * (m))
