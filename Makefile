@@ -154,7 +154,7 @@ check-powernv:
 
 # The harness's own test: a hung or aborting test binary (with a child
 # still running) ends the suite within its timeout, reported.
-HARNESS_TEST := tests/unit/test-run-tests.py
+HARNESS_TEST := tests/unit/test-run-tests.py scripts/check-tree.py
 
 check: all
 	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS) $(HARNESS_TEST)

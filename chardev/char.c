@@ -570,28 +570,12 @@ void qemu_chr_accept_input(Chardev *chr, bool on)
     }
 }
 
-bool qemu_chr_printf(Chardev *chr, const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *s = NULL;
-
-    va_start(ap, fmt);
-    s = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    return qemu_chr_write_all(chr, s, strlen(s));
-}
 
 bool qemu_chr_is_connected(Chardev *chr)
 {
     return chr->out_fd >= 0;
 }
 
-void qemu_chr_disconnect(Chardev *chr)
-{
-    if (chr->is_socket && chr->in_fd >= 0) {
-        chr_close_peer(chr);
-    }
-}
 
 /* Last words (a quit's reply, SHUTDOWN) get a bounded time to go out. */
 static void chr_flush_at_exit(Chardev *chr, int64_t deadline_ms)

@@ -82,12 +82,6 @@ uint8_t mig_get_u8(MigReader *r)
     return p ? *p : 0;
 }
 
-uint16_t mig_get_be16(MigReader *r)
-{
-    const uint8_t *p = mig_get_bytes(r, 2);
-
-    return p ? lduw_be_p(p) : 0;
-}
 
 uint32_t mig_get_be32(MigReader *r)
 {

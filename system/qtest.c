@@ -59,7 +59,6 @@ static QTestCommandCb *machine_cb;
 static Chardev *qtest_chr;
 static GString *inbuf;
 static FILE *qtest_log;
-static bool qtest_on;
 static bool discarding;         /* skipping an over-long line */
 static GString *held_input;     /* read, not yet answered: reply waiting */
 
@@ -68,10 +67,6 @@ void qtest_set_command_cb(QTestCommandCb *cb)
     machine_cb = cb;
 }
 
-bool qtest_enabled(void)
-{
-    return qtest_on;
-}
 
 bool qtest_parse_u64(const char *word, uint64_t *out)
 {
@@ -436,23 +431,6 @@ static void qtest_log_line(const char *dir, const char *line)
     }
 }
 
-void qtest_process_text(const char *text,
-                        void (*out)(const char *line, void *opaque),
-                        void *opaque)
-{
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-
-    for (int i = 0; lines[i]; i++) {
-        g_autofree char *ans = NULL;
-
-        g_strchomp(lines[i]);
-        if (!lines[i][0] && !lines[i + 1]) {
-            break;
-        }
-        ans = qtest_answer_line(lines[i]);
-        out(ans, opaque);
-    }
-}
 
 /* One reply and its newline in one write (it may be 32 MiB long). */
 static void qtest_send(const char *line)
@@ -560,7 +538,6 @@ bool qtest_server_init(const char *spec, const char *logfile, Error **errp)
     }
     inbuf = g_string_new("");
     held_input = g_string_new("");
-    qtest_on = true;
     qemu_chr_set_drained_cb(qtest_chr, qtest_drained);
     qemu_chr_set_handlers(qtest_chr, qtest_read, qtest_event, NULL);
     return true;

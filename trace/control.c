@@ -42,17 +42,6 @@ void trace_event_log(const char *name, const char *fmt, ...)
         for (TraceEvent **p_ = g_ptr_array_index(trace_groups, g_); \
              (ev = *p_) != NULL; p_++)
 
-TraceEvent *trace_event_find(const char *name)
-{
-    TraceEvent *ev;
-
-    FOREACH_EVENT(ev) {
-        if (!strcmp(ev->name, name)) {
-            return ev;
-        }
-    }
-    return NULL;
-}
 
 int trace_enable_events(const char *pattern)
 {

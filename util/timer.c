@@ -37,13 +37,6 @@ void timer_init_ns(QEMUTimer *t, QEMUTimerCB *cb, void *opaque)
     t->opaque = opaque;
 }
 
-QEMUTimer *timer_new_ns(QEMUTimerCB *cb, void *opaque)
-{
-    QEMUTimer *t = g_new0(QEMUTimer, 1);
-
-    timer_init_ns(t, cb, opaque);
-    return t;
-}
 
 static gint timer_cmp(gconstpointer a, gconstpointer b)
 {
@@ -68,13 +61,6 @@ void timer_mod(QEMUTimer *t, int64_t expire_ns)
     active_timers = g_list_insert_sorted(active_timers, t, timer_cmp);
 }
 
-void timer_free(QEMUTimer *t)
-{
-    if (t) {
-        timer_del(t);
-        g_free(t);
-    }
-}
 
 bool timer_pending(QEMUTimer *t)
 {

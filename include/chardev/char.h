@@ -38,14 +38,12 @@ size_t qemu_chr_pending(Chardev *chr);
 void qemu_chr_set_drained_cb(Chardev *chr, void (*cb)(void *opaque));
 /* Flow control: stop (false) or resume reading the peer's input. */
 void qemu_chr_accept_input(Chardev *chr, bool on);
-bool qemu_chr_printf(Chardev *chr, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool qemu_chr_is_connected(Chardev *chr);
 /*
  * Takes the oldest file descriptor the socket peer passed (SCM_RIGHTS)
  * and not yet taken; -1 if none.  The caller owns it.
  */
 int qemu_chr_get_msgfd(Chardev *chr);
-void qemu_chr_disconnect(Chardev *chr);
 void qemu_chr_close_all(void);
 
 #endif

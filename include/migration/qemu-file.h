@@ -30,7 +30,6 @@ void mig_put_str(MigWriter *w, const char *s);
 
 void mig_reader_init(MigReader *r, const uint8_t *data, size_t len);
 uint8_t mig_get_u8(MigReader *r);
-uint16_t mig_get_be16(MigReader *r);
 uint32_t mig_get_be32(MigReader *r);
 uint64_t mig_get_be64(MigReader *r);
 /* Returns a pointer into the data (NULL when fewer than len bytes remain). */

@@ -19,22 +19,19 @@
 #include <glib.h>
 
 typedef uint64_t hwaddr;
-#define HWADDR_PRIx PRIx64
 
 #ifndef container_of
 #define container_of(ptr, type, member) \
     ((type *)((char *)(ptr) - offsetof(type, member)))
-#include "qapi/error.h"
-
 #endif
 
+#include "qapi/error.h"
+
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
-#define QEMU_BUILD_BUG_ON(x) _Static_assert(!(x), #x)
 #define QEMU_ALIGN_DOWN(n, m) ((n) / (m) * (m))
 #define QEMU_ALIGN_UP(n, m) QEMU_ALIGN_DOWN((n) + (m) - 1, (m))
 #define QEMU_IS_ALIGNED(n, m) (((n) % (m)) == 0)
 #define QEMU_NORETURN __attribute__((noreturn))
-#define G_GNUC_PRINTF_FMT(a, b) __attribute__((format(printf, a, b)))
 
 /* Registration of types, RTAS calls and hcalls from the file that owns them. */
 #define type_init(fn) \

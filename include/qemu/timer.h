@@ -19,11 +19,9 @@ typedef struct QEMUTimer {
 #define NANOSECONDS_PER_SECOND 1000000000LL
 #define SCALE_MS 1000000
 
-QEMUTimer *timer_new_ns(QEMUTimerCB *cb, void *opaque);
 void timer_init_ns(QEMUTimer *t, QEMUTimerCB *cb, void *opaque);
 void timer_mod(QEMUTimer *t, int64_t expire_ns);
 void timer_del(QEMUTimer *t);
-void timer_free(QEMUTimer *t);
 bool timer_pending(QEMUTimer *t);
 
 int64_t qemu_clock_get_ns(void);

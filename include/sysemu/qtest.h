@@ -19,16 +19,11 @@ typedef bool QTestCommandCb(QTestReply *r, char **words);
 
 void qtest_set_command_cb(QTestCommandCb *cb);
 bool qtest_server_init(const char *spec, const char *logfile, Error **errp);
-bool qtest_enabled(void);
 /* Called when the qtest peer disconnects (the process then quits). */
 void qtest_set_close_cb(void (*cb)(void));
 void qtest_reply_ok(QTestReply *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void qtest_reply_err(QTestReply *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Parses a whole word as an unsigned number in any strtoull base. */
 bool qtest_parse_u64(const char *word, uint64_t *out);
-/* Feeds protocol text directly (unit tests); answers via the callback. */
-void qtest_process_text(const char *text, void (*out)(const char *line,
-                                                      void *opaque),
-                        void *opaque);
 
 #endif

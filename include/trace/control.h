@@ -18,7 +18,6 @@ void trace_event_log(const char *name, const char *fmt, ...)
 /* Enables (or with a leading '-', disables) every event matching a glob. */
 int trace_enable_events(const char *pattern);
 bool trace_opt_parse(const char *optarg, Error **errp);
-TraceEvent *trace_event_find(const char *name);
 void trace_list_events(FILE *f);
 
 #endif

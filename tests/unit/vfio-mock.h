@@ -5,6 +5,17 @@
  * edu-like PCI function; helpers drive the guest side of PHB 0 and check
  * that host and guest tables agree.
  *
+ * Why a scripted host next to the emulated one (hw/vfio/host-emu*.c):
+ * test-vfio-container.c needs answers no kernel gives on demand: the n-th
+ * MAP_DMA failing (fail_map_at: the guest's table must be put back),
+ * REGISTER_MEMORY refused (fail_register), a host without v2 (offer_v2:
+ * the v1 fallback), windows placed where a test says (place_at) and
+ * level counts refused below a minimum (min_levels: the container's level
+ * retry).  test-vfio-pci.c and test-vfio-emu.c use only the guest-side
+ * helpers (hcalls, RTAS through guest RAM) and the shared PHB 0 set-up;
+ * everything they check of a host goes through the emulated host, which
+ * models Linux and keeps kernel-shaped tables.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef TESTS_UNIT_VFIO_MOCK_H

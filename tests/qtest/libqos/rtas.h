@@ -20,7 +20,6 @@
 #define RTAS_PARAM_ERROR    -3
 
 #define H_SUCCESS_U         0ULL
-#define H_HARDWARE_U        ((uint64_t)-1)
 #define H_FUNCTION_U        ((uint64_t)-2)
 #define H_PARAMETER_U       ((uint64_t)-4)
 #define H_GET_TCE           0x1C
