@@ -511,7 +511,7 @@ static void migration_incoming_begin(int fd)
 {
     mig.fd = fd;
     g_unix_set_fd_nonblocking(fd, true, NULL);
-    mig.load = savevm_load_new(true, 0);
+    mig.load = savevm_load_new(MIG_LOAD_ALL, 0);
     mig.in_buf = g_malloc(MIG_READ_CHUNK);
     mig.last_rx_ms = mig_now_ms();
     mig.idle_timer = g_timeout_add(250, migration_idle_check, NULL);
