@@ -474,7 +474,8 @@ static gboolean migration_readable(gint fd, GIOCondition cond, gpointer o)
     }
     if (n > 0) {
         mig.last_rx_ms = mig_now_ms();
-        if (savevm_load_feed(mig.load, mig.in_buf, n, &err)) {
+        if (savevm_load_feed(mig.load, mig.in_buf, n, &err) &&
+            !savevm_load_ended(mig.load)) {
             return G_SOURCE_CONTINUE;
         }
     }
@@ -485,7 +486,7 @@ static gboolean migration_readable(gint fd, GIOCondition cond, gpointer o)
     } else if (n < 0) {
         migration_fail("load failed: %s", g_strerror(errno));
     } else {
-        migration_incoming_finish();
+        migration_incoming_finish();    /* the end record, or EOF */
     }
     return G_SOURCE_REMOVE;
 }

@@ -105,6 +105,11 @@ void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit)
     l->plain_limit = MIN(limit, l->plain_limit);
 }
 
+bool savevm_load_ended(const MigLoad *l)
+{
+    return l->stage == LOAD_END && (!l->zlib || l->z_end);
+}
+
 uint64_t savevm_load_bytes(const MigLoad *l)
 {
     return l->raw_bytes;

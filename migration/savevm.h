@@ -44,6 +44,8 @@ void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit);
 bool savevm_load_feed(MigLoad *l, const uint8_t *data, size_t len,
                       Error **errp);
 bool savevm_load_finish(MigLoad *l, Error **errp);
+/* Whether the end record has arrived (finish need not wait for EOF). */
+bool savevm_load_ended(const MigLoad *l);
 /* Stream bytes fed so far. */
 uint64_t savevm_load_bytes(const MigLoad *l);
 void savevm_load_free(MigLoad *l);
