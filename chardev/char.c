@@ -14,6 +14,7 @@
 #include "qapi/error.h"
 #include "qemu/cutils.h"
 #include "qemu/sockets.h"
+#include "qemu/log.h"
 #include "chardev/char.h"
 #include <glib-unix.h>
 
@@ -418,10 +419,9 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
         chr->out_fd = STDOUT_FILENO;
         g_unix_set_fd_nonblocking(STDOUT_FILENO, true, NULL);
     } else if (g_str_has_prefix(spec, "file:")) {
-        chr->out_fd = open(spec + 5, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                           0644);
+        chr->out_fd = qemu_create_output_file("chardev file", spec + 5,
+                                              errp);
         if (chr->out_fd < 0) {
-            error_setg_errno(errp, errno, "chardev file '%s'", spec + 5);
             goto fail;
         }
     } else if (g_str_has_prefix(spec, "unix:") ||

@@ -575,7 +575,8 @@ static gboolean migration_readable(gint fd, GIOCondition cond, gpointer o)
     }
     if (n > 0) {
         mig.last_rx_ms = mig_now_ms();
-        if (savevm_load_feed(mig.load, mig.in_buf, n, &err)) {
+        if (savevm_load_feed(mig.load, mig.in_buf, n, &err) &&
+            !savevm_load_ended(mig.load)) {
             return G_SOURCE_CONTINUE;
         }
     }
@@ -586,7 +587,7 @@ static gboolean migration_readable(gint fd, GIOCondition cond, gpointer o)
     } else if (n < 0) {
         migration_fail("load failed: %s", g_strerror(errno));
     } else {
-        migration_incoming_finish();
+        migration_incoming_finish();    /* the end record, or EOF */
     }
     return G_SOURCE_REMOVE;
 }
@@ -612,7 +613,7 @@ static void migration_incoming_begin(int fd)
 {
     mig.fd = fd;
     g_unix_set_fd_nonblocking(fd, true, NULL);
-    mig.load = savevm_load_new(true, 0);
+    mig.load = savevm_load_new(MIG_LOAD_ALL, 0);
     mig.in_buf = g_malloc(MIG_READ_CHUNK);
     mig.last_rx_ms = mig_now_ms();
     mig.idle_timer = g_timeout_add(250, migration_idle_check, NULL);

@@ -56,7 +56,7 @@ typedef struct MigDeviceRec {
 } MigDeviceRec;
 
 struct MigLoad {
-    bool apply;
+    bool apply_ram, apply_devices;
     MigLoadStage stage;
     uint8_t hdr[MIG_HEADER_SIZE];
     unsigned hdr_len;
@@ -86,11 +86,12 @@ static uint64_t savevm_load_plain_limit(uint64_t device_limit)
            device_limit + (1u << 20);
 }
 
-MigLoad *savevm_load_new(bool apply, uint64_t device_limit)
+MigLoad *savevm_load_new(unsigned what, uint64_t device_limit)
 {
     MigLoad *l = g_new0(MigLoad, 1);
 
-    l->apply = apply;
+    l->apply_ram = what & MIG_LOAD_RAM;
+    l->apply_devices = what & MIG_LOAD_DEVICES;
     l->pend = g_byte_array_new();
     l->devices = g_ptr_array_new_with_free_func(g_free);
     l->seen = g_hash_table_new(NULL, NULL);
@@ -102,6 +103,11 @@ MigLoad *savevm_load_new(bool apply, uint64_t device_limit)
 void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit)
 {
     l->plain_limit = MIN(limit, l->plain_limit);
+}
+
+bool savevm_load_ended(const MigLoad *l)
+{
+    return l->stage == LOAD_END && (!l->zlib || l->z_end);
 }
 
 uint64_t savevm_load_bytes(const MigLoad *l)
@@ -117,7 +123,7 @@ static bool savevm_load_refuse(MigLoad *l)
     }
     trace_migration_load_refused(l->raw_bytes, l->plain_bytes);
     l->stage = LOAD_REFUSED;
-    if (l->apply) {
+    if (l->apply_ram) {
         ram_load_discard(&l->ram);
     }
     ram_load_cleanup(&l->ram);
@@ -299,7 +305,7 @@ static bool savevm_load_record(MigLoad *l, MigReader *r, Error **errp)
         l->have_layout = true;
         return ram_load_blocks(&l->ram, r, errp);
     case MIG_REC_RAM_PAGE:
-        return ram_load_page(&l->ram, r, !l->apply, errp);
+        return ram_load_page(&l->ram, r, !l->apply_ram, errp);
     case MIG_REC_DEVICE:
         return savevm_load_device(l, r, errp);
     default:    /* MIG_REC_EOF: savevm_record_size knows no other */
@@ -514,7 +520,7 @@ bool savevm_load_finish(MigLoad *l, Error **errp)
                    : "stream truncated after its header");
         return savevm_load_refuse(l);
     }
-    if (l->apply && !savevm_load_apply_devices(l, errp)) {
+    if (l->apply_devices && !savevm_load_apply_devices(l, errp)) {
         return savevm_load_refuse(l);
     }
     trace_migration_load_applied(l->raw_bytes, l->ram.pages_written,

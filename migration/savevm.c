@@ -18,8 +18,8 @@
  * The loader (savevm-load.c) takes the stream as it arrives: RAM pages
  * are written at once, device sections checked by a dry run and applied
  * at the end record; a refusal discards what was written.  A stream held
- * in one buffer is read twice instead: a checking pass that changes
- * nothing, then the loading one.  See docs/devel/migration.md.
+ * in one buffer is read three times instead: a checking pass that
+ * changes nothing, then the devices, then RAM.  See docs/devel/migration.md.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -62,11 +62,19 @@ void savevm_put_devices(MigWriter *w)
     mig_put_u8(w, MIG_REC_EOF);
 }
 
-/* Two passes over a buffer: the first checks all, the second applies. */
+/*
+ * A stream in a buffer, into a destination that may not be blank (tests,
+ * fuzzing): a checking pass, then the devices (rolled back if one
+ * refuses), and only then RAM, which can no longer be refused.
+ */
 bool savevm_load_stream(const uint8_t *data, size_t len, Error **errp)
 {
-    for (int apply = 0; apply < 2; apply++) {
-        MigLoad *l = savevm_load_new(apply, 0);
+    static const unsigned passes[] = {
+        MIG_LOAD_CHECK, MIG_LOAD_DEVICES, MIG_LOAD_RAM,
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(passes); i++) {
+        MigLoad *l = savevm_load_new(passes[i], 0);
         bool ok = savevm_load_feed(l, data, len, errp) &&
                   savevm_load_finish(l, errp);
 

@@ -227,8 +227,9 @@ static bool vmstate_load_subsections(MigReader *r,
         }
         sub = vmstate_find_subsection(vmsd, name);
         if (!sub) {
-            error_setg(errp, "%s: unknown subsection '%s'", vmsd->name,
-                       name);
+            g_autofree char *esc = g_strescape(name, NULL);  /* peer bytes */
+
+            error_setg(errp, "%s: unknown subsection '%s'", vmsd->name, esc);
             return false;
         }
         version = mig_get_be32(r);

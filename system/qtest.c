@@ -41,6 +41,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "qemu/cutils.h"
+#include "qemu/log.h"
 #include "qemu/timer.h"
 #include "exec/memory.h"
 #include "sysemu/qtest.h"
@@ -525,9 +526,8 @@ void qtest_set_close_cb(void (*cb)(void))
 bool qtest_server_init(const char *spec, const char *logfile, Error **errp)
 {
     if (logfile && strcmp(logfile, "none")) {
-        qtest_log = fopen(logfile, "w");
+        qtest_log = qemu_create_output_stream("-qtest-log", logfile, errp);
         if (!qtest_log) {
-            error_setg_errno(errp, errno, "-qtest-log '%s'", logfile);
             return false;
         }
     }

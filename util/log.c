@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <fcntl.h>
 #include "qapi/error.h"
 #include "qemu/log.h"
 
@@ -38,12 +39,45 @@ void qemu_log(const char *fmt, ...)
     fflush(f);
 }
 
+/*
+ * Output files (-D, -qtest-log, file: chardevs) are created or truncated,
+ * but never through a symbolic link: a link planted where a log goes
+ * would otherwise truncate whatever it points to.  A link is refused
+ * with the option named.
+ */
+int qemu_create_output_file(const char *what, const char *path,
+                            Error **errp)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+                  O_NOFOLLOW, 0644);
+
+    if (fd < 0 && errno == ELOOP) {
+        error_setg(errp, "%s '%s': is a symbolic link (refused: output "
+                   "files are not written through links)", what, path);
+    } else if (fd < 0) {
+        error_setg_errno(errp, errno, "%s '%s'", what, path);
+    }
+    return fd;
+}
+
+FILE *qemu_create_output_stream(const char *what, const char *path,
+                                Error **errp)
+{
+    int fd = qemu_create_output_file(what, path, errp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    if (fd >= 0 && !f) {
+        error_setg_errno(errp, errno, "%s '%s'", what, path);
+        close(fd);
+    }
+    return f;
+}
+
 bool qemu_set_log_filename(const char *filename, Error **errp)
 {
-    FILE *f = fopen(filename, "w");
+    FILE *f = qemu_create_output_stream("-D", filename, errp);
 
     if (!f) {
-        error_setg_errno(errp, errno, "cannot open log file '%s'", filename);
         return false;
     }
     qemu_log_close();

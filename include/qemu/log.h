@@ -30,6 +30,14 @@ void qemu_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
     } while (0)
 
 bool qemu_set_log_filename(const char *filename, Error **errp);
+/*
+ * Creates (or truncates) an output file for option what, refusing a
+ * symbolic link at path: a descriptor, or -1 with errp set.
+ */
+int qemu_create_output_file(const char *what, const char *path,
+                            Error **errp);
+FILE *qemu_create_output_stream(const char *what, const char *path,
+                                Error **errp);
 bool qemu_set_log_items(const char *items, Error **errp);
 FILE *qemu_log_file(void);
 void qemu_log_close(void);

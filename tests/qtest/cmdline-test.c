@@ -567,6 +567,39 @@ static void test_guest_errors_log(void)
     rm_tmp_file(log);
 }
 
+/*
+ * issue 13: output files are not written through symbolic links: the
+ * file a link points to is left alone, and the option is named.
+ */
+static void test_output_symlinks(void)
+{
+    static const char *const opts[] = {
+        "-D %s -d guest_errors", "-qtest-log %s",
+        "-chardev file,id=c0,path=%s",
+    };
+    g_autofree char *target = tmp_file("precious");
+    g_autofree char *link = tmp_file("link");
+
+    g_assert_true(g_file_set_contents(target, "keep me", -1, NULL));
+    g_assert_cmpint(symlink(target, link), ==, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(opts); i++) {
+        g_autofree char *fmt = g_strdup_printf("-M pseries-2.7 -display none "
+                                               "-nodefaults -qtest stdio %s", opts[i]);
+        g_autofree char *args = g_strdup_printf(fmt, link);
+        g_autofree char *err = NULL, *text = NULL;
+        int st = qtest_run_cmdline(args, NULL, &err);
+
+        g_test_message("%s: %d %s", opts[i], st, err);
+        /* (-qtest stdio on /dev/null would end it at once otherwise) */
+        g_assert_cmpint(st, ==, 1);
+        g_assert_nonnull(strstr(err, "symbolic link"));
+        g_assert_true(g_file_get_contents(target, &text, NULL, NULL));
+        g_assert_cmpstr(text, ==, "keep me");
+    }
+    unlink(link);
+    rm_tmp_file(target);
+}
+
 static void test_qtest_log(void)
 {
     g_autofree char *log = tmp_file("qtest.log");
@@ -709,6 +742,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/trace/events-file", test_trace_events_file);
     g_test_add_func("/cmdline/log/guest-errors", test_guest_errors_log);
     g_test_add_func("/cmdline/qtest-log", test_qtest_log);
+    g_test_add_func("/cmdline/output-symlinks", test_output_symlinks);
     g_test_add_func("/cmdline/qtest-socket", test_qtest_socket);
     g_test_add_func("/cmdline/1t-guest", test_1t_guest);
     return g_test_run();

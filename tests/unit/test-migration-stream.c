@@ -120,7 +120,7 @@ static void bomb_body(void)
         .buf = g_byte_array_new() };
     z_stream zs = { 0 };
     uint8_t out[1 << 16];
-    MigLoad *l = savevm_load_new(true, 0);
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
 
     put_header(&w, true);
     put_layout(&rec);
@@ -164,7 +164,7 @@ static void zeros_body(void)
     g_autofree uint8_t *zeros = g_malloc0(1 << 20);
     z_stream zs = { 0 };
     uint8_t out[1 << 16];
-    MigLoad *l = savevm_load_new(true, 0);
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
     Error *err = NULL;
     MigWriter pre = { .buf = g_byte_array_new() };
     bool ok = true;
@@ -213,7 +213,7 @@ static void test_zlib_zeros(void)
 static void huge_device_body(void)
 {
     MigWriter w = { .buf = g_byte_array_new() };
-    MigLoad *l = savevm_load_new(true, 0);
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
 
     put_header(&w, false);
     put_layout(&w);
@@ -236,7 +236,7 @@ static void test_huge_device(void)
 static void big_stream_body(void)
 {
     MigWriter w = { .buf = g_byte_array_new() };
-    MigLoad *l = savevm_load_new(true, 0);
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
     Error *err = NULL;
     uint64_t total = 0;
 
@@ -276,7 +276,7 @@ static void test_big_stream(void)
 static void test_refused_ram_discarded(void)
 {
     MigWriter w = { .buf = g_byte_array_new() };
-    MigLoad *l = savevm_load_new(true, 0);
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
     Error *err = NULL;
 
     put_header(&w, false);
