@@ -273,20 +273,37 @@ static void spapr_tce_undo_event(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
                   tcet->liobn, ev->iova, ev->size);
 }
 
+/*
+ * A mapped constant: one event per entry (each maps the same page), and
+ * the run stored whole afterwards, so it stays one extent.  If a listener
+ * refuses entry k, entries before it are stored, entry k is cleared and
+ * the rest is left as it was.
+ */
+static bool tce_write_notified_const(TceEvent *r, const SpaprTceRun *run)
+{
+    SpaprTceRun one = *run, done = *run;
+
+    one.count = 1;
+    for (uint64_t i = 0; i < run->count; i++) {
+        one.start = run->start + i;
+        if (!tce_event_add(r, &one)) {
+            /* the refused event may hold runs stored before this one */
+            done.count = r->ev.iova >> r->tcet->page_shift >= run->start ?
+                         (r->ev.iova >> r->tcet->page_shift) - run->start : 0;
+            spapr_tce_store_put_run(r->tcet->store, &done);
+            spapr_tce_undo_event(r->tcet, &r->ev);
+            return false;
+        }
+    }
+    spapr_tce_store_put_run(r->tcet->store, run);
+    return true;
+}
+
 /* Stores a run and adds it to the open event, flushing what it ends. */
 static bool tce_write_notified(TceEvent *r, const SpaprTceRun *run)
 {
     if (!tce_run_is_event(r->tcet, run)) {
-        SpaprTceRun one = *run;
-
-        one.count = 1;
-        for (uint64_t i = 0; i < run->count; i++) {
-            one.start = run->start + i;
-            if (!tce_write_notified(r, &one)) {
-                return false;
-            }
-        }
-        return true;
+        return tce_write_notified_const(r, run);
     }
     if (!tce_event_add(r, run)) {
         spapr_tce_undo_event(r->tcet, &r->ev);
