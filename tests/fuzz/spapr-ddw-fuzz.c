@@ -12,7 +12,14 @@
  *  - an IOMMU notifier on each table (a stand-in for VFIO) has exactly
  *    the valid entries mapped ("nothing lost");
  *  - DMA through a window reads what RAM holds where the TCE allows
- *    reads, zeros elsewhere, and writes only where the TCE allows.
+ *    reads, zeros elsewhere, and writes only where the TCE allows;
+ *  - every RTAS status is the one the rules predict from the state before
+ *    the call, H_HARDWARE comes exactly when the notifier refused a MAP,
+ *    H_NO_MEM exactly when the TCE budget (tightened now and then) could
+ *    be exceeded, and then nothing changed;
+ *  - after a save, a scribble over every window and a load, every entry
+ *    of every window is the shadow's again, and a replay into a fresh
+ *    notifier mirror gives exactly the valid ones.
  *
  * SPAPR_DDW_FUZZ_SEED=N replays a run; the seed is printed.  100k steps
  * in slow mode (-m slow, SPAPR_DDW_SLOW=1), a few thousand otherwise.
@@ -57,7 +64,7 @@ typedef struct Fuzz {
     bool refusing;              /* the notifier refuses some MAP events */
     uint64_t refused;
     uint64_t refused_at_op;     /* fz.refused when the current op began */
-    uint64_t created, removed, hw_errors, migrations;
+    uint64_t created, removed, hw_errors, migrations, no_mem;
 } Fuzz;
 
 static Fuzz fz;
@@ -581,6 +588,36 @@ static uint64_t rnd_tce(void)
     }
 }
 
+/* The TCE budget: H_NO_MEM when a write could take tables past it. */
+#define FUZZ_BUDGET     (256ULL << 20)
+
+static uint64_t tables_bytes(void)
+{
+    uint64_t used = 0;
+
+    for (int i = 0; i < fz.ntables; i++) {
+        used += spapr_tce_table_bytes(fz.t[i].tcet);
+    }
+    return used;
+}
+
+/* Whether writing count entries (a list, or val repeated) is refused. */
+static bool model_over_budget(uint64_t count, bool list, uint64_t val)
+{
+    uint64_t budget = spapr_machine_get()->tce_budget, used = tables_bytes();
+    SpaprTceRun run = { 0, count, list ? 1 : val, list ? 1 : 0 };
+    uint64_t cost = spapr_tce_store_run_cost(&run);
+
+    return count && (used > budget || cost > budget - used);
+}
+
+/* Now and then a budget just above what the tables hold, or back. */
+static void op_budget(void)
+{
+    spapr_machine_get()->tce_budget = chance(75) ? FUZZ_BUDGET :
+                                      tables_bytes() + rnd_below(32768);
+}
+
 static void check_touched(FuzzTable *t, uint64_t idx, uint64_t n)
 {
     for (uint64_t i = 0; i < MIN(n, TOUCH_CHECK); i++) {
@@ -600,6 +637,15 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
                        uint64_t val)
 {
     bool refused = fz.refused != fz.refused_at_op;
+
+    if (want == (target_ulong)H_NO_MEM) {
+        /* Refused before anything changed */
+        fz.no_mem++;
+        g_assert_cmpint(ret, ==, want);
+        g_assert_false(refused);
+        check_touched(t, idx, fit);
+        return;
+    }
 
     /* H_HARDWARE exactly when the notifier refused a MAP of this call */
     g_assert_cmpint(ret == (target_ulong)H_HARDWARE, ==, refused);
@@ -634,10 +680,13 @@ static void op_put_get(bool put)
     uint64_t tce = args[2], ioba = args[1];
 
     fit = t ? model_fit(t, ioba, 1, &idx) : 0;
+    want = fit ? H_SUCCESS : H_PARAMETER;
+    if (put && fit && model_over_budget(1, false, tce)) {
+        want = H_NO_MEM;
+    }
     ret = spapr_hypercall(spapr_machine_get(), put ? H_PUT_TCE : H_GET_TCE,
                           args);
     fz.hcalls++;
-    want = fit ? H_SUCCESS : H_PARAMETER;
     if (put) {
         hcall_done(t, ret, want, idx, fit, NULL, tce);
         return;
@@ -681,10 +730,13 @@ static void op_stuff(void)
     if (t && npages && npages <= t->tcet->nb_table) {
         fit = model_fit(t, args[1], npages, &idx);
         want = fit == npages ? H_SUCCESS : H_PARAMETER;
+        if (model_over_budget(fit, false, val)) {
+            want = H_NO_MEM;
+        }
     }
     ret = spapr_hypercall(spapr_machine_get(), H_STUFF_TCE, args);
     fz.hcalls++;
-    if (fit <= 4096 || val) {
+    if (fit <= 4096 || val || want == (target_ulong)H_NO_MEM) {
         hcall_done(t, ret, want, idx, fit, NULL, val);
         return;
     }
@@ -748,6 +800,9 @@ static void op_indirect(void)
     if (t && npages && npages <= 512 && !(list_addr & 0xfff)) {
         fit = model_fit(t, args[1], npages, &idx);
         want = fit == npages ? H_SUCCESS : H_PARAMETER;
+        if (model_over_budget(fit, true, 0)) {
+            want = H_NO_MEM;
+        }
         /* What the guest's list holds (zeros past RAM) */
         memset(list, 0, sizeof(list));
         address_space_read(&address_space_memory, list_addr,
@@ -895,6 +950,7 @@ static void op_migrate(void)
     Error *err = NULL;
 
     fz.refusing = false;
+    spapr_machine_get()->tce_budget = FUZZ_BUDGET;
     s = migration_save_to_buffer(chance(50));
     for (int i = 0; i < fz.ntables; i++) {
         SpaprTceTable *tc = fz.t[i].tcet;
@@ -955,6 +1011,7 @@ static void fuzz_setup(void)
     };
 
     qemu_init(G_N_ELEMENTS(argv) - 1, argv);
+    spapr_machine_get()->tce_budget = FUZZ_BUDGET;
     for (int i = 0; i < NUM_PHBS; i++) {
         fz.phb[i] = spapr_pci_find_phb(SPAPR_PCI_BASE_BUID + i);
         g_assert_nonnull(fz.phb[i]);
@@ -972,6 +1029,9 @@ static void fuzz_step(void)
 
     fz.refusing = chance(4);
     fz.refused_at_op = fz.refused;
+    if (chance(1)) {
+        op_budget();
+    }
     if (r < 150) {
         fz.last_op = "rtas";
         op_rtas();
@@ -1023,9 +1083,10 @@ static void test_ddw_fuzz(void)
     g_test_message("%" PRIu64 " RTAS calls (%" PRIu64 " windows created, %"
                    PRIu64 " removed), %" PRIu64 " TCE hcalls (%" PRIu64
                    " H_HARDWARE after %" PRIu64 " refused MAPs), %" PRIu64
-                   " DMAs, %" PRIu64 " resets, %" PRIu64 " migrations",
-                   fz.rtas, fz.created, fz.removed, fz.hcalls, fz.hw_errors,
-                   fz.refused, fz.dmas, fz.resets, fz.migrations);
+                   " DMAs, %" PRIu64 " resets, %" PRIu64 " migrations, %"
+                   PRIu64 " H_NO_MEM", fz.rtas, fz.created, fz.removed,
+                   fz.hcalls, fz.hw_errors, fz.refused, fz.dmas, fz.resets,
+                   fz.migrations, fz.no_mem);
 }
 
 int main(int argc, char **argv)
