@@ -111,6 +111,12 @@ static inline uint64_t extent_end(const TceExtent *e)
     return e->start + e->count;
 }
 
+/* The last entry (extents never wrap, so no joins across 2^64 either) */
+static inline uint64_t extent_last(const TceExtent *e)
+{
+    return e->first + (e->count - 1) * e->step;
+}
+
 static inline uint64_t extent_valid(const TceExtent *e, uint64_t n)
 {
     return (e->first & TCE_VALID_BITS) ? n : 0;
@@ -211,7 +217,7 @@ static void extent_put(SpaprTceStore *s, const SpaprTceRun *r)
     n = g_tree_lower_bound(s->extents, &key);
     next = n ? g_tree_node_value(n) : NULL;
     if (prev && extent_end(prev) == r->start && prev->step == r->step &&
-        prev->first + prev->count * prev->step == r->first) {
+        spapr_tce_run_follows(extent_last(prev), r->first, r->step)) {
         extent_account(s, prev, r->count, 1);
         prev->count += r->count;
     } else {
@@ -219,7 +225,7 @@ static void extent_put(SpaprTceStore *s, const SpaprTceRun *r)
         prev = (TceExtent *)extent_at(s, r->start);
     }
     if (next && next->start == end && next->step == prev->step &&
-        prev->first + prev->count * prev->step == next->first) {
+        spapr_tce_run_follows(extent_last(prev), next->first, prev->step)) {
         uint64_t more = next->count;
 
         extent_delete(s, next);
