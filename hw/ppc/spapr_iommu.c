@@ -261,10 +261,16 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
     }
     fit = spapr_tce_fit(tcet, ioba & tce_page_mask(tcet), npages, &index);
     if (fit) {
-        /* Copied once: a guest changing the list meanwhile changes nothing */
-        memset(list, 0, fit * 8);
-        address_space_read(&address_space_memory, tce_list,
-                           MEMTXATTRS_UNSPECIFIED, list, fit * 8);
+        /*
+         * Copied once: a guest changing the list meanwhile changes
+         * nothing.  What lies beyond RAM reads as zeros.
+         */
+        if (address_space_read(&address_space_memory, tce_list,
+                               MEMTXATTRS_UNSPECIFIED, list, fit * 8)) {
+            memset(list, 0, fit * 8);
+            address_space_read(&address_space_memory, tce_list,
+                               MEMTXATTRS_UNSPECIFIED, list, fit * 8);
+        }
         spapr_tce_source_list_be(&src, (const uint8_t *)list, fit,
                                  tce_page_size(tcet));
         ret = spapr_tce_hcall_write(tcet, index, &src);
