@@ -25,7 +25,6 @@
 #include "spapr_iommu_internal.h"
 #include "trace.h"
 
-#define TCE_PERM_MASK           3ULL
 #define TCE_INDIRECT_MAX        512
 #define TCE_LIST_ALIGN          4096
 
@@ -37,11 +36,6 @@ SpaprTceTable *spapr_tce_find_by_liobn(target_ulong liobn)
         return NULL;
     }
     return g_hash_table_lookup(tce_tables, GUINT_TO_POINTER(liobn));
-}
-
-static inline bool tce_perm_valid(uint64_t tce)
-{
-    return tce & TCE_PERM_MASK;
 }
 
 /* Translation for emulated DMA; addr is the offset within the window. */
@@ -74,113 +68,14 @@ static uint64_t spapr_tce_get_min_page_size(MemoryRegion *iommu)
     return tce_page_size(tcet);
 }
 
-/*
- * IOMMU events: consecutive runs that map consecutive guest pages with
- * the same permissions (or that are all unmapped) become one event.
- */
-typedef struct TceEvent {
-    SpaprTceTable *tcet;
-    IOMMUNotifier *only;        /* replay: to one notifier; else to all */
-    IOMMUTLBEvent ev;
-    bool open;
-} TceEvent;
-
-static bool tce_event_flush(TceEvent *r)
-{
-    bool ok;
-
-    if (!r->open) {
-        return true;
-    }
-    trace_spapr_iommu_notify(r->tcet->liobn, r->ev.iova, r->ev.size,
-                             r->ev.translated_addr, r->ev.perm);
-    r->open = false;
-    if (r->only) {
-        return r->only->notify(r->only, &r->ev);
-    }
-    ok = memory_region_notify_iommu(&r->tcet->iommu, &r->ev);
-    if (!ok) {
-        trace_spapr_iommu_notify_failed(r->tcet->liobn, r->ev.iova,
-                                        r->ev.size);
-    }
-    return ok;
-}
-
-/*
- * Whether a run is one event on its own: unmapped entries always are, a
- * mapping only as a progression (a constant maps many pages to one).
- */
-static bool tce_run_is_event(SpaprTceTable *tcet, const SpaprTceRun *run)
-{
-    return !tce_perm_valid(run->first) || run->count == 1 ||
-           run->step == tce_page_size(tcet);
-}
-
-/* Whether the run (one event on its own) continues the open event. */
-static bool tce_event_extends(TceEvent *r, const SpaprTceRun *run)
-{
-    uint64_t ps = tce_page_size(r->tcet);
-    IOMMUAccessFlags perm = run->first & TCE_PERM_MASK;
-
-    return r->open && r->ev.perm == perm &&
-           (run->start << r->tcet->page_shift) == r->ev.iova + r->ev.size &&
-           (!perm ||
-            (run->first & ~(ps - 1)) == r->ev.translated_addr + r->ev.size);
-}
-
-/*
- * Adds a run (one event on its own) to the open event, or flushes that
- * and opens a new one; false when a listener refused the flushed event.
- */
-static bool tce_event_add(TceEvent *r, const SpaprTceRun *run)
-{
-    uint64_t ps = tce_page_size(r->tcet);
-    IOMMUAccessFlags perm = run->first & TCE_PERM_MASK;
-    IOMMUTLBEvent *ev = &r->ev;
-
-    if (tce_event_extends(r, run)) {
-        ev->size += run->count * ps;
-        return true;
-    }
-    if (!tce_event_flush(r)) {
-        return false;
-    }
-    ev->type = perm ? IOMMU_NOTIFIER_MAP : IOMMU_NOTIFIER_UNMAP;
-    ev->iova = run->start << r->tcet->page_shift;
-    ev->size = run->count * ps;
-    ev->translated_addr = perm ? run->first & ~(ps - 1) : 0;
-    ev->perm = perm;
-    ev->page_size = ps;
-    r->open = true;
-    return true;
-}
-
-/* Cuts a run into events: a mapped constant is one event per entry. */
-static bool tce_event_add_run(TceEvent *r, const SpaprTceRun *run)
-{
-    SpaprTceRun one = *run;
-
-    if (tce_run_is_event(r->tcet, run)) {
-        return tce_event_add(r, run);
-    }
-    one.count = 1;
-    for (uint64_t i = 0; i < run->count; i++) {
-        one.start = run->start + i;
-        if (!tce_event_add(r, &one)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool tce_replay_run(const SpaprTceRun *run, void *opaque)
 {
     TceEvent *r = opaque;
 
     if (!tce_perm_valid(run->first)) {
-        return tce_event_flush(r);
+        return spapr_tce_event_flush(r);
     }
-    return tce_event_add_run(r, run);
+    return spapr_tce_event_add_run(r, run);
 }
 
 /*
@@ -204,7 +99,7 @@ static bool spapr_tce_replay(MemoryRegion *iommu, IOMMUNotifier *n)
     /* A failed notifier stops the replay; the listener reports it */
     return spapr_tce_store_foreach_run(tcet->store, first, last + 1,
                                        tce_replay_run, &r) &&
-           tce_event_flush(&r);
+           spapr_tce_event_flush(&r);
 }
 
 static const IOMMUMemoryRegionOps spapr_iommu_ops = {
@@ -251,156 +146,6 @@ uint64_t spapr_tce_tables_bytes(void)
 }
 
 /*
- * A listener could not map the event ev: clear those entries so the
- * guest's table and the host's agree (nothing mapped there), and tell
- * every listener so.
- */
-static void spapr_tce_undo_event(SpaprTceTable *tcet, const IOMMUTLBEvent *ev)
-{
-    SpaprTceRun clear = {
-        .start = ev->iova >> tcet->page_shift,
-        .count = ev->size >> tcet->page_shift,
-    };
-    IOMMUTLBEvent unmap = *ev;
-
-    spapr_tce_store_put_run(tcet->store, &clear);
-    unmap.type = IOMMU_NOTIFIER_UNMAP;
-    unmap.perm = IOMMU_NONE;
-    unmap.translated_addr = 0;
-    memory_region_notify_iommu(&tcet->iommu, &unmap);
-    qemu_log_mask(LOG_GUEST_ERROR, "TCE table 0x%x: a host IOMMU refused "
-                  "0x%" PRIx64 "+0x%" PRIx64 "; entries cleared\n",
-                  tcet->liobn, ev->iova, ev->size);
-}
-
-/* Stores a run and adds it to the open event, flushing what it ends. */
-static bool tce_write_notified(TceEvent *r, const SpaprTceRun *run)
-{
-    if (!tce_run_is_event(r->tcet, run)) {
-        SpaprTceRun one = *run;
-
-        one.count = 1;
-        for (uint64_t i = 0; i < run->count; i++) {
-            one.start = run->start + i;
-            if (!tce_write_notified(r, &one)) {
-                return false;
-            }
-        }
-        return true;
-    }
-    if (!tce_event_add(r, run)) {
-        spapr_tce_undo_event(r->tcet, &r->ev);
-        return false;
-    }
-    spapr_tce_store_put_run(r->tcet->store, run);
-    return true;
-}
-
-/* Stores src[from, to) as a list: short runs side by side, one pass. */
-static void tce_write_span(SpaprTceTable *tcet, uint64_t index,
-                           const SpaprTceSource *src, uint64_t from,
-                           uint64_t to)
-{
-    if (to <= from) {
-        return;
-    }
-    if (src->kind == TCE_SRC_LIST) {
-        spapr_tce_store_write(tcet->store, index + from, to - from,
-                              src->list + from);
-    } else {
-        spapr_tce_store_write_be(tcet->store, index + from, to - from,
-                                 src->be + from * 8);
-    }
-}
-
-/*
- * Nobody listening: extents go in as extents, and the short runs between
- * them are written a leaf at a time rather than run by run.
- */
-static void tce_write_quiet(SpaprTceTable *tcet, uint64_t index,
-                            SpaprTceSource *src)
-{
-    bool list = src->kind == TCE_SRC_LIST || src->kind == TCE_SRC_LIST_BE;
-    uint64_t span = 0;
-    SpaprTceRun run;
-
-    while (spapr_tce_source_next_long(src, TCE_EXTENT_MIN, &run)) {
-        if (list && !spapr_tce_store_run_is_extent(&run)) {
-            continue;   /* joins the span */
-        }
-        tce_write_span(tcet, index, src, span, run.start);
-        span = run.start + run.count;
-        run.start += index;
-        spapr_tce_store_put_run(tcet->store, &run);
-    }
-    if (list) {
-        tce_write_span(tcet, index, src, span, src->count);
-    }
-}
-
-/*
- * DOC: the TCE writer
- *
- * Every change of entries (H_PUT_TCE, H_PUT_TCE_INDIRECT, H_STUFF_TCE,
- * migration load) goes through spapr_tce_write(): the source is cut into
- * maximal runs, each run is stored (a long one as an extent) and IOMMU
- * listeners hear of consecutive runs that map consecutive pages as one
- * event.  Refusals:
- *  - out of the window, or over the TCE budget: nothing changes;
- *  - a listener (a VFIO container) refuses an event: the entries before
- *    that event stay, the event's own entries are cleared (and listeners
- *    told), later entries are not applied.
- * It returns false with errp set in both cases; hypercalls answer
- * H_PARAMETER, H_NO_MEM and H_HARDWARE respectively.
- */
-static bool tce_write_budgeted(SpaprTceTable *tcet, uint64_t index,
-                               SpaprTceSource *src, Error **errp)
-{
-    TceEvent r = { .tcet = tcet };
-    SpaprTceRun run;
-
-    spapr_tce_source_rewind(src);
-    if (!tcet->iommu.iommu_notifiers) {
-        tce_write_quiet(tcet, index, src);
-        return true;
-    }
-    while (spapr_tce_source_next(src, &run)) {
-        run.start += index;
-        if (!tce_write_notified(&r, &run)) {
-            goto refused;
-        }
-    }
-    if (tce_event_flush(&r)) {
-        return true;
-    }
-    spapr_tce_undo_event(tcet, &r.ev);
-refused:
-    error_setg(errp, "TCE table 0x%x: a host IOMMU refused the mapping at "
-               "0x%" PRIx64, tcet->liobn, r.ev.iova);
-    return false;
-}
-
-static bool tce_write_fits(SpaprTceTable *tcet, uint64_t index,
-                           const SpaprTceSource *src, Error **errp)
-{
-    if (!tcet->store || index > tcet->nb_table ||
-        src->count > tcet->nb_table - index) {
-        error_setg(errp, "TCE table 0x%x: %" PRIu64 " entries at %" PRIu64
-                   " do not fit the window", tcet->liobn, src->count, index);
-        return false;
-    }
-    return true;
-}
-
-bool spapr_tce_write(SpaprTceTable *tcet, uint64_t index, SpaprTceSource *src,
-                     Error **errp)
-{
-    return tce_write_fits(tcet, index, src, errp) &&
-           spapr_tce_budget_allows(tcet, src, errp) &&
-           tce_write_budgeted(tcet, index, src, errp);
-}
-
-/*
  * How many of n entries starting at ioba fit in the window; *index is the
  * first entry.
  */
@@ -423,7 +168,7 @@ static target_ulong spapr_tce_hcall_write(SpaprTceTable *tcet, uint64_t index,
 {
     Error *err = NULL;
 
-    if (!tce_write_fits(tcet, index, src, &err)) {
+    if (!spapr_tce_write_fits(tcet, index, src, &err)) {
         error_free(err);        /* callers checked: cannot happen */
         return H_PARAMETER;
     }
@@ -432,7 +177,7 @@ static target_ulong spapr_tce_hcall_write(SpaprTceTable *tcet, uint64_t index,
         error_free(err);
         return H_NO_MEM;
     }
-    if (!tce_write_budgeted(tcet, index, src, &err)) {
+    if (!spapr_tce_write_unbudgeted(tcet, index, src, &err)) {
         error_free(err);        /* logged by spapr_tce_undo_event */
         return H_HARDWARE;
     }
@@ -516,10 +261,16 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
     }
     fit = spapr_tce_fit(tcet, ioba & tce_page_mask(tcet), npages, &index);
     if (fit) {
-        /* Copied once: a guest changing the list meanwhile changes nothing */
-        memset(list, 0, fit * 8);
-        address_space_read(&address_space_memory, tce_list,
-                           MEMTXATTRS_UNSPECIFIED, list, fit * 8);
+        /*
+         * Copied once: a guest changing the list meanwhile changes
+         * nothing.  What lies beyond RAM reads as zeros.
+         */
+        if (address_space_read(&address_space_memory, tce_list,
+                               MEMTXATTRS_UNSPECIFIED, list, fit * 8)) {
+            memset(list, 0, fit * 8);
+            address_space_read(&address_space_memory, tce_list,
+                               MEMTXATTRS_UNSPECIFIED, list, fit * 8);
+        }
         spapr_tce_source_list_be(&src, (const uint8_t *)list, fit,
                                  tce_page_size(tcet));
         ret = spapr_tce_hcall_write(tcet, index, &src);

@@ -1,5 +1,5 @@
 /*
- * Private to the TCE table files (spapr_iommu.c, spapr_iommu_vmstate.c).
+ * Private to the TCE table files (spapr_iommu*.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,7 +15,35 @@ static inline uint64_t tce_page_size(SpaprTceTable *tcet)
     return 1ULL << tcet->page_shift;
 }
 
-/* The writer: see "DOC: the TCE writer" in spapr_iommu.c. */
+#define TCE_PERM_MASK           3ULL
+
+static inline bool tce_perm_valid(uint64_t tce)
+{
+    return tce & TCE_PERM_MASK;
+}
+
+/*
+ * IOMMU events: consecutive runs that map consecutive guest pages with
+ * the same permissions (or that are all unmapped) become one event.
+ */
+typedef struct TceEvent {
+    SpaprTceTable *tcet;
+    IOMMUNotifier *only;        /* replay: to one notifier; else to all */
+    IOMMUTLBEvent ev;
+    bool open;
+} TceEvent;
+
+/* Sends the open event; false when the listener refused it. */
+bool spapr_tce_event_flush(TceEvent *r);
+/* Adds a run (a mapped constant: an event per entry), flushing as needed. */
+bool spapr_tce_event_add_run(TceEvent *r, const SpaprTceRun *run);
+
+/* The writer: see "DOC: the TCE writer" in spapr_iommu_write.c. */
+bool spapr_tce_write_fits(SpaprTceTable *tcet, uint64_t index,
+                          const SpaprTceSource *src, Error **errp);
+/* The writer without the budget check (the caller made it). */
+bool spapr_tce_write_unbudgeted(SpaprTceTable *tcet, uint64_t index,
+                                SpaprTceSource *src, Error **errp);
 bool spapr_tce_write(SpaprTceTable *tcet, uint64_t index, SpaprTceSource *src,
                      Error **errp);
 

@@ -58,7 +58,7 @@ static uint64_t list_extend(const uint64_t *e, uint64_t i, uint64_t n,
 {
     uint64_t k = i + 1;
 
-    while (k < n && e[k] == e[k - 1] + step) {
+    while (k < n && spapr_tce_run_follows(e[k - 1], e[k], step)) {
         k++;
     }
     return k - i;
@@ -72,7 +72,7 @@ static uint64_t list_be_extend(const uint8_t *be, uint64_t i, uint64_t n,
     while (k < n) {
         uint64_t v = ldq_be_p(be + k * 8);
 
-        if (v != prev + step) {
+        if (!spapr_tce_run_follows(prev, v, step)) {
             break;
         }
         prev = v;
@@ -94,7 +94,7 @@ static void list_next(SpaprTceSource *src, SpaprTceRun *run)
     if (i + 1 < src->count) {
         uint64_t v1 = list_at(src, i + 1);
 
-        if (v1 == v0 + src->page_size || v1 == v0) {
+        if (spapr_tce_run_follows(v0, v1, src->page_size) || v1 == v0) {
             step = v1 - v0;
             k = src->kind == TCE_SRC_LIST ?
                 list_extend(src->list, i, src->count, step) :
@@ -144,14 +144,20 @@ static inline bool list_next_long(SpaprTceSource *src, bool be, uint64_t min,
     uint64_t v0 = i < n ? list_val(src, be, i) : 0;
 
     while (i + 1 < n) {
-        uint64_t v1 = list_val(src, be, i + 1), d = v1 - v0, k = 2;
+        uint64_t v1 = list_val(src, be, i + 1), d = v1 - v0, k = 2, last = v1;
 
-        if (d != 0 && d != ps) {
+        if (d != 0 && !spapr_tce_run_follows(v0, v1, ps)) {
             i++;
             v0 = v1;
             continue;
         }
-        while (i + k < n && list_val(src, be, i + k) == v0 + k * d) {
+        while (i + k < n) {
+            uint64_t v = list_val(src, be, i + k);
+
+            if (!spapr_tce_run_follows(last, v, d)) {
+                break;
+            }
+            last = v;
             k++;
         }
         if (k >= min) {

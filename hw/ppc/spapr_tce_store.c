@@ -111,6 +111,12 @@ static inline uint64_t extent_end(const TceExtent *e)
     return e->start + e->count;
 }
 
+/* The last entry (extents never wrap, so no joins across 2^64 either) */
+static inline uint64_t extent_last(const TceExtent *e)
+{
+    return e->first + (e->count - 1) * e->step;
+}
+
 static inline uint64_t extent_valid(const TceExtent *e, uint64_t n)
 {
     return (e->first & TCE_VALID_BITS) ? n : 0;
@@ -211,7 +217,7 @@ static void extent_put(SpaprTceStore *s, const SpaprTceRun *r)
     n = g_tree_lower_bound(s->extents, &key);
     next = n ? g_tree_node_value(n) : NULL;
     if (prev && extent_end(prev) == r->start && prev->step == r->step &&
-        prev->first + prev->count * prev->step == r->first) {
+        spapr_tce_run_follows(extent_last(prev), r->first, r->step)) {
         extent_account(s, prev, r->count, 1);
         prev->count += r->count;
     } else {
@@ -219,7 +225,7 @@ static void extent_put(SpaprTceStore *s, const SpaprTceRun *r)
         prev = (TceExtent *)extent_at(s, r->start);
     }
     if (next && next->start == end && next->step == prev->step &&
-        prev->first + prev->count * prev->step == next->first) {
+        spapr_tce_run_follows(extent_last(prev), next->first, prev->step)) {
         uint64_t more = next->count;
 
         extent_delete(s, next);
@@ -418,6 +424,9 @@ void spapr_tce_store_put_run(SpaprTceStore *s, const SpaprTceRun *r)
 {
     DenseSrc v = { .first = r->first, .step = r->step };
 
+    if (!r->count) {
+        return;
+    }
     extents_clear(s, r->start, r->start + r->count);
     if (run_is_extent(r)) {
         DenseSrc zero = { 0 };
@@ -548,16 +557,17 @@ static bool walk_flush(RunWalk *w)
 static bool walk_piece(RunWalk *w, const SpaprTceRun *p)
 {
     SpaprTceRun *o = &w->open;
-    uint64_t next = o->first + o->count * o->step;
+    uint64_t last = o->first + (o->count - 1) * o->step;
 
     if (o->count && o->start + o->count == p->start) {
         if (o->count == 1 && (p->count == 1 || p->step == p->first - o->first) &&
-            (p->first == o->first || p->first == o->first + w->s->page_size)) {
+            (p->first == o->first ||
+             spapr_tce_run_follows(o->first, p->first, w->s->page_size))) {
             o->step = p->first - o->first;
             o->count += p->count;
             return true;
         }
-        if (o->count > 1 && p->first == next &&
+        if (o->count > 1 && spapr_tce_run_follows(last, p->first, o->step) &&
             (p->count == 1 || p->step == o->step)) {
             o->count += p->count;
             return true;
@@ -590,10 +600,12 @@ static bool walk_leaf_entries(RunWalk *w, uint64_t first, const uint64_t *e,
             i++;
             continue;
         }
-        if (i + 1 < n && (e[i + 1] == e[i] || e[i + 1] == e[i] + ps)) {
+        if (i + 1 < n && (e[i + 1] == e[i] ||
+                          spapr_tce_run_follows(e[i], e[i + 1], ps))) {
             p.step = e[i + 1] - e[i];
             while (i + p.count < n &&
-                   e[i + p.count] == e[i + p.count - 1] + p.step) {
+                   spapr_tce_run_follows(e[i + p.count - 1], e[i + p.count],
+                                         p.step)) {
                 p.count++;
             }
         }

@@ -12,7 +12,14 @@
  *  - an IOMMU notifier on each table (a stand-in for VFIO) has exactly
  *    the valid entries mapped ("nothing lost");
  *  - DMA through a window reads what RAM holds where the TCE allows
- *    reads, zeros elsewhere, and writes only where the TCE allows.
+ *    reads, zeros elsewhere, and writes only where the TCE allows;
+ *  - every RTAS status is the one the rules predict from the state before
+ *    the call, H_HARDWARE comes exactly when the notifier refused a MAP,
+ *    H_NO_MEM exactly when the TCE budget (tightened now and then) could
+ *    be exceeded, and then nothing changed;
+ *  - after a save, a scribble over every window and a load, every entry
+ *    of every window is the shadow's again, and a replay into a fresh
+ *    notifier mirror gives exactly the valid ones.
  *
  * SPAPR_DDW_FUZZ_SEED=N replays a run; the seed is printed.  100k steps
  * in slow mode (-m slow, SPAPR_DDW_SLOW=1), a few thousand otherwise.
@@ -26,6 +33,7 @@
 #include "exec/memory.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr_tce_store.h"
+#include "migration/migration.h"
 #include "sysemu/sysemu.h"
 
 #define RAM_SIZE        (4ULL << 30)
@@ -55,7 +63,8 @@ typedef struct Fuzz {
     const char *last_op;        /* for a debugger looking at a failure */
     bool refusing;              /* the notifier refuses some MAP events */
     uint64_t refused;
-    uint64_t created, removed, hw_errors;
+    uint64_t refused_at_op;     /* fz.refused when the current op began */
+    uint64_t created, removed, hw_errors, migrations, no_mem;
 } Fuzz;
 
 static Fuzz fz;
@@ -354,6 +363,76 @@ static void resync_tables(const bool *before, int reset_phb)
     }
 }
 
+/* RTAS statuses, predicted from the state before the call */
+
+static bool model_overlaps_active(SpaprPhbState *sphb, uint64_t addr,
+                                  uint32_t window_shift)
+{
+    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
+        SpaprTceTable *t = sphb->tcet[i];
+
+        if (t && t->nb_table &&
+            ranges_overlap(addr, 1ULL << window_shift, t->bus_offset,
+                           (uint64_t)t->nb_table << t->page_shift)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int32_t model_create(SpaprPhbState *sphb, uint32_t ps, uint32_t ws)
+{
+    int active = spapr_phb_get_active_win_num(sphb);
+    uint64_t first = active ? sphb->dma64_win_addr : sphb->dma_win_addr;
+    uint64_t other = active ? sphb->dma_win_addr : sphb->dma64_win_addr;
+    uint64_t addr, end;
+    bool free_slot = false;
+
+    if (ps >= 64 || !(sphb->page_size_mask & (1ULL << ps)) || ws < ps) {
+        return RTAS_OUT_PARAM_ERROR;
+    }
+    if (ws - ps > 31) {
+        return RTAS_OUT_HW_ERROR;
+    }
+    for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
+        free_slot |= sphb->tcet[i] && !sphb->tcet[i]->nb_table;
+    }
+    if (!free_slot) {
+        return RTAS_OUT_HW_ERROR;
+    }
+    addr = !model_overlaps_active(sphb, first, ws) ? first :
+           !model_overlaps_active(sphb, other, ws) ? other : 1;
+    if (addr == 1 || ps < 12 || ps > 34 ||
+        uadd64_overflow(addr, (1ULL << ws) - 1, &end)) {
+        return RTAS_OUT_HW_ERROR;
+    }
+    return RTAS_OUT_SUCCESS;
+}
+
+static int32_t model_rtas(int which, const uint32_t *in, uint32_t nargs,
+                          uint32_t nret)
+{
+    static const uint32_t good_nargs[] = { 3, 5, 1, 3 };
+    static const uint32_t good_nret[] = { 5, 4, 1, 1 };
+    SpaprPhbState *sphb;
+    FuzzTable *t;
+
+    if (nargs != good_nargs[which] ||
+        (nret != good_nret[which] && !(which == 0 && nret == 6))) {
+        return RTAS_OUT_PARAM_ERROR;
+    }
+    if (which == 2) {
+        t = table_by_liobn(in[0]);
+        return t && fz.phb[t->phb]->ddw_enabled && t->tcet->nb_table ?
+               RTAS_OUT_SUCCESS : RTAS_OUT_PARAM_ERROR;
+    }
+    sphb = spapr_pci_find_phb((uint64_t)in[1] << 32 | in[2]);
+    if (!sphb || !sphb->ddw_enabled) {
+        return RTAS_OUT_PARAM_ERROR;
+    }
+    return which == 1 ? model_create(sphb, in[3], in[4]) : RTAS_OUT_SUCCESS;
+}
+
 static void op_rtas(void)
 {
     static const char *const names[] = {
@@ -365,6 +444,7 @@ static void op_rtas(void)
     int which = rnd_below(4), reset_phb = -1;
     uint64_t buid = rnd_buid();
     uint32_t in[8], out[6] = { 0 }, nargs, nret, status;
+    int32_t want;
     bool before[MAX_TABLES];
     SpaprPhbState *sphb = spapr_pci_find_phb(buid);
     int active_before = sphb ? spapr_phb_get_active_win_num(sphb) : 0;
@@ -387,6 +467,7 @@ static void op_rtas(void)
     rnd_counts(&nargs, &nret, good_nargs[which], good_nret[which]);
     rnd_bufs(&args, &rets);
     snapshot_enabled(before);
+    want = model_rtas(which, in, nargs, nret);
     status = rtas_call(names[which], nargs, in, nret, out, args, rets);
     fz.rtas++;
     if (args != SCRATCH || rets != SCRATCH + 0x100 || nret == 0) {
@@ -406,8 +487,7 @@ static void op_rtas(void)
         }
         return;
     }
-    g_assert_true(status == 0 || status == (uint32_t)RTAS_OUT_HW_ERROR ||
-                  status == (uint32_t)RTAS_OUT_PARAM_ERROR);
+    g_assert_cmpint((int32_t)status, ==, want);
     fz.created += which == 1 && status == 0;
     fz.removed += which == 2 && status == 0;
     if (which == 1 && status == 0) {
@@ -508,6 +588,36 @@ static uint64_t rnd_tce(void)
     }
 }
 
+/* The TCE budget: H_NO_MEM when a write could take tables past it. */
+#define FUZZ_BUDGET     (256ULL << 20)
+
+static uint64_t tables_bytes(void)
+{
+    uint64_t used = 0;
+
+    for (int i = 0; i < fz.ntables; i++) {
+        used += spapr_tce_table_bytes(fz.t[i].tcet);
+    }
+    return used;
+}
+
+/* Whether writing count entries (a list, or val repeated) is refused. */
+static bool model_over_budget(uint64_t count, bool list, uint64_t val)
+{
+    uint64_t budget = spapr_machine_get()->tce_budget, used = tables_bytes();
+    SpaprTceRun run = { 0, count, list ? 1 : val, list ? 1 : 0 };
+    uint64_t cost = spapr_tce_store_run_cost(&run);
+
+    return count && (used > budget || cost > budget - used);
+}
+
+/* Now and then a budget just above what the tables hold, or back. */
+static void op_budget(void)
+{
+    spapr_machine_get()->tce_budget = chance(75) ? FUZZ_BUDGET :
+                                      tables_bytes() + rnd_below(32768);
+}
+
 static void check_touched(FuzzTable *t, uint64_t idx, uint64_t n)
 {
     for (uint64_t i = 0; i < MIN(n, TOUCH_CHECK); i++) {
@@ -526,7 +636,20 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
                        uint64_t idx, uint64_t fit, const uint64_t *list,
                        uint64_t val)
 {
-    if (ret == (target_ulong)H_HARDWARE && want != (target_ulong)H_HARDWARE) {
+    bool refused = fz.refused != fz.refused_at_op;
+
+    if (want == (target_ulong)H_NO_MEM) {
+        /* Refused before anything changed */
+        fz.no_mem++;
+        g_assert_cmpint(ret, ==, want);
+        g_assert_false(refused);
+        check_touched(t, idx, fit);
+        return;
+    }
+
+    /* H_HARDWARE exactly when the notifier refused a MAP of this call */
+    g_assert_cmpint(ret == (target_ulong)H_HARDWARE, ==, refused);
+    if (refused) {
         fz.hw_errors++;
         g_assert_true(fz.refusing && fit);
         for (uint64_t i = 0; i < fit; i++) {
@@ -557,10 +680,13 @@ static void op_put_get(bool put)
     uint64_t tce = args[2], ioba = args[1];
 
     fit = t ? model_fit(t, ioba, 1, &idx) : 0;
+    want = fit ? H_SUCCESS : H_PARAMETER;
+    if (put && fit && model_over_budget(1, false, tce)) {
+        want = H_NO_MEM;
+    }
     ret = spapr_hypercall(spapr_machine_get(), put ? H_PUT_TCE : H_GET_TCE,
                           args);
     fz.hcalls++;
-    want = fit ? H_SUCCESS : H_PARAMETER;
     if (put) {
         hcall_done(t, ret, want, idx, fit, NULL, tce);
         return;
@@ -604,10 +730,13 @@ static void op_stuff(void)
     if (t && npages && npages <= t->tcet->nb_table) {
         fit = model_fit(t, args[1], npages, &idx);
         want = fit == npages ? H_SUCCESS : H_PARAMETER;
+        if (model_over_budget(fit, false, val)) {
+            want = H_NO_MEM;
+        }
     }
     ret = spapr_hypercall(spapr_machine_get(), H_STUFF_TCE, args);
     fz.hcalls++;
-    if (fit <= 4096 || val) {
+    if (fit <= 4096 || val || want == (target_ulong)H_NO_MEM) {
         hcall_done(t, ret, want, idx, fit, NULL, val);
         return;
     }
@@ -643,8 +772,19 @@ static void op_indirect(void)
     target_ulong args[SPAPR_HCALL_NARGS], want = H_PARAMETER, ret;
     unsigned n = MIN(npages, 512);
 
-    for (unsigned i = 0; i < n; i++) {
-        list[i] = GUINT64_TO_BE(rnd_tce());
+    if (chance(40)) {
+        /* A Linux-style map: a progression, now and then a stray entry */
+        uint64_t ps = t && t->tcet->nb_table ? 1ULL << t->tcet->page_shift
+                                             : 4096;
+        uint64_t base = (rnd_below(RAM_SIZE) & ~(ps - 1)) | (1 + rnd_below(3));
+
+        for (unsigned i = 0; i < n; i++) {
+            list[i] = GUINT64_TO_BE(chance(2) ? rnd_tce() : base + i * ps);
+        }
+    } else {
+        for (unsigned i = 0; i < n; i++) {
+            list[i] = GUINT64_TO_BE(rnd_tce());
+        }
     }
     address_space_write(&address_space_memory, list_addr,
                         MEMTXATTRS_UNSPECIFIED, list, n * 8);
@@ -660,6 +800,9 @@ static void op_indirect(void)
     if (t && npages && npages <= 512 && !(list_addr & 0xfff)) {
         fit = model_fit(t, args[1], npages, &idx);
         want = fit == npages ? H_SUCCESS : H_PARAMETER;
+        if (model_over_budget(fit, true, 0)) {
+            want = H_NO_MEM;
+        }
         /* What the guest's list holds (zeros past RAM) */
         memset(list, 0, sizeof(list));
         address_space_read(&address_space_memory, list_addr,
@@ -691,7 +834,8 @@ static void op_random_hcall(void)
     for (int i = 0; i < SPAPR_HCALL_NARGS; i++) {
         args[i] = rnd_edge64();
     }
-    spapr_hypercall(spapr_machine_get(), op, args);
+    g_assert_cmpint(spapr_hypercall(spapr_machine_get(), op, args), ==,
+                    H_FUNCTION);
 }
 
 /* DMA from edu through PHB 0 */
@@ -778,6 +922,59 @@ static void op_reset(void)
     }
 }
 
+/* Migration and replay */
+
+/*
+ * The notifier's mirror, rebuilt by a replay: exactly the valid entries
+ * of the shadow (what VFIO gets when a container is hot-plugged).
+ */
+static void replay_check(FuzzTable *t)
+{
+    g_hash_table_remove_all(t->host);
+    if (t->tcet->nb_table) {
+        g_assert_true(memory_region_iommu_replay(spapr_tce_get_iommu(t->tcet),
+                                                 &t->n));
+    }
+    check_counts(t);
+    check_all_entries(t);
+}
+
+/*
+ * Saves the machine, scribbles over every window, loads the stream back:
+ * every entry of every window must be what the shadow says, the listener
+ * told of all of them again, and a replay must give the same.
+ */
+static void op_migrate(void)
+{
+    g_autoptr(GByteArray) s = NULL;
+    Error *err = NULL;
+
+    fz.refusing = false;
+    spapr_machine_get()->tce_budget = FUZZ_BUDGET;
+    s = migration_save_to_buffer(chance(50));
+    for (int i = 0; i < fz.ntables; i++) {
+        SpaprTceTable *tc = fz.t[i].tcet;
+        /* no permission: one UNMAP, whatever the window's size */
+        target_ulong args[SPAPR_HCALL_NARGS] = {
+            tc->liobn, tc->bus_offset, rnd_tce() & ~TCE_VALID_BITS,
+            MAX(tc->nb_table, 1),
+        };
+
+        spapr_hypercall(spapr_machine_get(), H_STUFF_TCE, args);
+        /* A listener loses its mappings with the region (VFIO does) */
+        g_hash_table_remove_all(fz.t[i].host);
+    }
+    if (!migration_load_from_buffer(s->data, s->len, &err)) {
+        g_error("fuzz: own stream refused: %s", error_get_pretty(err));
+    }
+    fz.migrations++;
+    for (int i = 0; i < fz.ntables; i++) {
+        check_counts(&fz.t[i]);
+        check_all_entries(&fz.t[i]);
+        replay_check(&fz.t[i]);
+    }
+}
+
 /* Setup and the loop */
 
 static void add_tables(SpaprPhbState *sphb, int phb)
@@ -814,6 +1011,7 @@ static void fuzz_setup(void)
     };
 
     qemu_init(G_N_ELEMENTS(argv) - 1, argv);
+    spapr_machine_get()->tce_budget = FUZZ_BUDGET;
     for (int i = 0; i < NUM_PHBS; i++) {
         fz.phb[i] = spapr_pci_find_phb(SPAPR_PCI_BASE_BUID + i);
         g_assert_nonnull(fz.phb[i]);
@@ -830,6 +1028,10 @@ static void fuzz_step(void)
     uint64_t r = rnd_below(1000);
 
     fz.refusing = chance(4);
+    fz.refused_at_op = fz.refused;
+    if (chance(1)) {
+        op_budget();
+    }
     if (r < 150) {
         fz.last_op = "rtas";
         op_rtas();
@@ -848,9 +1050,12 @@ static void fuzz_step(void)
     } else if (r < 990) {
         fz.last_op = "dma";
         op_dma();
-    } else if (r < 997) {
+    } else if (r < 996) {
         fz.last_op = "hcall";
         op_random_hcall();
+    } else if (r < 997) {
+        fz.last_op = "migrate";
+        op_migrate();
     } else {
         fz.last_op = "reset";
         op_reset();
@@ -878,9 +1083,10 @@ static void test_ddw_fuzz(void)
     g_test_message("%" PRIu64 " RTAS calls (%" PRIu64 " windows created, %"
                    PRIu64 " removed), %" PRIu64 " TCE hcalls (%" PRIu64
                    " H_HARDWARE after %" PRIu64 " refused MAPs), %" PRIu64
-                   " DMAs, %" PRIu64 " resets", fz.rtas, fz.created,
-                   fz.removed, fz.hcalls, fz.hw_errors, fz.refused, fz.dmas,
-                   fz.resets);
+                   " DMAs, %" PRIu64 " resets, %" PRIu64 " migrations, %"
+                   PRIu64 " H_NO_MEM", fz.rtas, fz.created, fz.removed,
+                   fz.hcalls, fz.hw_errors, fz.refused, fz.dmas, fz.resets,
+                   fz.migrations, fz.no_mem);
 }
 
 int main(int argc, char **argv)

@@ -340,7 +340,16 @@ static void test_store_extent_constant(void)
     g_assert_cmpuint(spapr_tce_store_bytes(s) - empty, <=, 4096);
     g_assert_cmpuint(spapr_tce_store_get(s, (1ULL << 31) - 1), ==, 0x5003);
     g_assert_cmpuint(spapr_tce_store_valid(s), ==, 1ULL << 31);
+    SpaprTceRun top = { 100, 16, 0xffffffffffff0001ULL, 4096 };
+    SpaprTceRun low = { 116, 16, 1, 4096 };
+
     g_assert_false(spapr_tce_store_run_is_extent(&wrap));
+    /* Two extents whose join would wrap past 2^64 stay two */
+    spapr_tce_store_put_run(s, &top);
+    spapr_tce_store_put_run(s, &low);
+    g_assert_cmpuint(spapr_tce_store_extents(s), ==, 4);
+    g_assert_cmpuint(spapr_tce_store_get(s, 115), ==, 0xfffffffffffff001ULL);
+    g_assert_cmpuint(spapr_tce_store_get(s, 116), ==, 1);
     spapr_tce_store_put_run(s, &wrap);
     g_assert_cmpuint(spapr_tce_store_get(s, 8), ==, 0);
     g_assert_cmpuint(spapr_tce_store_get(s, 9), ==, 4096);

@@ -21,6 +21,16 @@ typedef struct SpaprTceRun {
     uint64_t step;
 } SpaprTceRun;
 
+/*
+ * Whether next follows prev in a run of this step: a progression never
+ * wraps past 2^64 (a stream could not carry it, an extent would hold zero).
+ */
+static inline bool spapr_tce_run_follows(uint64_t prev, uint64_t next,
+                                         uint64_t step)
+{
+    return next == prev + step && (!step || next > prev);
+}
+
 static inline uint64_t spapr_tce_run_value(const SpaprTceRun *r, uint64_t i)
 {
     return r->first + i * r->step;
