@@ -10,7 +10,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
-#include <libfdt.h>
+#include "hw/ppc/spapr_fdt.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/qdev-properties.h"
 #include "sysemu/qtest.h"
@@ -23,15 +23,6 @@ SpaprMachineState *spapr_machine_get(void)
 {
     return SPAPR_MACHINE(current_machine_get());
 }
-
-#define FDT_TRY(expr, what) do {                                          \
-        int ret_ = (expr);                                                \
-        if (ret_ < 0) {                                                   \
-            error_setg(errp, "device tree: %s: %s", what,                 \
-                       fdt_strerror(ret_));                               \
-            return false;                                                 \
-        }                                                                 \
-    } while (0)
 
 /* -boot order= and menu=, for firmware as QEMU passes them. */
 static bool spapr_dt_chosen(void *fdt, Error **errp)
@@ -167,8 +158,7 @@ static int spapr_dt_one_phb(SpaprPhbState *sphb, void *opaque)
 {
     PhbDtState *s = opaque;
 
-    spapr_phb_dt_populate(sphb, s->fdt, 0, &s->err);
-    return s->err != NULL;
+    return !spapr_phb_dt_populate(sphb, s->fdt, 0, &s->err);
 }
 
 void *spapr_build_fdt(SpaprMachineState *spapr, size_t *size, Error **errp)

@@ -406,12 +406,13 @@ static void spapr_tce_table_unrealize(DeviceState *dev)
 }
 
 SpaprTceTable *spapr_tce_new_table(DeviceState *owner, uint32_t liobn,
-                                   Error **errp)
+                                   unsigned slot, Error **errp)
 {
     SpaprTceTable *tcet = SPAPR_TCE_TABLE(object_new(TYPE_SPAPR_TCE_TABLE));
     g_autofree char *name = g_strdup_printf("tce-table-%x", liobn);
 
     tcet->liobn = liobn;
+    tcet->slot = slot;
     object_property_add_child(OBJECT(owner), name, OBJECT(tcet));
     object_unref(OBJECT(tcet));
     if (!qdev_realize(DEVICE(tcet), NULL, errp)) {

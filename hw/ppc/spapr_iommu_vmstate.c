@@ -181,7 +181,7 @@ static void spapr_tce_release_entries(void *opaque, const VMStateField *f)
 /* The first table of a PHB is the default window's slot. */
 static bool spapr_tce_is_first_slot(SpaprTceTable *tcet)
 {
-    return (tcet->liobn & 0xff) == 0;
+    return tcet->slot == 0;
 }
 
 static int spapr_tce_table_pre_save(void *opaque)
@@ -286,8 +286,8 @@ static void spapr_tce_sibling_range(SpaprTceTable *t, uint64_t *start,
  * A window arrives only as the RTAS calls could have made it: a page size
  * the PHB offers (4 KiB always), at dma_win_addr or dma64_win_addr of the
  * PHB (the only two places ibm,create-pe-dma-window and the DMA reset
- * put one), 2^n entries (n <= 31) or the default window's own size, and
- * not overlapping the PHB's other window.
+ * put one), 2^n entries (at most SPAPR_TCE_MAX_ENTRIES) or the default
+ * window's own size, and not overlapping the PHB's other window.
  */
 static bool spapr_tce_mig_phb_geometry_ok(SpaprTceTable *tcet,
                                           SpaprPhbState *sphb, Error **errp)

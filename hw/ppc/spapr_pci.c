@@ -10,9 +10,10 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
-#include <libfdt.h>
+#include "hw/ppc/spapr_fdt.h"
 #include "qemu/cutils.h"
 #include "hw/pci-host/spapr.h"
+#include "hw/ppc/spapr_tce_store.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "trace.h"
@@ -136,7 +137,7 @@ static bool spapr_phb_check_windows(SpaprPhbState *sphb, Error **errp)
     if (!QEMU_IS_ALIGNED(sphb->dma_win_addr, SPAPR_TCE_PAGE_SIZE) ||
         !sphb->dma_win_size ||
         !QEMU_IS_ALIGNED(sphb->dma_win_size, SPAPR_TCE_PAGE_SIZE) ||
-        sphb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT > (1ULL << 31) ||
+        sphb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT > SPAPR_TCE_MAX_ENTRIES ||
         uadd64_overflow(sphb->dma_win_addr, sphb->dma_win_size, &end32)) {
         error_setg(errp, "spapr-pci-host-bridge: dma_win_addr=0x%" PRIx64
                    " dma_win_size=0x%" PRIx64 ": the default window must be "
@@ -237,7 +238,7 @@ static bool spapr_phb_init_dma(SpaprPhbState *sphb, Error **errp)
     address_space_init(&sphb->iommu_as, &sphb->iommu_root, name);
     for (int i = 0; i < windows; i++) {
         sphb->tcet[i] = spapr_tce_new_table(DEVICE(sphb), sphb->dma_liobn[i],
-                                            errp);
+                                            i, errp);
         if (!sphb->tcet[i]) {
             return false;
         }
@@ -327,16 +328,7 @@ static void spapr_phb_reset(DeviceState *dev)
 
 /* Device tree: one node per PHB, as the guest's firmware would see it. */
 
-#define FDT_CHECK(expr, what) do {                                         \
-        int ret_ = (expr);                                                 \
-        if (ret_ < 0) {                                                    \
-            error_setg(errp, "PHB %u device tree: %s: %s", sphb->index,    \
-                       what, fdt_strerror(ret_));                          \
-            return;                                                        \
-        }                                                                  \
-    } while (0)
-
-static void spapr_phb_dt_ranges(SpaprPhbState *sphb, void *fdt, int off,
+static bool spapr_phb_dt_ranges(SpaprPhbState *sphb, void *fdt, int off,
                                 Error **errp)
 {
     const struct {
@@ -362,11 +354,12 @@ static void spapr_phb_dt_ranges(SpaprPhbState *sphb, void *fdt, int off,
         r[5] = cpu_to_fdt32(win[i].size >> 32);
         r[6] = cpu_to_fdt32(win[i].size);
     }
-    FDT_CHECK(fdt_setprop(fdt, off, "ranges", ranges, sizeof(ranges)),
-              "ranges");
+    FDT_TRY(fdt_setprop(fdt, off, "ranges", ranges, sizeof(ranges)),
+            "ranges");
+    return true;
 }
 
-static void spapr_phb_dt_dma(SpaprPhbState *sphb, void *fdt, int off,
+static bool spapr_phb_dt_dma(SpaprPhbState *sphb, void *fdt, int off,
                              Error **errp)
 {
     SpaprTceTable *tcet = sphb->tcet[0];
@@ -387,56 +380,69 @@ static void spapr_phb_dt_dma(SpaprPhbState *sphb, void *fdt, int off,
         cpu_to_fdt32(1),
     };
 
-    FDT_CHECK(fdt_setprop_cell(fdt, off, "ibm,#dma-address-cells", 2),
-              "dma cells");
-    FDT_CHECK(fdt_setprop_cell(fdt, off, "ibm,#dma-size-cells", 2),
-              "dma cells");
-    FDT_CHECK(fdt_setprop(fdt, off, "ibm,dma-window", dma_window,
-                          sizeof(dma_window)), "ibm,dma-window");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "ibm,#dma-address-cells", 2),
+            "dma cells");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "ibm,#dma-size-cells", 2),
+            "dma cells");
+    FDT_TRY(fdt_setprop(fdt, off, "ibm,dma-window", dma_window,
+                        sizeof(dma_window)), "ibm,dma-window");
     if (sphb->ddw_enabled) {
-        FDT_CHECK(fdt_setprop(fdt, off, "ibm,ddw-applicable", ddw_applicable,
-                              sizeof(ddw_applicable)), "ibm,ddw-applicable");
-        FDT_CHECK(fdt_setprop(fdt, off, "ibm,ddw-extensions", ddw_extensions,
-                              sizeof(ddw_extensions)), "ibm,ddw-extensions");
+        FDT_TRY(fdt_setprop(fdt, off, "ibm,ddw-applicable", ddw_applicable,
+                            sizeof(ddw_applicable)), "ibm,ddw-applicable");
+        FDT_TRY(fdt_setprop(fdt, off, "ibm,ddw-extensions", ddw_extensions,
+                            sizeof(ddw_extensions)), "ibm,ddw-extensions");
     }
+    return true;
 }
 
-void spapr_phb_dt_populate(SpaprPhbState *sphb, void *fdt, int parent_off,
-                           Error **errp)
+static bool spapr_phb_dt_props(SpaprPhbState *sphb, void *fdt, int off,
+                               Error **errp)
 {
-    g_autofree char *name = g_strdup_printf("pci@%" PRIx64, sphb->buid);
     uint32_t bus_range[] = { cpu_to_fdt32(0), cpu_to_fdt32(0xff) };
     uint32_t reg[] = { cpu_to_fdt32(sphb->buid >> 32),
                        cpu_to_fdt32(sphb->buid), 0, 0 };
-    int off = fdt_add_subnode(fdt, parent_off, name);
-    Error *local_err = NULL;
 
-    FDT_CHECK(off, "add node");
-    FDT_CHECK(fdt_setprop_string(fdt, off, "device_type", "pci"), "props");
-    FDT_CHECK(fdt_setprop_string(fdt, off, "compatible", "IBM,Logical_PHB"),
-              "props");
-    FDT_CHECK(fdt_setprop_cell(fdt, off, "#address-cells", 3), "props");
-    FDT_CHECK(fdt_setprop_cell(fdt, off, "#size-cells", 2), "props");
-    FDT_CHECK(fdt_setprop_cell(fdt, off, "#interrupt-cells", 1), "props");
-    FDT_CHECK(fdt_setprop(fdt, off, "used-by-rtas", NULL, 0), "props");
-    FDT_CHECK(fdt_setprop(fdt, off, "bus-range", bus_range,
-                          sizeof(bus_range)), "bus-range");
-    FDT_CHECK(fdt_setprop(fdt, off, "reg", reg, sizeof(reg)), "reg");
-    FDT_CHECK(fdt_setprop_cell(fdt, off, "ibm,pci-config-space-type", 1),
-              "props");
-    FDT_CHECK(fdt_setprop_cell(fdt, off, "ibm,pe-total-#msi", 1024), "props");
+    FDT_TRY(fdt_setprop_string(fdt, off, "device_type", "pci"), "props");
+    FDT_TRY(fdt_setprop_string(fdt, off, "compatible", "IBM,Logical_PHB"),
+            "props");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "#address-cells", 3), "props");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "#size-cells", 2), "props");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "#interrupt-cells", 1), "props");
+    FDT_TRY(fdt_setprop(fdt, off, "used-by-rtas", NULL, 0), "props");
+    FDT_TRY(fdt_setprop(fdt, off, "bus-range", bus_range,
+                        sizeof(bus_range)), "bus-range");
+    FDT_TRY(fdt_setprop(fdt, off, "reg", reg, sizeof(reg)), "reg");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "ibm,pci-config-space-type", 1),
+            "props");
+    FDT_TRY(fdt_setprop_cell(fdt, off, "ibm,pe-total-#msi", 1024), "props");
     if (sphb->numa_node >= 0) {
         uint32_t assoc[] = { cpu_to_fdt32(4), 0, 0, 0,
                              cpu_to_fdt32(sphb->numa_node) };
 
-        FDT_CHECK(fdt_setprop(fdt, off, "ibm,associativity", assoc,
-                              sizeof(assoc)), "ibm,associativity");
+        FDT_TRY(fdt_setprop(fdt, off, "ibm,associativity", assoc,
+                            sizeof(assoc)), "ibm,associativity");
     }
-    spapr_phb_dt_ranges(sphb, fdt, off, &local_err);
-    if (!local_err) {
-        spapr_phb_dt_dma(sphb, fdt, off, &local_err);
+    return true;
+}
+
+bool spapr_phb_dt_populate(SpaprPhbState *sphb, void *fdt, int parent_off,
+                           Error **errp)
+{
+    g_autofree char *name = g_strdup_printf("pci@%" PRIx64, sphb->buid);
+    int off = fdt_add_subnode(fdt, parent_off, name);
+    bool ok = off >= 0;
+
+    if (!ok) {
+        error_setg(errp, "device tree: add node: %s", fdt_strerror(off));
+    } else {
+        ok = spapr_phb_dt_props(sphb, fdt, off, errp) &&
+             spapr_phb_dt_ranges(sphb, fdt, off, errp) &&
+             spapr_phb_dt_dma(sphb, fdt, off, errp);
     }
-    error_propagate(errp, local_err);
+    if (!ok) {
+        error_prepend(errp, "PHB %u ", sphb->index);
+    }
+    return ok;
 }
 
 /*

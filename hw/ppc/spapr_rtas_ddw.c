@@ -31,24 +31,37 @@
 #include "qemu/cutils.h"
 #include "qemu/log.h"
 #include "hw/pci-host/spapr.h"
+#include "hw/ppc/spapr_tce_store.h"
 #include "trace.h"
 
 /* Largest window the 5-output query advertises: a 32-bit TCE count. */
-#define DDW_MAX_TCES_5      0x80000000ULL
+#define DDW_MAX_TCES_5      SPAPR_TCE_MAX_ENTRIES
 /* With 6 outputs, 2^37 TCEs: a 2^58-byte window of 2M pages. */
 #define DDW_MAX_TCES_6      (1ULL << 37)
-#define DDW_MAX_TCE_SHIFT   31
 
-/* LoPAR "IO Page Sizes" bits for the sizes in a pgsz mask. */
+/* LoPAR "IO Page Sizes": the page size bits of the query's output 4. */
+#define DDW_PGSIZE_4K       0x001
+#define DDW_PGSIZE_64K      0x002
+#define DDW_PGSIZE_16M      0x004
+#define DDW_PGSIZE_32M      0x008
+#define DDW_PGSIZE_64M      0x010
+#define DDW_PGSIZE_128M     0x020
+#define DDW_PGSIZE_256M     0x040
+#define DDW_PGSIZE_16G      0x080
+#define DDW_PGSIZE_2M       0x100
+
+/* The query's page size bits for the sizes in a pgsz mask. */
 static uint32_t spapr_page_mask_to_query_mask(uint64_t page_mask)
 {
     static const struct {
         uint64_t size;
         uint32_t bit;
     } masks[] = {
-        { 1ULL << 12, 0x001 }, { 1ULL << 16, 0x002 }, { 1ULL << 24, 0x004 },
-        { 1ULL << 25, 0x008 }, { 1ULL << 26, 0x010 }, { 1ULL << 27, 0x020 },
-        { 1ULL << 28, 0x040 }, { 1ULL << 34, 0x080 }, { 1ULL << 21, 0x100 },
+        { 1ULL << 12, DDW_PGSIZE_4K },   { 1ULL << 16, DDW_PGSIZE_64K },
+        { 1ULL << 24, DDW_PGSIZE_16M },  { 1ULL << 25, DDW_PGSIZE_32M },
+        { 1ULL << 26, DDW_PGSIZE_64M },  { 1ULL << 27, DDW_PGSIZE_128M },
+        { 1ULL << 28, DDW_PGSIZE_256M }, { 1ULL << 34, DDW_PGSIZE_16G },
+        { 1ULL << 21, DDW_PGSIZE_2M },
     };
     uint32_t mask = 0;
 
@@ -129,10 +142,10 @@ static int ddw_check_shifts(SpaprPhbState *sphb, uint32_t page_shift,
                       page_shift, window_shift);
         return RTAS_OUT_PARAM_ERROR;
     }
-    if (window_shift - page_shift > DDW_MAX_TCE_SHIFT) {
+    if (window_shift - page_shift > SPAPR_TCE_MAX_ENTRIES_SHIFT) {
         qemu_log_mask(LOG_GUEST_ERROR, "ibm,create-pe-dma-window: 2^%u TCEs "
                       "exceed the 2^%d a window can hold\n",
-                      window_shift - page_shift, DDW_MAX_TCE_SHIFT);
+                      window_shift - page_shift, SPAPR_TCE_MAX_ENTRIES_SHIFT);
         return RTAS_OUT_HW_ERROR;
     }
     return RTAS_OUT_SUCCESS;

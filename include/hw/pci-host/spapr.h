@@ -52,6 +52,7 @@ struct SpaprTceTable {
     DeviceState parent_obj;
 
     uint32_t liobn;
+    unsigned slot;              /* in its PHB: 0 holds the default window */
     uint32_t nb_table;          /* entries; 0 = window disabled */
     uint64_t bus_offset;
     uint32_t page_shift;
@@ -101,12 +102,12 @@ PCIDevice *spapr_pci_find_dev(uint64_t buid, uint32_t config_addr);
 void spapr_phb_dma_reset(SpaprPhbState *sphb);
 int spapr_phb_get_active_win_num(SpaprPhbState *sphb);
 SpaprTceTable *spapr_phb_get_free_table(SpaprPhbState *sphb);
-void spapr_phb_dt_populate(SpaprPhbState *sphb, void *fdt, int parent_off,
+bool spapr_phb_dt_populate(SpaprPhbState *sphb, void *fdt, int parent_off,
                            Error **errp);
 
 /* TCE tables */
 SpaprTceTable *spapr_tce_new_table(DeviceState *owner, uint32_t liobn,
-                                   Error **errp);
+                                   unsigned slot, Error **errp);
 SpaprTceTable *spapr_tce_find_by_liobn(target_ulong liobn);
 /*
  * Enables a window of nb_table entries of 2^page_shift bytes at bus_offset.

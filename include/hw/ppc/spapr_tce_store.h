@@ -22,10 +22,18 @@
 /* What one extent costs, node of the ordered map included. */
 #define TCE_EXTENT_BYTES 96
 
+/*
+ * The most entries a TCE table has: RTAS and the migration stream carry
+ * the count in a 32-bit cell, and QEMU caps windows at 2^31 TCEs.
+ */
+#define SPAPR_TCE_MAX_ENTRIES_SHIFT 31
+#define SPAPR_TCE_MAX_ENTRIES       (1ULL << SPAPR_TCE_MAX_ENTRIES_SHIFT)
+
 typedef struct SpaprTceStore SpaprTceStore;
 
 /*
- * nb entries, at most 2^32, of pages of page_size bytes (the step of a
+ * nb entries, at most 2^32 (indexes are 32-bit; the model's tables use at
+ * most SPAPR_TCE_MAX_ENTRIES), of pages of page_size bytes (the step of a
  * progression); NULL if nb is 0 or too large.
  */
 SpaprTceStore *spapr_tce_store_new(uint64_t nb, uint64_t page_size);
