@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/version.h"
 #include "qemu/option.h"
 #include "sysemu/sysemu.h"
 #include "monitor/hmp.h"
@@ -101,7 +102,7 @@ static void hmp_info_status(GString *out)
 
 static void hmp_info_version(GString *out)
 {
-    hmp_printf(out, "7.2.50\n");
+    hmp_printf(out, "%s\n", QEMU_VERSION);
 }
 
 static void hmp_cmds_register(void)

@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/version.h"
 #include "qemu/option.h"
 #include "chardev/char.h"
 #include "monitor/hmp.h"
@@ -128,8 +129,8 @@ static void monitor_opened(Monitor *mon)
         monitor_put_line(mon, greeting);
     } else {
         g_string_truncate(mon->line, 0);
-        monitor_puts(mon, "QEMU 7.2.50 monitor - type 'help' for more "
-                     "information\r\n(qemu) ");
+        monitor_puts(mon, "QEMU " QEMU_VERSION " monitor - type 'help' for "
+                     "more information\r\n(qemu) ");
     }
 }
 

@@ -16,14 +16,12 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/version.h"
 #include <math.h>
 #include "monitor/qmp.h"
 #include "monitor-internal.h"
 #include "trace.h"
 
-#define QMP_VERSION_MAJOR 7
-#define QMP_VERSION_MINOR 2
-#define QMP_VERSION_MICRO 50
 
 typedef struct QmpCommand {
     QmpCommandInfo info;
@@ -391,9 +389,9 @@ JsonObject *qmp_version_object(void)
 {
     JsonObject *ver = json_object_new(), *qemu = json_object_new();
 
-    json_object_set_int_member(qemu, "micro", QMP_VERSION_MICRO);
-    json_object_set_int_member(qemu, "minor", QMP_VERSION_MINOR);
-    json_object_set_int_member(qemu, "major", QMP_VERSION_MAJOR);
+    json_object_set_int_member(qemu, "micro", QEMU_VERSION_MICRO);
+    json_object_set_int_member(qemu, "minor", QEMU_VERSION_MINOR);
+    json_object_set_int_member(qemu, "major", QEMU_VERSION_MAJOR);
     json_object_set_object_member(ver, "qemu", qemu);
     json_object_set_string_member(ver, "package", "");
     return ver;

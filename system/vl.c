@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "qemu/version.h"
 #include <signal.h>
 #include "qemu/cutils.h"
 #include "qemu/log.h"
@@ -20,7 +21,6 @@
 #include "sysemu/sysemu.h"
 #include "vl-internal.h"
 
-#define SPAPR_DDW_VERSION "7.2.50"
 
 typedef struct VLConfig {
     const char *machine_opts;
@@ -316,7 +316,7 @@ static void parse_args(VLConfig *c, int argc, char **argv)
             exit(0);
         } else if (!strcmp(opt, "-version")) {
             printf("spapr-ddw version %s (QEMU-compatible pseries DDW model)\n",
-                   SPAPR_DDW_VERSION);
+                   QEMU_VERSION);
             exit(0);
         } else if (opt[0] != '-') {
             vl_die("%s: unexpected argument (options start with '-')", opt);
