@@ -158,6 +158,7 @@ check-qemu-qtests: $(BIN)
 
 check: all
 	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS)
+	@$(PYTHON) tests/conformance-7.2.py --ours $(BIN)
 
 check-unit: $(UNIT_BINS)
 	@$(PYTHON) scripts/run-tests.py $(UNIT_BINS)
