@@ -10,6 +10,8 @@
 #   make check-vfio-conformance   the DMA scenarios through vfio-pci
 #   make check-powernv       VFIO on a real Linux SPAPR TCE v2 IOMMU
 #                            (PowerNV host under TCG, docs/devel/powernv.md)
+#   make check-qemu-qtests   QEMU 7.2's own qtest programs (Debian's qemu
+#                            source, built once into ~/.cache) against us
 
 BUILD ?= build
 PYTHON ?= python3
@@ -72,7 +74,7 @@ ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
         check-conformance check-vfio-conformance check-sanitizers \
-        distclean check-powernv powernv-bins
+        distclean check-powernv powernv-bins check-qemu-qtests
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
      $(TOOL_BINS)
 
@@ -152,11 +154,21 @@ powernv-bins: $(BIN) $(QTEST_BINS) $(POWERNV_BINS)
 check-powernv:
 	@tests/powernv/run.sh
 
+QEMU_QTESTS_CACHE ?= $(HOME)/.cache/spapr-ddw/qemu-qtests
+check-qemu-qtests: $(BIN)
+	@scripts/install-deps.sh --qemu-qtests
+	@tests/qemu-qtests/fetch.sh $(QEMU_QTESTS_CACHE)
+	@tests/qemu-qtests/build.sh $(QEMU_QTESTS_CACHE)
+	@$(PYTHON) tests/qemu-qtests/run.py $(QEMU_QTESTS_CACHE) $(BIN)
+
 # The harness's own test: a hung or aborting test binary (with a child
 # still running) ends the suite within its timeout, reported.
 HARNESS_TEST := tests/unit/test-run-tests.py scripts/check-tree.py
 
+# pseries-7.2 transcripts recorded from QEMU 7.2 first; the closing line
+# "tests: N passed, N failed" comes last.
 check: all
+	@$(PYTHON) tests/conformance-7.2.py --ours $(BIN)
 	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS) $(HARNESS_TEST)
 
 check-unit: $(UNIT_BINS)

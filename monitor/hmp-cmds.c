@@ -79,7 +79,11 @@ static void hmp_device_add(const char *args, GString *out)
         g_str_has_suffix(spec, ",help") || g_str_has_suffix(spec, ",?")) {
         hmp_device_help(spec, out, &err);
     } else if ((kv = keyval_parse(spec, "driver", &err))) {
-        qdev_device_add(kv, true, &err);
+        DeviceState *dev = qdev_device_add(kv, true, &err);
+
+        if (dev) {
+            monitor_device_added(dev);
+        }
     }
     if (err) {
         hmp_printf(out, "Error: %s\n", error_get_pretty(err));

@@ -68,8 +68,14 @@ char *qmp_json_to_text(JsonNode *node);
 /* stop and cont for both monitors (autostart while a migration comes in) */
 void monitor_vm_stop(void);
 void monitor_vm_cont(void);
-/* device_del for both monitors: unplugs, then emits DEVICE_DELETED. */
+/*
+ * device_del for both monitors (monitor/device-unplug.c): an unplug
+ * request, completed at once or at the next machine reset, then
+ * DEVICE_DELETED.  monitor_device_added() notes a device_add.
+ */
 bool monitor_device_del(const char *id, Error **errp);
+struct DeviceState;
+void monitor_device_added(struct DeviceState *dev);
 /* The QMP and human monitors' connections on the chardevs. */
 bool monitor_init_qmp(const char *chardev_id, Error **errp);
 bool monitor_init_hmp(const char *chardev_id, Error **errp);

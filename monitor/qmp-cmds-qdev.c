@@ -17,51 +17,13 @@ static JsonNode *qmp_device_add(JsonObject *args, Error **errp)
     g_autofree char *text = qmp_node_to_text(node);
     g_autoptr(GPtrArray) opts = keyval_parse_json(text, errp);
 
-    if (!opts || !qdev_device_add(opts, true, errp)) {
-        return NULL;
-    }
-    return qmp_return_empty();
-}
-
-static int collect_device(DeviceState *dev, void *opaque)
-{
-    GPtrArray *gone = opaque;
-    JsonObject *data = json_object_new();
-    g_autofree char *path = object_get_canonical_path(OBJECT(dev));
-
-    if (dev->id) {
-        json_object_set_string_member(data, "device", dev->id);
-    }
-    json_object_set_string_member(data, "path", path ? path : "");
-    g_ptr_array_add(gone, data);
-    return 0;
-}
-
-bool monitor_device_del(const char *id, Error **errp)
-{
-    DeviceState *dev = qdev_find_by_id(id);
-    g_autoptr(GPtrArray) gone = NULL;
+    DeviceState *dev = opts ? qdev_device_add(opts, true, errp) : NULL;
 
     if (!dev) {
-        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
-                  "Device '%s' not found", id);
-        return false;
+        return NULL;
     }
-    /* The device and everything on its buses go: say so for each. */
-    gone = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
-    collect_device(dev, gone);
-    for (GSList *l = dev->child_bus; l; l = l->next) {
-        qbus_walk_devices(l->data, collect_device, gone);
-    }
-    if (!qdev_device_del(id, errp)) {
-        return false;
-    }
-    /* Unplug is synchronous here; QEMU reports children first. */
-    for (guint i = gone->len; i-- > 0;) {
-        qmp_event_emit("DEVICE_DELETED",
-                       json_object_ref(g_ptr_array_index(gone, i)));
-    }
-    return true;
+    monitor_device_added(dev);
+    return qmp_return_empty();
 }
 
 static JsonNode *qmp_device_del(JsonObject *args, Error **errp)

@@ -173,19 +173,28 @@ DeviceState *qdev_device_add(GPtrArray *opts, bool hotplug, Error **errp)
     return dev;
 }
 
+bool qdev_device_del_check(DeviceState *dev, Error **errp)
+{
+    DeviceClass *dc = DEVICE_GET_CLASS(dev);
+
+    if (!dc->hotpluggable || (dev->parent_bus &&
+                              !BUS_GET_CLASS(dev->parent_bus)->hotplug_allowed)) {
+        error_setg(errp, "Device '%s' does not support hotplugging",
+                   dev->id ? dev->id : "");
+        return false;
+    }
+    return true;
+}
+
 bool qdev_device_del(const char *id, Error **errp)
 {
     DeviceState *dev = qdev_find_by_id(id);
-    DeviceClass *dc;
 
     if (!dev) {
         error_setg(errp, "Device '%s' not found", id);
         return false;
     }
-    dc = DEVICE_GET_CLASS(dev);
-    if (!dc->hotpluggable || (dev->parent_bus &&
-                              !BUS_GET_CLASS(dev->parent_bus)->hotplug_allowed)) {
-        error_setg(errp, "Device '%s' does not support hotplugging", id);
+    if (!qdev_device_del_check(dev, errp)) {
         return false;
     }
     qdev_unrealize(dev);

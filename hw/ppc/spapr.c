@@ -3,9 +3,11 @@
  * the device tree the guest boots with.  There is no CPU emulation: the
  * machine is driven through qtest (and QMP).
  *
- * Machine versions: pseries-2.7 (= pseries) and pseries-2.6, which turns
- * DDW off so each PHB has one TCE table and the single-window migration
- * format of QEMU 2.6.
+ * Machine versions pseries-2.6 ... pseries-7.2 (= pseries), with QEMU
+ * 7.2's compat properties for what is modelled: 2.7 and older place PHBs
+ * with the legacy layout, 4.1 and older offer 4K and 64K IOMMU pages only,
+ * and 2.6 turns DDW off (one TCE table per PHB, QEMU 2.6's single-window
+ * migration format).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -233,6 +235,26 @@ static void spapr_machine_init(MachineState *ms, Error **errp)
     qdev_realize_and_unref(phb, sysbus_get_default(), errp);
 }
 
+static bool spapr_get_vof(Object *obj)
+{
+    return SPAPR_MACHINE(obj)->vof;
+}
+
+static void spapr_set_vof(Object *obj, bool value, Error **errp)
+{
+    SPAPR_MACHINE(obj)->vof = value;
+}
+
+static void spapr_machine_instance_init(Object *obj)
+{
+    SpaprMachineState *spapr = SPAPR_MACHINE(obj);
+
+    object_property_add_bool(obj, "x-vof", spapr_get_vof, spapr_set_vof);
+    /* What TCE tables may hold in all; see hw/ppc/spapr_iommu_budget.c. */
+    object_property_add_uint64_ptr(obj, "tce-budget", &spapr->tce_budget,
+                                   false);
+}
+
 static void spapr_machine_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
@@ -242,52 +264,78 @@ static void spapr_machine_class_init(ObjectClass *oc, void *data)
     mc->reset = spapr_machine_reset;
     mc->dumpdtb = spapr_dumpdtb;
     mc->default_ram_size = 4ULL << 30;
+    mc->ram_granule = SPAPR_MEMORY_BLOCK_SIZE;
     mc->default_ram_id = "ppc_spapr.ram";
     /* The one stub CPU of the device tree (spapr_dt_cpus). */
     mc->default_cpu_type = "power8_v2.0-powerpc64-cpu";
 }
 
-/* pseries-2.7: the newest version, also known as "pseries". */
-static void spapr_machine_2_7_options(MachineClass *mc)
-{
-    SPAPR_MACHINE_CLASS(mc)->legacy_phb_placement = true;
-}
+/*
+ * Machine versions, newest first.  A machine takes the compat properties
+ * of its own entry and of every newer one, as in QEMU 7.2; only those
+ * touching what is modelled here are listed.
+ */
+typedef struct SpaprMachineVersion {
+    const char *version;
+    GlobalProperty *compat;
+    size_t n_compat;
+    bool legacy_phb_placement;  /* this version and older */
+} SpaprMachineVersion;
 
-static void spapr_machine_2_7_class_init(ObjectClass *oc, void *data)
-{
-    MachineClass *mc = MACHINE_CLASS(oc);
-
-    mc->name = "pseries-2.7";
-    mc->alias = "pseries";
-    mc->is_default = true;
-    mc->compat_props = g_ptr_array_new();
-    spapr_machine_2_7_options(mc);
-}
+/* Before 4.2 the PHB offered only 4K and 64K IOMMU pages. */
+static GlobalProperty spapr_compat_4_1[] = {
+    { TYPE_SPAPR_PCI_HOST_BRIDGE, "pgsz", "0x11000" },
+};
 
 /* pseries-2.6: one DMA window per PHB, as in QEMU 2.6. */
 static GlobalProperty spapr_compat_2_6[] = {
     { TYPE_SPAPR_PCI_HOST_BRIDGE, "ddw", "off" },
 };
 
-static void spapr_machine_2_6_class_init(ObjectClass *oc, void *data)
+static const SpaprMachineVersion spapr_versions[] = {
+    { "7.2" }, { "7.1" }, { "7.0" }, { "6.2" }, { "6.1" }, { "6.0" },
+    { "5.2" }, { "5.1" }, { "5.0" }, { "4.2" },
+    { "4.1", spapr_compat_4_1, ARRAY_SIZE(spapr_compat_4_1) },
+    { "4.0" }, { "3.1" }, { "3.0" }, { "2.12" }, { "2.11" }, { "2.10" },
+    { "2.9" }, { "2.8" },
+    { "2.7", .legacy_phb_placement = true },
+    { "2.6", spapr_compat_2_6, ARRAY_SIZE(spapr_compat_2_6) },
+};
+
+static void spapr_machine_version_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
+    SpaprMachineClass *smc = SPAPR_MACHINE_CLASS(oc);
+    const SpaprMachineVersion *v = data;
 
-    mc->name = "pseries-2.6";
+    mc->name = g_strdup_printf("pseries-%s", v->version);
+    if (v == &spapr_versions[0]) {
+        mc->alias = "pseries";
+        mc->is_default = true;
+    }
     mc->compat_props = g_ptr_array_new();
-    spapr_machine_2_7_options(mc);
-    compat_props_add(mc->compat_props, spapr_compat_2_6,
-                     ARRAY_SIZE(spapr_compat_2_6));
+    for (const SpaprMachineVersion *n = spapr_versions; n <= v; n++) {
+        compat_props_add(mc->compat_props, n->compat, n->n_compat);
+        smc->legacy_phb_placement |= n->legacy_phb_placement;
+    }
 }
 
-/* What TCE tables may hold in all; see hw/ppc/spapr_iommu_budget.c. */
-static void spapr_machine_instance_init(Object *obj)
+static void spapr_machine_register_versions(void)
 {
-    SpaprMachineState *spapr = SPAPR_MACHINE(obj);
+    for (size_t i = 0; i < ARRAY_SIZE(spapr_versions); i++) {
+        TypeInfo ti = {
+            .name = g_strdup_printf("pseries-%s" TYPE_MACHINE_SUFFIX,
+                                    spapr_versions[i].version),
+            .parent = TYPE_SPAPR_MACHINE,
+            .class_init = spapr_machine_version_class_init,
+            .class_data = (void *)&spapr_versions[i],
+        };
 
-    object_property_add_uint64_ptr(obj, "tce-budget", &spapr->tce_budget,
-                                   false);
+        type_register_static(&ti);
+    }
 }
+
+type_init(spapr_machine_register_versions)
 
 static const TypeInfo spapr_machine_types[] = {
     {
@@ -295,19 +343,9 @@ static const TypeInfo spapr_machine_types[] = {
         .parent = TYPE_MACHINE,
         .abstract = true,
         .instance_size = sizeof(SpaprMachineState),
-        .instance_init = spapr_machine_instance_init,
         .class_size = sizeof(SpaprMachineClass),
         .class_init = spapr_machine_class_init,
-    },
-    {
-        .name = "pseries-2.7" TYPE_MACHINE_SUFFIX,
-        .parent = TYPE_SPAPR_MACHINE,
-        .class_init = spapr_machine_2_7_class_init,
-    },
-    {
-        .name = "pseries-2.6" TYPE_MACHINE_SUFFIX,
-        .parent = TYPE_SPAPR_MACHINE,
-        .class_init = spapr_machine_2_6_class_init,
+        .instance_init = spapr_machine_instance_init,
     },
 };
 

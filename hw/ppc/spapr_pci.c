@@ -163,6 +163,12 @@ static bool spapr_phb_check_windows(SpaprPhbState *sphb, Error **errp)
     return true;
 }
 
+static bool spapr_phb_legacy_placement(void)
+{
+    return SPAPR_MACHINE_GET_CLASS(current_machine_get())
+           ->legacy_phb_placement;
+}
+
 static bool spapr_phb_check_props(SpaprPhbState *sphb, Error **errp)
 {
     if (!object_dynamic_cast(OBJECT(current_machine_get()),
@@ -173,6 +179,11 @@ static bool spapr_phb_check_props(SpaprPhbState *sphb, Error **errp)
     if (sphb->index > SPAPR_PCI_MAX_INDEX) {
         error_setg(errp, "spapr-pci-host-bridge: \"index\" must be set, "
                    "from 0 to %d", SPAPR_PCI_MAX_INDEX);
+        return false;
+    }
+    if (!spapr_phb_legacy_placement() && sphb->index >= SPAPR_MAX_PHBS) {
+        error_setg(errp, "\"index\" for PAPR PHB is too large (max %llu)",
+                   SPAPR_MAX_PHBS - 1);
         return false;
     }
     if (sphb->numa_node < -1 || sphb->numa_node >= SPAPR_MAX_NUMA_NODES) {
@@ -190,33 +201,51 @@ static bool spapr_phb_check_props(SpaprPhbState *sphb, Error **errp)
            spapr_phb_check_windows(sphb, errp);
 }
 
-/* pseries-2.7 layout: PHBs above RAM, 1 TiB aligned, 64 GiB apart. */
-static uint64_t spapr_phb_base(uint32_t index)
+/* pseries-2.7 and older: PHBs above RAM, 1 TiB aligned, 64 GiB apart. */
+static void spapr_phb_place_legacy(SpaprPhbState *sphb)
 {
     MachineState *ms = current_machine_get();
-    uint64_t ram_top = ms ? MAX(ms->ram_size, ms->maxram_size) : 0;
+    uint64_t ram_top = MAX(ms->ram_size, ms->maxram_size);
+    uint64_t base = QEMU_ALIGN_UP(MAX(ram_top, 1), SPAPR_PCI_LEGACY_BASE) +
+                    sphb->index * SPAPR_PCI_SPACING;
 
-    return QEMU_ALIGN_UP(MAX(ram_top, 1), SPAPR_PCI_BASE) +
-           index * SPAPR_PCI_SPACING;
+    sphb->io_win_addr = base + SPAPR_PCI_IO_WIN_OFF;
+    sphb->mem_win_addr = base + SPAPR_PCI_MEM32_WIN_OFF;
+    sphb->mem64_win_addr = base + SPAPR_PCI_MEM64_WIN_OFF;
+    sphb->mem64_win_pciaddr = SPAPR_PCI_MEM64_BUS_OFFSET;
+    sphb->mem64_win_size = SPAPR_PCI_LEGACY_MEM64_SIZE;
+}
+
+/* pseries-2.8 and newer: fixed windows between 32 and 64 TiB. */
+static void spapr_phb_place(SpaprPhbState *sphb)
+{
+    uint64_t n = sphb->index;
+
+    sphb->io_win_addr = SPAPR_PCI_BASE + n * SPAPR_PCI_IO_WIN_SIZE;
+    sphb->mem_win_addr = SPAPR_PCI_BASE + (n + 1) * SPAPR_PCI_MEM32_WIN_SIZE;
+    sphb->mem64_win_addr = SPAPR_PCI_BASE + (n + 1) * SPAPR_PCI_MEM64_WIN_SIZE;
+    sphb->mem64_win_pciaddr = sphb->mem64_win_addr;
+    sphb->mem64_win_size = SPAPR_PCI_MEM64_WIN_SIZE;
 }
 
 static void spapr_phb_init_windows(SpaprPhbState *sphb)
 {
     Object *owner = OBJECT(sphb);
-    uint64_t base = spapr_phb_base(sphb->index);
     MemoryRegion *sysmem = get_system_memory();
     g_autofree char *name = g_strdup_printf("pci@%" PRIx64, sphb->buid);
 
-    sphb->io_win_addr = base + SPAPR_PCI_IO_WIN_OFF;
-    sphb->mem_win_addr = base + SPAPR_PCI_MEM32_WIN_OFF;
-    sphb->mem64_win_addr = base + SPAPR_PCI_MEM64_WIN_OFF;
+    if (spapr_phb_legacy_placement()) {
+        spapr_phb_place_legacy(sphb);
+    } else {
+        spapr_phb_place(sphb);
+    }
     memory_region_init(&sphb->memspace, owner, name, UINT64_MAX);
     memory_region_init_alias(&sphb->mem32_window, owner, "pci-mem32",
                              &sphb->memspace, SPAPR_PCI_MEM_WIN_BUS_OFFSET,
                              SPAPR_PCI_MEM32_WIN_SIZE);
     memory_region_init_alias(&sphb->mem64_window, owner, "pci-mem64",
-                             &sphb->memspace, SPAPR_PCI_MEM64_BUS_OFFSET,
-                             SPAPR_PCI_MEM64_WIN_SIZE);
+                             &sphb->memspace, sphb->mem64_win_pciaddr,
+                             sphb->mem64_win_size);
     /* pseries has no port I/O: the window exists but decodes nothing. */
     memory_region_init(&sphb->io_window, owner, "pci-io",
                        SPAPR_PCI_IO_WIN_SIZE);
@@ -338,8 +367,9 @@ static bool spapr_phb_dt_ranges(SpaprPhbState *sphb, void *fdt, int off,
         { 0x1000000, 0, 0, sphb->io_win_addr, SPAPR_PCI_IO_WIN_SIZE },
         { 0x2000000, 0, SPAPR_PCI_MEM_WIN_BUS_OFFSET, sphb->mem_win_addr,
           SPAPR_PCI_MEM32_WIN_SIZE },
-        { 0x3000000, SPAPR_PCI_MEM64_BUS_OFFSET >> 32, 0,
-          sphb->mem64_win_addr, SPAPR_PCI_MEM64_WIN_SIZE },
+        { 0x3000000, sphb->mem64_win_pciaddr >> 32,
+          (uint32_t)sphb->mem64_win_pciaddr, sphb->mem64_win_addr,
+          sphb->mem64_win_size },
     };
     uint32_t ranges[ARRAY_SIZE(win) * 7];
 
@@ -470,8 +500,9 @@ static const VMStateDescription vmstate_spapr_pci = {
 static Property spapr_phb_properties[] = {
     DEFINE_PROP_UINT32("index", SpaprPhbState, index, -1),
     DEFINE_PROP_BOOL("ddw", SpaprPhbState, ddw_enabled, true),
+    /* QEMU 7.2's default; pseries-4.1 and older: 4K | 64K (compat). */
     DEFINE_PROP_UINT64("pgsz", SpaprPhbState, page_size_mask,
-                       SPAPR_PGSZ_4K | SPAPR_PGSZ_64K),
+                       SPAPR_PGSZ_SUPPORTED),
     DEFINE_PROP_UINT64("dma_win_addr", SpaprPhbState, dma_win_addr, 0),
     DEFINE_PROP_UINT64("dma_win_size", SpaprPhbState, dma_win_size,
                        SPAPR_PCI_DMA32_SIZE),

@@ -45,7 +45,8 @@ struct DeviceState {
 
     char *id;
     bool realized;
-    bool pending_deletion;
+    bool pending_deletion;      /* device_del waits for a machine reset */
+    bool hotplug_unconfigured;  /* device_add'ed before the machine ran */
     BusState *parent_bus;
     GSList *child_bus;          /* BusState, in creation order */
     int instance_id_alias;

@@ -97,7 +97,9 @@ DeviceState *qdev_device_add(GPtrArray *opts, bool hotplug, Error **errp);
 /* Device types (-device help) or one type's properties (TYPE,help). */
 void qdev_device_help_list(GString *out);
 bool qdev_device_help_type(GString *out, const char *driver, Error **errp);
-/* Starts the unplug of a device by id (QMP device_del). */
+/* Removes a device by id at once (the monitors' device_del may wait). */
 bool qdev_device_del(const char *id, Error **errp);
+/* Whether the device may be unplugged at all. */
+bool qdev_device_del_check(DeviceState *dev, Error **errp);
 
 #endif

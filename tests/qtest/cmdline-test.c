@@ -207,6 +207,8 @@ static const BadCmdline bad_cmdlines[] = {
     /* PHB realize errors */
     { "-device spapr-pci-host-bridge", "\"index\"" },
     { "-device spapr-pci-host-bridge,index=256", "\"index\"" },
+    { "-M pseries-7.2 -device spapr-pci-host-bridge,index=31",
+      "\"index\" for PAPR PHB is too large (max 30)" },
     { "-device spapr-pci-host-bridge,index=0", "index 0" },
     { "-device spapr-pci-host-bridge,index=1 "
       "-device spapr-pci-host-bridge,index=1", "index 1" },
@@ -288,7 +290,7 @@ static void test_help(void)
     g_assert_nonnull(strstr(machines, "pseries-2.7 "));
     g_assert_nonnull(strstr(machines, "pseries-2.6 "));
     g_assert_nonnull(strstr(machines, "(default)"));
-    g_assert_nonnull(strstr(machines, "alias of pseries-2.7"));
+    g_assert_nonnull(strstr(machines, "alias of pseries-7.2"));
     g_assert_cmpstr(machines, ==, machines2);
 
     g_assert_nonnull(strstr(devices, "name \"edu\", bus PCI"));

@@ -211,14 +211,30 @@ static void test_phb(void)
     g_assert_false(has_prop(fdt, PHB0_NODE, "ibm,associativity"));
     /* One PHB only. */
     g_assert_cmpint(fdt_path_offset(fdt, PHB1_NODE), <, 0);
-    /* "pseries" is pseries-2.7. */
+    /* "pseries" is pseries-7.2. */
     {
         g_autofree void *alias = dump("pseries", "-m 4G");
+        g_autofree void *p72 = dump("pseries-7.2", "-m 4G");
 
-        g_assert_cmpuint(fdt_totalsize(alias), ==, fdt_totalsize(fdt));
-        g_assert_cmpmem(alias, fdt_totalsize(alias), fdt,
-                        fdt_totalsize(fdt));
+        g_assert_cmpuint(fdt_totalsize(alias), ==, fdt_totalsize(p72));
+        g_assert_cmpmem(alias, fdt_totalsize(alias), p72,
+                        fdt_totalsize(p72));
     }
+}
+
+/*
+ * pseries-2.8 and newer: PHB 0's port I/O at 32 TiB, its 2 GiB 32-bit
+ * window at 32 TiB + 2 GiB, its 1 TiB 64-bit window at 33 TiB, identity
+ * mapped (QEMU 7.2's "ranges", libqos' pci-spapr.c).
+ */
+static void test_phb_placement_2_8(void)
+{
+    g_autofree void *fdt = dump("pseries-2.8", "-m 4G");
+
+    ASSERT_CELLS(fdt, PHB0_NODE, "ranges",
+                 0x1000000, 0, 0, 0x2000, 0, 0, 0x10000,
+                 0x2000000, 0, 0x80000000, 0x2000, 0x80000000, 0, 0x80000000,
+                 0x3000000, 0x2100, 0, 0x2100, 0, 0x100, 0);
 }
 
 /* The DDW properties are there if and only if DDW is on. */
@@ -264,12 +280,12 @@ static void test_second_phb(void)
     g_assert_false(has_prop(off, PHB1_NODE, "ibm,ddw-extensions"));
 }
 
-/* A far PHB, and a guest big enough to push the PHBs up. */
+/* pseries-2.7: a far PHB, and a guest big enough to push the PHBs up. */
 static void test_phb_placement(void)
 {
-    g_autofree void *far = dump("pseries", "-m 4G -device "
+    g_autofree void *far = dump("pseries-2.7", "-m 4G -device "
                                 "spapr-pci-host-bridge,index=31");
-    g_autofree void *big = dump("pseries", "-m 2T");
+    g_autofree void *big = dump("pseries-2.7", "-m 2T");
     const char *node31 = "/pci@80000002000001f";
 
     /* 1 TiB + 31 * 64 GiB = 0x2f000000000 (as QEMU 7.2 places it) */
@@ -331,6 +347,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/dumpdtb/root", test_root);
+    g_test_add_func("/dumpdtb/phb-placement-2.8", test_phb_placement_2_8);
     g_test_add_func("/dumpdtb/memory", test_memory);
     g_test_add_func("/dumpdtb/rtas", test_rtas);
     g_test_add_func("/dumpdtb/phb", test_phb);

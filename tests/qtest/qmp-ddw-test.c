@@ -238,9 +238,10 @@ static void test_host_emu_props_fixed(void)
     ml = qmp_cmd_ok(c, "{\"execute\": \"qom-set\", \"arguments\": "
                     "{\"path\": \"/objects/h0\", \"property\": "
                     "\"memlock-limit\", \"value\": 1073741824}}");
-    r1 = qmp_cmd_ok(c, "{\"execute\": \"system_reset\"}");
+    /* An unplug request, completed by the reset (QEMU 7.2's order). */
     r2 = qmp_cmd_ok(c, "{\"execute\": \"device_del\", \"arguments\": "
                     "{\"id\": \"v0\"}}");
+    r1 = qmp_cmd_ok(c, "{\"execute\": \"system_reset\"}");
     json_object_unref(qmp_event_wait(c, "DEVICE_DELETED"));
     qmp_test_end(s, c);
 }

@@ -134,7 +134,7 @@ static void test_unplug_refused(void)
 int main(int argc, char **argv)
 {
     char *args[] = {
-        (char *)"test-pci", (char *)"-M", (char *)"pseries",
+        (char *)"test-pci", (char *)"-M", (char *)"pseries-2.7",
         (char *)"-m", (char *)"1G", (char *)"-nodefaults", (char *)"-S",
         NULL,
     };

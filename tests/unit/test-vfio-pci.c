@@ -124,7 +124,7 @@ static void test_pci_realize_errors(void)
 
 int main(int argc, char **argv)
 {
-    char *args[] = { (char *)"test", (char *)"-M", (char *)"pseries",
+    char *args[] = { (char *)"test", (char *)"-M", (char *)"pseries-2.7",
                      (char *)"-m", (char *)"4G", NULL };
 
     g_test_init(&argc, &argv, NULL);

@@ -23,17 +23,32 @@
 #define SPAPR_TCE_PAGE_SHIFT        12
 #define SPAPR_TCE_PAGE_SIZE         (1ULL << SPAPR_TCE_PAGE_SHIFT)
 
-/* Placement (pseries-2.7 legacy layout, read from QEMU 7.2's trees) */
-#define SPAPR_PCI_BASE              (1ULL << 40)
+/*
+ * Placement, pseries-2.7 and older (legacy layout, read from QEMU 7.2's
+ * trees): PHBs above RAM, 1 TiB aligned, 64 GiB apart; a 62 GiB window
+ * split into 2 GiB of 32-bit and 60 GiB of 64-bit MMIO.
+ */
+#define SPAPR_PCI_LEGACY_BASE       (1ULL << 40)
 #define SPAPR_PCI_SPACING           (64ULL << 30)
 #define SPAPR_PCI_IO_WIN_OFF        0x80000000ULL
-#define SPAPR_PCI_IO_WIN_SIZE       0x10000ULL
 #define SPAPR_PCI_MEM32_WIN_OFF     0xa0000000ULL
-#define SPAPR_PCI_MEM_WIN_BUS_OFFSET 0x80000000ULL
-#define SPAPR_PCI_MEM32_WIN_SIZE    0x80000000ULL
 #define SPAPR_PCI_MEM64_WIN_OFF     0x120000000ULL
 #define SPAPR_PCI_MEM64_BUS_OFFSET  0x100000000ULL
-#define SPAPR_PCI_MEM64_WIN_SIZE    (60ULL << 30)
+#define SPAPR_PCI_LEGACY_MEM64_SIZE (60ULL << 30)
+/*
+ * pseries-2.8 and newer: up to 31 PHBs between 32 TiB and 64 TiB; 64 KiB
+ * of port I/O each at 32 TiB, 2 GiB 32-bit windows from 32 TiB + 2 GiB,
+ * 1 TiB 64-bit windows, identity mapped, from 33 TiB (libqos' pci-spapr.c
+ * relies on this layout).
+ */
+#define SPAPR_PCI_BASE              (1ULL << 45)
+#define SPAPR_PCI_LIMIT             (1ULL << 46)
+#define SPAPR_PCI_MEM64_WIN_SIZE    (1ULL << 40)
+#define SPAPR_MAX_PHBS              ((SPAPR_PCI_LIMIT - SPAPR_PCI_BASE) / \
+                                     SPAPR_PCI_MEM64_WIN_SIZE - 1)
+#define SPAPR_PCI_IO_WIN_SIZE       0x10000ULL
+#define SPAPR_PCI_MEM_WIN_BUS_OFFSET 0x80000000ULL
+#define SPAPR_PCI_MEM32_WIN_SIZE    0x80000000ULL
 
 /* IOMMU page sizes in the `pgsz` mask */
 #define SPAPR_PGSZ_4K               (1ULL << 12)
@@ -84,6 +99,7 @@ struct SpaprPhbState {
     uint64_t buid;
     uint32_t dma_liobn[SPAPR_PCI_DMA_MAX_WINDOWS];
     uint64_t mem_win_addr, mem64_win_addr, io_win_addr;
+    uint64_t mem64_win_pciaddr, mem64_win_size;
     char *dtbusname;
     PCIBus *bus;
     MemoryRegion memspace;      /* PCI memory space */
