@@ -28,6 +28,7 @@ struct Chardev {
     ChrEventFn *event;
     void *opaque;
     GArray *msgfds;             /* int: SCM_RIGHTS fds not yet taken */
+    char *filename;             /* how it was opened (query-chardev) */
 };
 
 /* File descriptors a socket peer may have queued with us at a time. */
@@ -410,6 +411,7 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
 
     chr->in_fd = chr->out_fd = chr->listen_fd = -1;
     chr->id = g_strdup(id);
+    chr->filename = g_strdup(spec);
     if (!strcmp(spec, "stdio")) {
         chr->in_fd = STDIN_FILENO;
         chr->out_fd = STDOUT_FILENO;
@@ -441,8 +443,20 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
     return chr;
 fail:
     g_free(chr->id);
+    g_free(chr->filename);
     g_free(chr);
     return NULL;
+}
+
+void qemu_chr_foreach(QemuChrInfoFn *fn, void *opaque)
+{
+    for (GList *l = all_chardevs; l; l = l->next) {
+        Chardev *chr = l->data;
+
+        if (chr->id) {
+            fn(chr->id, chr->filename, qemu_chr_is_connected(chr), opaque);
+        }
+    }
 }
 
 Chardev *qemu_chr_find(const char *id)
