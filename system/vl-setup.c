@@ -105,7 +105,9 @@ void vl_create_objects(GPtrArray *objects)
     for (guint i = 0; objects && i < objects->len; i++) {
         const char *spec = g_ptr_array_index(objects, i);
         Error *err = NULL;
-        g_autoptr(GPtrArray) kv = keyval_parse(spec, "qom-type", &err);
+        g_autoptr(GPtrArray) kv = spec[0] == '{' ?
+            keyval_parse_json(spec, &err) :
+            keyval_parse(spec, "qom-type", &err);
         g_autofree char *type = NULL;
         g_autofree char *id = NULL;
         g_autoptr(GHashTable) props = NULL;
