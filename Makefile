@@ -12,6 +12,8 @@
 #                            (PowerNV host under TCG, docs/devel/powernv.md)
 #   make check-libvirt       Debian's libvirt 9.0 starts, migrates and
 #                            destroys it (docs/devel/libvirt.md)
+#   make check-qemu-qtests   QEMU 7.2's own qtest programs (Debian's qemu
+#                            source, built once into ~/.cache) against us
 
 BUILD ?= build
 PYTHON ?= python3
@@ -69,7 +71,8 @@ ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
         check-conformance check-vfio-conformance check-sanitizers \
-        distclean check-powernv powernv-bins check-libvirt
+        distclean check-powernv powernv-bins check-libvirt \
+        check-qemu-qtests
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
      $(TOOL_BINS)
 
@@ -153,6 +156,13 @@ check-powernv:
 # private libvirtds, a pseries domain, DDW over qtest, live migration.
 check-libvirt: $(BIN) $(BUILD)/tools/qtest-ddw
 	@tests/libvirt/run.sh $(BIN)
+
+QEMU_QTESTS_CACHE ?= $(HOME)/.cache/spapr-ddw/qemu-qtests
+check-qemu-qtests: $(BIN)
+	@scripts/install-deps.sh --qemu-qtests
+	@tests/qemu-qtests/fetch.sh $(QEMU_QTESTS_CACHE)
+	@tests/qemu-qtests/build.sh $(QEMU_QTESTS_CACHE)
+	@$(PYTHON) tests/qemu-qtests/run.py $(QEMU_QTESTS_CACHE) $(BIN)
 
 check: all
 	@SPAPR_DDW_BIN=$(BIN) $(PYTHON) scripts/run-tests.py $(UNIT_BINS) $(QTEST_BINS) $(FUZZ_BINS)

@@ -134,7 +134,7 @@ void vl_create_objects(GPtrArray *objects)
     }
 }
 
-static uint64_t parse_ram_size(const char *mem_opts)
+static uint64_t parse_ram_size(const char *mem_opts, MachineClass *mc)
 {
     Error *err = NULL;
     g_autoptr(GPtrArray) kv = NULL;
@@ -161,12 +161,15 @@ static uint64_t parse_ram_size(const char *mem_opts)
         error_report("-m %s: invalid RAM size", mem_opts);
         exit(1);
     }
-    if (sz > MAX_RAM_SIZE || sz % (256 << 20)) {
-        error_report("-m %s: RAM size must be a multiple of 256 MiB and at "
-                     "most 16 TiB", mem_opts);
+    if (sz > MAX_RAM_SIZE ||
+        (mc->ram_granule && sz % mc->ram_granule)) {
+        error_report("-m %s: RAM size must be a multiple of %" PRIu64
+                     " MiB and at most 16 TiB", mem_opts,
+                     MAX(mc->ram_granule, 1) >> 20);
         exit(1);
     }
-    return sz;
+    /* Whole host pages, as QEMU rounds -m up. */
+    return QEMU_ALIGN_UP(sz, (uint64_t)getpagesize());
 }
 
 static MachineState *machine_from_opts(const char *machine_opts)
@@ -218,7 +221,7 @@ void vl_create_machine(const char *machine_opts, const char *mem_opts,
     Error *err = NULL;
 
     if (mem_opts) {
-        ms->ram_size = parse_ram_size(mem_opts);
+        ms->ram_size = parse_ram_size(mem_opts, mc);
     }
     if (mem_path && ms->ram_memdev_id) {
         error_report("-mem-path and -machine memory-backend= are exclusive");

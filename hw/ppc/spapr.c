@@ -243,6 +243,21 @@ static void spapr_machine_init(MachineState *ms, Error **errp)
     qdev_realize_and_unref(phb, sysbus_get_default(), errp);
 }
 
+static bool spapr_get_vof(Object *obj)
+{
+    return SPAPR_MACHINE(obj)->vof;
+}
+
+static void spapr_set_vof(Object *obj, bool value, Error **errp)
+{
+    SPAPR_MACHINE(obj)->vof = value;
+}
+
+static void spapr_machine_instance_init(Object *obj)
+{
+    object_property_add_bool(obj, "x-vof", spapr_get_vof, spapr_set_vof);
+}
+
 static void spapr_machine_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
@@ -252,6 +267,7 @@ static void spapr_machine_class_init(ObjectClass *oc, void *data)
     mc->reset = spapr_machine_reset;
     mc->dumpdtb = spapr_dumpdtb;
     mc->default_ram_size = 4ULL << 30;
+    mc->ram_granule = SPAPR_MEMORY_BLOCK_SIZE;
     mc->default_ram_id = "ppc_spapr.ram";
     /* The one stub CPU of the device tree (spapr_dt_cpus). */
     mc->default_cpu_type = "power8_v2.0-powerpc64-cpu";
@@ -298,6 +314,7 @@ static const TypeInfo spapr_machine_types[] = {
         .instance_size = sizeof(SpaprMachineState),
         .class_size = sizeof(SpaprMachineClass),
         .class_init = spapr_machine_class_init,
+        .instance_init = spapr_machine_instance_init,
     },
     {
         .name = "pseries-2.7" TYPE_MACHINE_SUFFIX,

@@ -28,6 +28,7 @@ struct MachineClass {
     const char *desc;
     bool is_default;
     uint64_t default_ram_size;
+    uint64_t ram_granule;       /* -m must be a multiple of it (0: any) */
     /* The RAM region's name (QEMU's default memory backend id). */
     const char *default_ram_id;
     /* A machine that models no CPU at all, or one stub CPU in its tree. */

@@ -13,6 +13,9 @@ typedef uint64_t target_ulong;
 
 #define TYPE_SPAPR_MACHINE "spapr-machine"
 
+/* 256 MiB: the LMB size; guest RAM is a whole number of them. */
+#define SPAPR_MEMORY_BLOCK_SIZE (1ULL << 28)
+
 OBJECT_DECLARE_TYPE(SpaprMachineState, SpaprMachineClass, SPAPR_MACHINE)
 
 struct SpaprMachineClass {
@@ -27,6 +30,12 @@ struct SpaprMachineState {
 
     void *fdt_blob;             /* the tree built at the last reset */
     size_t fdt_size;
+    /*
+     * -machine x-vof=on: QEMU boots with Virtual Open Firmware instead of
+     * SLOF.  No firmware runs here either way (there is no CPU); the
+     * property is accepted so QEMU's command lines and qtests work.
+     */
+    bool vof;
 };
 
 /* Hypercall numbers (PAPR) and return codes */
