@@ -10,6 +10,8 @@
 #   make check-vfio-conformance   the DMA scenarios through vfio-pci
 #   make check-powernv       VFIO on a real Linux SPAPR TCE v2 IOMMU
 #                            (PowerNV host under TCG, docs/devel/powernv.md)
+#   make check-libvirt       Debian's libvirt 9.0 starts, migrates and
+#                            destroys it (docs/devel/libvirt.md)
 #   make check-qemu-qtests   QEMU 7.2's own qtest programs (Debian's qemu
 #                            source, built once into ~/.cache) against us
 
@@ -33,7 +35,7 @@ $(BUILD)/config.mak: configure
 
 -include $(BUILD)/config.mak
 
-SRC_DIRS := util qom trace hw/core system chardev hw/pci hw/ppc hw/misc \
+SRC_DIRS := util qom crypto trace hw/core system chardev hw/pci hw/ppc hw/misc \
             hw/vfio migration monitor
 TRACE_DIRS := $(patsubst %/trace-events,%,$(wildcard $(addsuffix /trace-events,$(SRC_DIRS))))
 TRACE_GROUPS := $(subst /,_,$(TRACE_DIRS))
@@ -74,7 +76,8 @@ ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
         check-conformance check-vfio-conformance check-sanitizers \
-        distclean check-powernv powernv-bins check-qemu-qtests
+        distclean check-powernv powernv-bins check-libvirt \
+        check-qemu-qtests
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
      $(TOOL_BINS)
 
@@ -154,6 +157,11 @@ powernv-bins: $(BIN) $(QTEST_BINS) $(POWERNV_BINS)
 check-powernv:
 	@tests/powernv/run.sh
 
+# Debian 12's libvirt 9.0 manages the program (tests/libvirt/run.sh):
+# private libvirtds, a pseries domain, DDW over qtest, live migration.
+check-libvirt: $(BIN) $(BUILD)/tools/qtest-ddw
+	@tests/libvirt/run.sh $(BIN)
+
 QEMU_QTESTS_CACHE ?= $(HOME)/.cache/spapr-ddw/qemu-qtests
 check-qemu-qtests: $(BIN)
 	@scripts/install-deps.sh --qemu-qtests
@@ -182,6 +190,7 @@ check-slow: all
 
 bench: $(BIN) $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do SPAPR_DDW_BIN=$(BIN) $$b || exit 1; done
+	@tests/libvirt/run.sh --bench $(BIN)
 
 run: $(BIN) $(BUILD)/tools/ddw-demo
 	@$(BUILD)/tools/ddw-demo $(BIN)

@@ -34,6 +34,7 @@ struct Chardev {
     void (*drained)(void *opaque);
     bool input_paused;
     GArray *msgfds;             /* int: SCM_RIGHTS fds not yet taken */
+    char *filename;             /* how it was opened (query-chardev) */
 };
 
 /* File descriptors a socket peer may have queued with us at a time. */
@@ -414,6 +415,7 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
 
     chr->in_fd = chr->out_fd = chr->listen_fd = -1;
     chr->id = g_strdup(id);
+    chr->filename = g_strdup(spec);
     if (!strcmp(spec, "stdio")) {
         chr->in_fd = STDIN_FILENO;
         chr->out_fd = STDOUT_FILENO;
@@ -445,8 +447,20 @@ Chardev *qemu_chr_new(const char *id, const char *spec, Error **errp)
     return chr;
 fail:
     g_free(chr->id);
+    g_free(chr->filename);
     g_free(chr);
     return NULL;
+}
+
+void qemu_chr_foreach(QemuChrInfoFn *fn, void *opaque)
+{
+    for (GList *l = all_chardevs; l; l = l->next) {
+        Chardev *chr = l->data;
+
+        if (chr->id) {
+            fn(chr->id, chr->filename, qemu_chr_is_connected(chr), opaque);
+        }
+    }
 }
 
 Chardev *qemu_chr_find(const char *id)
@@ -599,6 +613,13 @@ static void chr_flush_at_exit(Chardev *chr, int64_t deadline_ms)
             g_string_truncate(chr->outbuf, 0);
             chr->out_pos = 0;
         }
+    }
+}
+
+void qemu_chr_disconnect(Chardev *chr)
+{
+    if (chr->is_socket && chr->in_fd >= 0) {
+        chr_close_peer(chr);
     }
 }
 

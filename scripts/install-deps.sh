@@ -14,8 +14,15 @@ libfdt-dev zlib1g-dev linux-libc-dev libseccomp-dev"
 # make check-qemu-qtests builds QEMU 7.2's qtest programs from Debian's
 # source package (tests/qemu-qtests/).
 QEMU_QTEST_PACKAGES="dpkg-dev meson ninja-build libpixman-1-dev flex bison"
+# make check-libvirt runs Debian's libvirt 9.0 (tests/libvirt/), and
+# make bench compares with Debian's QEMU 7.2 under it.
+LIBVIRT_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients \
+qemu-system-ppc util-linux bc"
 case " $* " in
 *" --qemu-qtests "*) PACKAGES="$PACKAGES $QEMU_QTEST_PACKAGES" ;;
+esac
+case " $* " in
+*" --libvirt "*) PACKAGES="$PACKAGES $LIBVIRT_PACKAGES" ;;
 esac
 
 missing=

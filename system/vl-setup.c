@@ -105,7 +105,9 @@ void vl_create_objects(GPtrArray *objects)
     for (guint i = 0; objects && i < objects->len; i++) {
         const char *spec = g_ptr_array_index(objects, i);
         Error *err = NULL;
-        g_autoptr(GPtrArray) kv = keyval_parse(spec, "qom-type", &err);
+        g_autoptr(GPtrArray) kv = spec[0] == '{' ?
+            keyval_parse_json(spec, &err) :
+            keyval_parse(spec, "qom-type", &err);
         g_autofree char *type = NULL;
         g_autofree char *id = NULL;
         g_autoptr(GHashTable) props = NULL;
@@ -229,6 +231,10 @@ void vl_create_machine(const char *machine_opts, const char *mem_opts,
     object_property_add_child(object_get_root(), "machine", OBJECT(ms));
     object_unref(OBJECT(ms));
     current_machine_set(ms);
+    /* QEMU's containers exist from the start, devices or not (qom-list) */
+    container_get(OBJECT(ms), "/peripheral");
+    container_get(OBJECT(ms), "/peripheral-anon");
+    container_get(OBJECT(ms), "/unattached");
     if (!machine_create_ram(ms, &err)) {
         die_err(err);
     }
@@ -287,7 +293,13 @@ void vl_start_servers(const char *qtest_spec, const char *qtest_log,
 
     if (qtest_spec) {
         qemu_clock_set_virtual(true);
-        qtest_set_close_cb(quit_on_qtest_close);
+        /*
+         * -qtest stdio ends at EOF (our qtests rely on it); a socket
+         * client may leave and another come, as with QEMU (libvirt).
+         */
+        if (!strcmp(qtest_spec, "stdio")) {
+            qtest_set_close_cb(quit_on_qtest_close);
+        }
         if (!qtest_server_init(qtest_spec, qtest_log, &err)) {
             die_err(err);
         }

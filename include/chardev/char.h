@@ -44,6 +44,11 @@ bool qemu_chr_is_connected(Chardev *chr);
  * and not yet taken; -1 if none.  The caller owns it.
  */
 int qemu_chr_get_msgfd(Chardev *chr);
+/* Every chardev with an id: how it was opened, whether a peer is there. */
+typedef void QemuChrInfoFn(const char *label, const char *filename,
+                           bool connected, void *opaque);
+void qemu_chr_foreach(QemuChrInfoFn *fn, void *opaque);
+void qemu_chr_disconnect(Chardev *chr);
 void qemu_chr_close_all(void);
 
 #endif

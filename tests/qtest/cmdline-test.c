@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -125,6 +126,14 @@ static const BadCmdline bad_cmdlines[] = {
     { "-object memory-backend-file,id=m,size=1G,mem-path=/nonexistent/dir/f",
       "/nonexistent/dir/f" },
     { "-object id=m,size=1G", "qom-type" },
+    { "-object secret,id=s", "data" },
+    { "-object secret,id=s,data=x,file=/etc/hostname", "data" },
+    { "-object secret,id=s,file=/nonexistent/dir/key", "/nonexistent/dir/key" },
+    { "-object secret,id=s,data=x,format=hex", "format" },
+    { "-object secret,id=s,data=x,keyid=k,iv=AAAA", "keyid" },
+    { "-object '{\"qom-type\":\"secret\",\"id\":\"s\"}'", "data" },
+    { "-object '{\"qom-type\":\"secret\",\"id\":\"s\",\"data\":[1]}'",
+      "data" },
     { "-object memory-backend-ram,id=m,size=1G -M pseries,memory-backend=m",
       "memory-backend=m" },
     { "-object memory-backend-ram,id=m,size=4G -M pseries,memory-backend=m "
@@ -680,6 +689,28 @@ static void run_socket_qtest(const char *opts)
     g_assert_cmpstr(line, ==, "OK 0x000000000000abcd\n");
 
     fclose(f);
+
+    /*
+     * The VM outlives its client, as QEMU's: a new one finds the data
+     * (turned away until the server has seen the first one leave).
+     */
+    line[0] = 0;
+    for (int i = 0; i < 500; i++) {
+        fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==,
+                        0);
+        f = fdopen(fd, "r+");
+        fputs("readl 0x1000\n", f);
+        fflush(f);
+        if (fgets(line, sizeof(line), f)) {
+            fclose(f);
+            break;
+        }
+        fclose(f);
+        g_usleep(10000);
+    }
+    g_assert_cmpstr(line, ==, "OK 0x000000000000abcd\n");
+    g_assert_cmpint(kill(pid, SIGTERM), ==, 0);
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 0);

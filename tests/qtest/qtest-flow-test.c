@@ -30,6 +30,7 @@
 typedef struct Proc {
     pid_t pid;
     int to, from;               /* qtest on stdio, or on the socket */
+    bool qtest_socket;
     char *dir, *qmp_path;
 } Proc;
 
@@ -54,6 +55,8 @@ static Proc *proc_start(bool qtest_socket)
 {
     Proc *p = g_new0(Proc, 1);
     g_autofree char *qt = NULL, *args = NULL, *qtpath = NULL;
+
+    p->qtest_socket = qtest_socket;
     g_auto(GStrv) argv = NULL;
     int in[2], out[2], devnull = open("/dev/null", O_WRONLY);
 
@@ -105,6 +108,23 @@ static int proc_wait(Proc *p)
     kill(p->pid, SIGKILL);
     waitpid(p->pid, &status, 0);
     g_assert_not_reached();
+}
+
+/*
+ * Ends the qtest connection and the process: EOF on stdio ends it; a
+ * socket client may leave and come back (as in QEMU), so then quit.
+ */
+static int proc_end(Proc *p)
+{
+    close(p->to);
+    if (p->qtest_socket) {
+        QMPClient *c = qmp_client_connect(p->qmp_path);
+
+        qmp_client_negotiate(c);
+        json_node_unref(qmp_cmd_ok(c, "{\"execute\": \"quit\"}"));
+        qmp_client_close(c);
+    }
+    return proc_wait(p);
 }
 
 static void proc_free(Proc *p)
@@ -186,8 +206,7 @@ static void test_big_reply_socket(void)
     send_all(p->to, "readb 0x10\n");
     ans2 = recv_line(p->from);
     g_assert_cmpstr(ans2, ==, "OK 0x00000000000000a5");
-    close(p->to);
-    g_assert_cmpint(proc_wait(p), ==, 0);
+    g_assert_cmpint(proc_end(p), ==, 0);
     proc_free(p);
 }
 
@@ -206,11 +225,10 @@ static void non_reading_qtest(bool qtest_socket)
 
         g_assert_cmpuint(strlen(ans), ==, 5 + 2 * MAX_XFER);
     }
-    close(p->to);
     if (p->from != p->to) {
         close(p->from);
     }
-    g_assert_cmpint(proc_wait(p), ==, 0);
+    g_assert_cmpint(proc_end(p), ==, 0);
     proc_free(p);
 }
 
@@ -267,8 +285,7 @@ static void test_qmp_not_reading(void)
     for (int i = 0; i < 8; i++) {
         send_until_cut(fd, cmd, strlen(cmd));
     }
-    close(p->to);
-    g_assert_cmpint(proc_wait(p), ==, 0);
+    g_assert_cmpint(proc_end(p), ==, 0);
     close(fd);
     close(p->from);
     proc_free(p);
@@ -318,8 +335,7 @@ static void test_blank_line(void)
     ans2 = recv_line(p->from);
     g_assert_cmpstr(ans2, ==, "ERR more than 64 words");
     g_string_free(words, true);
-    close(p->to);
-    g_assert_cmpint(proc_wait(p), ==, 0);
+    g_assert_cmpint(proc_end(p), ==, 0);
     proc_free(p);
 }
 

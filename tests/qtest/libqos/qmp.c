@@ -111,6 +111,25 @@ QMPClient *qmp_client_connect(const char *path)
     return c;
 }
 
+void qmp_send_with_fd(QMPClient *c, int fd, const char *text)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control = { 0 };
+    struct iovec iov = { (void *)text, strlen(text) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control.buf,
+                          .msg_controllen = sizeof(control.buf) };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    g_assert_cmpint(sendmsg(c->fd, &msg, 0), ==, (ssize_t)strlen(text));
+}
+
 QMPClient *qmp_client_from_fd(int fd)
 {
     QMPClient *c = g_new0(QMPClient, 1);

@@ -29,6 +29,8 @@ JsonObject *qmp_client_greeting(QMPClient *c);
 /* Runs qmp_capabilities and asserts it succeeded. */
 void qmp_client_negotiate(QMPClient *c);
 
+/* Sends text with fd attached (SCM_RIGHTS), as libvirt's getfd does. */
+void qmp_send_with_fd(QMPClient *c, int fd, const char *text);
 /* Sends raw bytes as they are. */
 void qmp_send_raw(QMPClient *c, const void *buf, size_t len);
 /* Reads the next response (events are queued); json_object_unref it. */

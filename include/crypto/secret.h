@@ -1,0 +1,18 @@
+/*
+ * The "secret" object (crypto/secret.c).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef CRYPTO_SECRET_H
+#define CRYPTO_SECRET_H
+
+#include "qom/object.h"
+
+#define TYPE_QCRYPTO_SECRET "secret"
+OBJECT_DECLARE_SIMPLE_TYPE(QCryptoSecret, QCRYPTO_SECRET)
+
+/* The decoded bytes of secret id (owned by the object). */
+bool qcrypto_secret_lookup(const char *id, const uint8_t **data, size_t *len,
+                           Error **errp);
+
+#endif
