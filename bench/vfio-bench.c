@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "monitor/qdev.h"
 #include <linux/vfio.h>
 #include "qemu/bswap.h"
 #include "qemu/option.h"

@@ -19,6 +19,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "monitor/qdev.h"
 #include "hw/qdev-core.h"
 #include "hw/pci-host/spapr.h"
 #include "sysemu/sysemu.h"

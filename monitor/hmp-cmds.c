@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "monitor/qdev.h"
 #include "qemu/version.h"
 #include "qemu/option.h"
 #include "sysemu/sysemu.h"

@@ -1,6 +1,7 @@
 /*
  * QMP device and QOM commands: device_add, device_del (and the
- * DEVICE_DELETED event), qom-list, qom-get, qom-set.
+ * DEVICE_DELETED event), qom-list, qom-get, qom-set, and
+ * device-list-properties.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -8,6 +9,7 @@
 #include "qemu/option.h"
 #include "hw/qdev-core.h"
 #include "sysemu/sysemu.h"
+#include "monitor/qdev.h"
 #include "qom/qom-qmp.h"
 #include "monitor-internal.h"
 
@@ -258,7 +260,93 @@ static JsonNode *qmp_object_del(JsonObject *args, Error **errp)
            qmp_return_empty() : NULL;
 }
 
+/* Device introspection: device-list-properties, -device TYPE,help */
+
+JsonArray *qdev_device_properties(const char *typename, Error **errp)
+{
+    ObjectClass *klass = object_class_by_name(typename);
+
+    if (!klass) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", typename);
+        return NULL;
+    }
+    if (!object_class_dynamic_cast(klass, TYPE_DEVICE) ||
+        object_class_is_abstract(klass)) {
+        error_setg(errp, "Parameter 'typename' expects a non-abstract device "
+                   "type");
+        return NULL;
+    }
+    return qom_type_properties(typename, errp);
+}
+
+static gint qdev_help_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *qdev_property_help_line(JsonObject *p)
+{
+    GString *s = g_string_new(NULL);
+    const char *desc = json_object_has_member(p, "description") ?
+        json_object_get_string_member(p, "description") : NULL;
+    JsonNode *def = json_object_get_member(p, "default-value");
+
+    g_string_append_printf(s, "  %s=<%s>",
+                           json_object_get_string_member(p, "name"),
+                           json_object_get_string_member(p, "type"));
+    if (desc || def) {
+        g_string_append_printf(s, "%*s - ", MAX(0, 24 - (int)s->len), "");
+    }
+    if (desc) {
+        g_string_append(s, desc);
+    }
+    if (def) {
+        g_autofree char *text = json_to_string(def, false);
+
+        g_string_append_printf(s, " (default: %s)", text);
+    }
+    return g_string_free(s, false);
+}
+
+bool qdev_property_help(GString *out, const char *typename, Error **errp)
+{
+    g_autoptr(JsonArray) props = qdev_device_properties(typename, errp);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+
+    if (!props) {
+        return false;
+    }
+    for (guint i = 0; i < json_array_get_length(props); i++) {
+        g_ptr_array_add(lines, qdev_property_help_line(
+            json_array_get_object_element(props, i)));
+    }
+    g_ptr_array_sort(lines, qdev_help_cmp);
+    if (lines->len) {
+        g_string_append_printf(out, "%s options:\n", typename);
+    } else {
+        g_string_append_printf(out, "There are no options for %s.\n",
+                               typename);
+    }
+    for (guint i = 0; i < lines->len; i++) {
+        g_string_append_printf(out, "%s\n",
+                               (char *)g_ptr_array_index(lines, i));
+    }
+    return true;
+}
+
+
+static JsonNode *qmp_device_list_properties(JsonObject *args, Error **errp)
+{
+    JsonArray *arr = qdev_device_properties(qmp_arg_str(args, "typename"),
+                                           errp);
+
+    return arr ? qmp_node_array(arr) : NULL;
+}
+
 static const QmpCommandInfo qmp_qdev_commands[] = {
+    { "device-list-properties", qmp_device_list_properties, "typename:str",
+      "[ObjectPropertyInfo]" },
     { "object-add", qmp_object_add, "qom-type:str,id:str,*" },
     { "object-del", qmp_object_del, "id:str" },
     { "device_add", qmp_device_add, "driver:str,bus:str?,id:str?,*" },

@@ -5,12 +5,12 @@
  * Everything is read from the type table and from the properties a fresh
  * instance really has, so what is listed is what -device, device_add,
  * -object and -machine accept.  "device_add TYPE,help" and
- * "-device TYPE,help" print the same list (qom_property_help()).
+ * "-device TYPE,help" print the same list (qdev_property_help() in
+ * monitor/qmp-cmds-qdev.c, which adds the device-only checks).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
-#include "hw/qdev-core.h"
 #include "monitor/hmp.h"
 #include "monitor/qmp.h"
 #include "qom/qom-qmp.h"
@@ -121,90 +121,9 @@ JsonArray *qom_type_properties(const char *typename, Error **errp)
     return arr;
 }
 
-JsonArray *qom_device_properties(const char *typename, Error **errp)
-{
-    ObjectClass *klass = object_class_by_name(typename);
-
-    if (!klass) {
-        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
-                  "Device '%s' not found", typename);
-        return NULL;
-    }
-    if (!object_class_dynamic_cast(klass, TYPE_DEVICE) ||
-        object_class_is_abstract(klass)) {
-        error_setg(errp, "Parameter 'typename' expects a non-abstract device "
-                   "type");
-        return NULL;
-    }
-    return qom_type_properties(typename, errp);
-}
-
-static gint qom_help_cmp(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *qom_property_help_line(JsonObject *p)
-{
-    GString *s = g_string_new(NULL);
-    const char *desc = json_object_has_member(p, "description") ?
-        json_object_get_string_member(p, "description") : NULL;
-    JsonNode *def = json_object_get_member(p, "default-value");
-
-    g_string_append_printf(s, "  %s=<%s>",
-                           json_object_get_string_member(p, "name"),
-                           json_object_get_string_member(p, "type"));
-    if (desc || def) {
-        g_string_append_printf(s, "%*s - ", MAX(0, 24 - (int)s->len), "");
-    }
-    if (desc) {
-        g_string_append(s, desc);
-    }
-    if (def) {
-        g_autofree char *text = json_to_string(def, false);
-
-        g_string_append_printf(s, " (default: %s)", text);
-    }
-    return g_string_free(s, false);
-}
-
-bool qom_property_help(GString *out, const char *typename, Error **errp)
-{
-    g_autoptr(JsonArray) props = qom_device_properties(typename, errp);
-    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
-
-    if (!props) {
-        return false;
-    }
-    for (guint i = 0; i < json_array_get_length(props); i++) {
-        g_ptr_array_add(lines, qom_property_help_line(
-            json_array_get_object_element(props, i)));
-    }
-    g_ptr_array_sort(lines, qom_help_cmp);
-    if (lines->len) {
-        g_string_append_printf(out, "%s options:\n", typename);
-    } else {
-        g_string_append_printf(out, "There are no options for %s.\n",
-                               typename);
-    }
-    for (guint i = 0; i < lines->len; i++) {
-        g_string_append_printf(out, "%s\n",
-                               (char *)g_ptr_array_index(lines, i));
-    }
-    return true;
-}
-
 static JsonNode *qmp_qom_list_properties(JsonObject *args, Error **errp)
 {
     JsonArray *arr = qom_type_properties(qmp_arg_str(args, "typename"), errp);
-
-    return arr ? qmp_node_array(arr) : NULL;
-}
-
-static JsonNode *qmp_device_list_properties(JsonObject *args, Error **errp)
-{
-    JsonArray *arr = qom_device_properties(qmp_arg_str(args, "typename"),
-                                           errp);
 
     return arr ? qmp_node_array(arr) : NULL;
 }
@@ -258,8 +177,6 @@ static const QmpCommandInfo qom_qmp_commands[] = {
     { "qom-list-types", qmp_qom_list_types, "implements:str?,abstract:bool?",
       "[ObjectTypeInfo]" },
     { "qom-list-properties", qmp_qom_list_properties, "typename:str",
-      "[ObjectPropertyInfo]" },
-    { "device-list-properties", qmp_device_list_properties, "typename:str",
       "[ObjectPropertyInfo]" },
 };
 

@@ -3,9 +3,7 @@
 
     check-tree.py [--root DIR] [CHECK...]
 
-With no CHECK, maintainers and links (what `make check` runs); walls
-joins them once system/ no longer includes hw/ (see the Walls section of
-docs/devel/architecture.md).
+With no CHECK, all of them (what `make check` runs).
 
 - maintainers: every file git tracks matches an F: glob of MAINTAINERS.
 - walls: the directories that must not reach into device models
@@ -101,7 +99,7 @@ def check_links(root, files):
     return bad
 
 
-DEFAULT = ("maintainers", "links")
+DEFAULT = ("maintainers", "walls", "links")
 CHECKS = (("maintainers", check_maintainers),
           ("walls", check_walls),
           ("links", check_links))

@@ -4,7 +4,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
-#include "hw/boards.h"
 #include "sysemu/sysemu.h"
 
 static RunState current_runstate = RUN_STATE_PRELAUNCH;
@@ -151,16 +150,4 @@ bool qemu_system_shutdown_act(void)
         return false;
     }
     return true;
-}
-
-void qemu_system_reset(void)
-{
-    MachineState *ms = current_machine_get();
-    MachineClass *mc = ms ? MACHINE_GET_CLASS(ms) : NULL;
-
-    if (mc && mc->reset) {
-        mc->reset(ms);
-    } else {
-        qemu_devices_reset();
-    }
 }

@@ -8,17 +8,13 @@
 
 void vl_setup_logging(const char *logfile, const char *items,
                       GPtrArray *traces);
-void vl_handle_help(const char *machine_opts, GPtrArray *devices);
 void vl_check_accel(const char *accel, const char *machine_opts,
                     bool qtest);
 /* vl-opts.c: -name, -uuid, -msg, -smp, -cpu, -rtc, -boot, ... */
 void vl_apply_options(GPtrArray *procopts);
 void vl_apply_late_options(void);
 void vl_create_objects(GPtrArray *objects);
-void vl_create_machine(const char *machine_opts, const char *mem_opts,
-                       const char *mem_path);
 void vl_create_devices(GPtrArray *devices);
-void vl_machine_done(void);
 void vl_start_servers(const char *qtest_spec, const char *qtest_log,
                       GPtrArray *chardevs, GPtrArray *monitors,
                       GPtrArray *qmp);

@@ -10,16 +10,15 @@
 #include "qemu/option.h"
 #include "qemu/timer.h"
 #include "trace/control.h"
-#include "hw/boards.h"
+#include "monitor/qdev.h"
+#include "sysemu/machine-setup.h"
+#include "qom/object.h"
 #include "sysemu/accel.h"
 #include "sysemu/qtest.h"
 #include "sysemu/sysemu.h"
 #include "vl-internal.h"
 #include "vl-hooks.h"
 #include "migration/migration.h"
-
-/* 16 TiB: the largest guest a pseries machine model is started with. */
-#define MAX_RAM_SIZE (16ULL << 40)
 
 static QEMU_NORETURN void die_err(Error *err)
 {
@@ -52,41 +51,6 @@ void vl_setup_logging(const char *logfile, const char *items,
     }
 }
 
-static bool is_help(const char *s)
-{
-    return s && (!strcmp(s, "help") || !strcmp(s, "?"));
-}
-
-void vl_handle_help(const char *machine_opts, GPtrArray *devices)
-{
-    Error *err = NULL;
-    g_autoptr(GString) out = g_string_new(NULL);
-
-    if (is_help(machine_opts)) {
-        machine_print_list(stdout);
-        exit(0);
-    }
-    for (guint i = 0; devices && i < devices->len; i++) {
-        const char *d = g_ptr_array_index(devices, i);
-        g_autofree char *driver = NULL;
-
-        if (is_help(d)) {
-            qdev_device_help_list(out);
-            fputs(out->str, stdout);
-            exit(0);
-        }
-        if (g_str_has_suffix(d, ",help") || g_str_has_suffix(d, ",?")) {
-            driver = g_strndup(d, strcspn(d, ","));
-            if (!qdev_device_help_type(out, driver, &err)) {
-                error_prepend(&err, "-device %s: ", d);
-                die_err(err);
-            }
-            fputs(out->str, stdout);
-            exit(0);
-        }
-    }
-}
-
 void vl_check_accel(const char *accel, const char *machine_opts,
                     bool qtest)
 {
@@ -94,7 +58,7 @@ void vl_check_accel(const char *accel, const char *machine_opts,
         keyval_parse(machine_opts, "type", NULL) : NULL;
     Error *err = NULL;
 
-    /* a malformed -machine is reported by vl_create_machine() */
+    /* a malformed -machine is reported by machine_setup_create() */
     if (!accel_select(accel, keyval_get(kv, "accel"), qtest, &err)) {
         die_err(err);
     }
@@ -134,116 +98,6 @@ void vl_create_objects(GPtrArray *objects)
     }
 }
 
-static uint64_t parse_ram_size(const char *mem_opts, MachineClass *mc)
-{
-    Error *err = NULL;
-    g_autoptr(GPtrArray) kv = NULL;
-    const char *size;
-    uint64_t sz;
-
-    kv = keyval_parse(mem_opts, "size", &err);
-    if (!kv) {
-        error_prepend(&err, "-m %s: ", mem_opts);
-        die_err(err);
-    }
-    for (guint i = 0; i < kv->len; i++) {
-        KeyVal *e = g_ptr_array_index(kv, i);
-
-        if (strcmp(e->key, "size") && strcmp(e->key, "slots") &&
-            strcmp(e->key, "maxmem")) {
-            error_report("-m: invalid parameter '%s' (size, slots, maxmem)",
-                         e->key);
-            exit(1);
-        }
-    }
-    size = keyval_get(kv, "size");
-    if (!size || !qemu_strtosz_MiB(size, &sz) || sz == 0) {
-        error_report("-m %s: invalid RAM size", mem_opts);
-        exit(1);
-    }
-    if (sz > MAX_RAM_SIZE ||
-        (mc->ram_granule && sz % mc->ram_granule)) {
-        error_report("-m %s: RAM size must be a multiple of %" PRIu64
-                     " MiB and at most 16 TiB", mem_opts,
-                     MAX(mc->ram_granule, 1) >> 20);
-        exit(1);
-    }
-    /* Whole host pages, as QEMU rounds -m up. */
-    return QEMU_ALIGN_UP(sz, (uint64_t)getpagesize());
-}
-
-static MachineState *machine_from_opts(const char *machine_opts)
-{
-    Error *err = NULL;
-    g_autoptr(GPtrArray) kv = NULL;
-    g_autofree char *type = NULL;
-    MachineClass *mc;
-    MachineState *ms;
-
-    if (machine_opts) {
-        kv = keyval_parse(machine_opts, "type", &err);
-        if (!kv) {
-            error_prepend(&err, "-machine %s: ", machine_opts);
-            die_err(err);
-        }
-        type = keyval_take(kv, "type");
-        g_free(keyval_take(kv, "accel"));
-    }
-    mc = machine_find_class(type);
-    if (!mc) {
-        error_report("-machine %s: unsupported machine type "
-                     "(see -machine help)", type);
-        exit(1);
-    }
-    qdev_set_compat_props(mc->compat_props);
-    ms = MACHINE(object_new(object_class_get_name(OBJECT_CLASS(mc))));
-    for (guint i = 0; kv && i < kv->len; i++) {
-        KeyVal *e = g_ptr_array_index(kv, i);
-
-        if (!object_property_find(OBJECT(ms), e->key)) {
-            error_report("-machine %s: invalid machine property '%s'",
-                         mc->name, e->key);
-            exit(1);
-        }
-        if (!object_property_parse(OBJECT(ms), e->key, e->value, &err)) {
-            error_prepend(&err, "-machine %s: ", mc->name);
-            die_err(err);
-        }
-    }
-    return ms;
-}
-
-void vl_create_machine(const char *machine_opts, const char *mem_opts,
-                       const char *mem_path)
-{
-    MachineState *ms = machine_from_opts(machine_opts);
-    MachineClass *mc = MACHINE_GET_CLASS(ms);
-    Error *err = NULL;
-
-    if (mem_opts) {
-        ms->ram_size = parse_ram_size(mem_opts, mc);
-    }
-    if (mem_path && ms->ram_memdev_id) {
-        error_report("-mem-path and -machine memory-backend= are exclusive");
-        exit(1);
-    }
-    ms->mem_path = g_strdup(mem_path);
-    object_property_add_child(object_get_root(), "machine", OBJECT(ms));
-    object_unref(OBJECT(ms));
-    current_machine_set(ms);
-    /* QEMU's containers exist from the start, devices or not (qom-list) */
-    container_get(OBJECT(ms), "/peripheral");
-    container_get(OBJECT(ms), "/peripheral-anon");
-    container_get(OBJECT(ms), "/unattached");
-    if (!machine_create_ram(ms, &err)) {
-        die_err(err);
-    }
-    mc->init(ms, &err);
-    if (err) {
-        die_err(err);
-    }
-}
-
 void vl_create_devices(GPtrArray *devices)
 {
     for (guint i = 0; devices && i < devices->len; i++) {
@@ -256,27 +110,6 @@ void vl_create_devices(GPtrArray *devices)
             error_prepend(&err, "-device %s: ", spec);
             die_err(err);
         }
-    }
-}
-
-void vl_machine_done(void)
-{
-    MachineState *ms = current_machine_get();
-    Error *err = NULL;
-
-    qemu_system_reset();
-    if (ms->dumpdtb && *ms->dumpdtb) {
-        MachineClass *mc = MACHINE_GET_CLASS(ms);
-
-        if (!mc->dumpdtb) {
-            error_report("-machine dumpdtb: machine '%s' has no device tree",
-                         mc->name);
-            exit(1);
-        }
-        if (!mc->dumpdtb(ms, ms->dumpdtb, &err)) {
-            die_err(err);
-        }
-        exit(0);
     }
 }
 

@@ -14,8 +14,7 @@
 #include "qemu/option.h"
 #include "qemu/timer.h"
 #include "trace/control.h"
-#include "hw/boards.h"
-#include "hw/qdev-properties.h"
+#include "sysemu/machine-setup.h"
 #include "sysemu/qtest.h"
 #include "sysemu/os-posix.h"
 #include "sysemu/sysemu.h"
@@ -128,27 +127,6 @@ static void arr_add(GPtrArray **arr, const char *v)
         *arr = g_ptr_array_new();
     }
     g_ptr_array_add(*arr, (gpointer)v);
-}
-
-static void parse_global(const char *optarg)
-{
-    const char *dot = strchr(optarg, '.');
-    const char *eq = dot ? strchr(dot, '=') : NULL;
-    GlobalProperty *gp;
-    Error *err = NULL;
-
-    if (!dot || !eq || dot == optarg || eq == dot + 1) {
-        vl_die("-global %s: expected DRIVER.PROPERTY=VALUE", optarg);
-    }
-    gp = g_new0(GlobalProperty, 1);
-    gp->driver = g_strndup(optarg, dot - optarg);
-    gp->property = g_strndup(dot + 1, eq - dot - 1);
-    gp->value = g_strdup(eq + 1);
-    if (!qdev_global_prop_check_value(gp->driver, gp->property, gp->value,
-                                      &err)) {
-        vl_die_err(err);
-    }
-    qdev_prop_register_global(gp);
 }
 
 /* Option handlers: each stores its argument; vl-opts.c validates. */
@@ -367,7 +345,7 @@ void qemu_init(int argc, char **argv)
     error_set_progname("spapr-ddw");
     parse_args(&c, argc, argv);
     vl_setup_logging(c.logfile, c.logitems, c.traces);
-    vl_handle_help(c.machine_opts, c.devices);
+    machine_setup_help(c.machine_opts, c.devices);
     vl_apply_options(c.procopts);
     vl_check_accel(c.accel, c.machine_opts, c.qtest_spec != NULL);
     if (c.daemonize) {
@@ -379,12 +357,12 @@ void qemu_init(int argc, char **argv)
         vl_die_err(err);
     }
     for (guint i = 0; c.globals && i < c.globals->len; i++) {
-        parse_global(g_ptr_array_index(c.globals, i));
+        machine_setup_global(g_ptr_array_index(c.globals, i));
     }
     vl_create_objects(c.objects);
-    vl_create_machine(c.machine_opts, c.mem_opts, c.mem_path);
+    machine_setup_create(c.machine_opts, c.mem_opts, c.mem_path);
     vl_create_devices(c.devices);
-    vl_machine_done();
+    machine_setup_done();
     vl_apply_late_options();
     vl_start_servers(c.qtest_spec, c.qtest_log, c.chardevs, c.monitors,
                      c.qmp);

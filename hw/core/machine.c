@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include <sys/mman.h>
 #include "hw/boards.h"
+#include "sysemu/sysemu.h"
 
 static MachineState *current_machine;
 
@@ -301,6 +302,19 @@ static void machine_class_init(ObjectClass *oc, void *data)
 static void host_memory_backend_class_init(ObjectClass *oc, void *data)
 {
     oc->complete = host_memory_backend_complete;
+}
+
+/* A system reset: the machine's own, or every device's. */
+void qemu_system_reset(void)
+{
+    MachineState *ms = current_machine_get();
+    MachineClass *mc = ms ? MACHINE_GET_CLASS(ms) : NULL;
+
+    if (mc && mc->reset) {
+        mc->reset(ms);
+    } else {
+        qemu_devices_reset();
+    }
 }
 
 static const TypeInfo machine_types[] = {

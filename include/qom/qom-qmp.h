@@ -14,9 +14,5 @@
  * a fresh instance of typename; an unknown type is DeviceNotFound.
  */
 JsonArray *qom_type_properties(const char *typename, Error **errp);
-/* The same for a concrete device type (device-list-properties). */
-JsonArray *qom_device_properties(const char *typename, Error **errp);
-/* "TYPE options:" and one sorted "  name=<type> ..." line per property. */
-bool qom_property_help(GString *out, const char *typename, Error **errp);
 
 #endif

@@ -6,7 +6,6 @@
 #ifndef SYSEMU_SYSEMU_H
 #define SYSEMU_SYSEMU_H
 
-#include "hw/qdev-core.h"
 
 typedef enum RunState {
     RUN_STATE_PRELAUNCH,
@@ -88,18 +87,5 @@ bool qemu_system_shutdown_act(void);
 /* -no-shutdown */
 void qemu_set_no_shutdown(bool on);
 void qemu_system_reset(void);
-
-/*
- * Creates, configures and realizes a device from "driver=...,id=...,k=v"
- * options (already parsed).  Returns the device, or NULL with errp set.
- */
-DeviceState *qdev_device_add(GPtrArray *opts, bool hotplug, Error **errp);
-/* Device types (-device help) or one type's properties (TYPE,help). */
-void qdev_device_help_list(GString *out);
-bool qdev_device_help_type(GString *out, const char *driver, Error **errp);
-/* Removes a device by id at once (the monitors' device_del may wait). */
-bool qdev_device_del(const char *id, Error **errp);
-/* Whether the device may be unplugged at all. */
-bool qdev_device_del_check(DeviceState *dev, Error **errp);
 
 #endif

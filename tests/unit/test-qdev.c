@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include "monitor/qdev.h"
 #include "qemu/option.h"
 #include "hw/qdev-properties.h"
 #include "hw/boards.h"

@@ -8,6 +8,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/boards.h"
 #include "sysemu/sysemu.h"
+#include "monitor/qdev.h"
 #include "qom/qom-qmp.h"
 
 static void print_device_type(ObjectClass *klass, void *opaque)
@@ -56,7 +57,7 @@ static DeviceClass *device_class_lookup(const char *driver, Error **errp)
 /* As QEMU, any concrete device type, user-creatable or not. */
 bool qdev_device_help_type(GString *out, const char *driver, Error **errp)
 {
-    return qom_property_help(out, driver, errp);
+    return qdev_property_help(out, driver, errp);
 }
 
 static BusState *device_find_bus(DeviceClass *dc, const char *driver,
