@@ -48,6 +48,10 @@ check() {   # check NAME CMD...: passes when CMD succeeds
 }
 
 cleanup() {
+    # machines a failed step left running (libvirt's own pid files)
+    for f in "$WORK"/*/run/qemu/*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
     for p in "${DAEMONS[@]}"; do
         kill "$p" 2>/dev/null
     done
