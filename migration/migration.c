@@ -72,7 +72,7 @@ typedef struct MigrationState {
     int64_t last_rx_ms;
     guint idle_timer;
     /* both */
-    uint64_t total_bytes, ram_bytes, device_bytes;
+    uint64_t total_bytes, ram_bytes, ram_total, device_bytes;
     uint64_t downtime_ms, total_time_ms;
     char *error_desc;
 } MigrationState;
@@ -468,6 +468,7 @@ static void migration_outgoing_setup(void)
     }
     mig_put_u8(&w, MIG_REC_RAM_BLOCKS);
     ram_save_setup(&mig.ram, &w);
+    mig.ram_total = ram_save_total(&mig.ram);
     migration_queue(w.buf->data, w.buf->len, false);
     g_byte_array_unref(w.buf);
 }
@@ -498,7 +499,7 @@ bool migration_start_outgoing(const char *uri, Error **errp)
     g_unix_set_fd_nonblocking(mig.fd, true, NULL);
     migration_watch_child();
     g_clear_pointer(&mig.error_desc, g_free);
-    mig.ram_bytes = mig.device_bytes = 0;
+    mig.ram_bytes = mig.ram_total = mig.device_bytes = 0;
     mig.downtime_ms = mig.total_time_ms = 0;
     mig.start_ms = mig_now_ms();
     mig.stage = STAGE_RAM;
@@ -690,6 +691,10 @@ void migration_query(MigrationInfo *info)
     info->total_bytes = mig.incoming && mig.load
                         ? savevm_load_bytes(mig.load) : mig.total_bytes;
     info->ram_bytes = mig.ram_bytes;
+    info->ram_total = mig.ram_total;
+    info->ram_remaining = mig.stage == STAGE_RAM && mig.status ==
+                          MIGRATION_STATUS_ACTIVE ?
+                          ram_save_remaining(&mig.ram) : 0;
     info->device_bytes = mig.device_bytes;
     info->downtime_ms = mig.downtime_ms;
     info->total_time_ms = mig.total_time_ms;

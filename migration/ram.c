@@ -256,3 +256,31 @@ void ram_save_cleanup(RamSaveState *rs)
         memory_region_set_dirty_logging(rs->blocks[i].mr, false);
     }
 }
+
+uint64_t ram_save_total(const RamSaveState *rs)
+{
+    uint64_t total = 0;
+
+    for (unsigned i = 0; i < rs->nr_blocks; i++) {
+        total += rs->blocks[i].size;
+    }
+    return total;
+}
+
+/*
+ * What this round has yet to look at: RAM past the scan cursor.  In the
+ * first round every page is a candidate, as in QEMU, whose "remaining"
+ * starts at all of RAM; later rounds only send the dirty pages in it.
+ */
+uint64_t ram_save_remaining(const RamSaveState *rs)
+{
+    uint64_t left = 0;
+
+    for (unsigned i = rs->block; i < rs->nr_blocks; i++) {
+        left += rs->blocks[i].size;
+    }
+    if (rs->block < rs->nr_blocks) {
+        left -= MIN(rs->page << MIG_PAGE_SHIFT, rs->blocks[rs->block].size);
+    }
+    return left;
+}

@@ -49,6 +49,9 @@ bool ram_save_iterate(RamSaveState *rs, MigWriter *w, size_t budget);
 /* Starts the next round over pages dirtied since the last one. */
 void ram_save_next_round(RamSaveState *rs);
 void ram_save_cleanup(RamSaveState *rs);
+/* query-migrate's ram.total and ram.remaining (bytes). */
+uint64_t ram_save_total(const RamSaveState *rs);
+uint64_t ram_save_remaining(const RamSaveState *rs);
 
 /*
  * Destination (migration/ram-load.c): pages are written as their records

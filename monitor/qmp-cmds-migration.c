@@ -55,6 +55,8 @@ static JsonNode *qmp_query_migrate(JsonObject *args, Error **errp)
     }
     ram = json_object_new();
     qmp_object_set_uint(ram, "transferred", info.ram_bytes);
+    qmp_object_set_uint(ram, "remaining", info.ram_remaining);
+    qmp_object_set_uint(ram, "total", info.ram_total);
     qmp_object_set_uint(ram, "total-transferred", info.total_bytes);
     qmp_object_set_uint(ram, "device-state", info.device_bytes);
     json_object_set_object_member(o, "ram", ram);
@@ -220,8 +222,8 @@ static const QmpCommandInfo qmp_migration_commands[] = {
 static const QmpSchemaTypeInfo qmp_migration_types[] = {
     { "MigrationInfo", .members = "status:MigrationStatus?,"
       "ram:MigrationStats?,total-time:int?,downtime:int?,error-desc:str?" },
-    { "MigrationStats", .members = "transferred:int,total-transferred:int,"
-                                   "device-state:int" },
+    { "MigrationStats", .members = "transferred:int,remaining:int,"
+      "total:int,total-transferred:int,device-state:int" },
     { "MigrationStatus", .values = "none,setup,cancelling,cancelled,active,"
       "postcopy-active,postcopy-paused,postcopy-recover,completed,failed,"
       "colo,pre-switchover,device,wait-unplug" },

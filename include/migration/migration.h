@@ -25,6 +25,8 @@ typedef struct MigrationInfo {
     MigrationStatus status;
     uint64_t total_bytes;       /* bytes sent (or received) so far */
     uint64_t ram_bytes;
+    uint64_t ram_total;         /* guest RAM (outgoing) */
+    uint64_t ram_remaining;     /* RAM the current round has yet to scan */
     uint64_t device_bytes;      /* non-iterative device state */
     uint64_t downtime_ms;
     uint64_t total_time_ms;

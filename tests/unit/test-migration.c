@@ -14,6 +14,7 @@
 #include "migration/vmstate.h"
 #include "sysemu/sysemu.h"
 #include "tests/fuzz/migration-mutate.h"
+#include "migration/ram.h"
 
 #define LIOBN_DEF   0x80000000
 #define LIOBN_DDW   0x80000001
@@ -265,6 +266,25 @@ static void test_short_fuzz(void)
     g_assert_true(migration_load_from_buffer(good->data, good->len, NULL));
 }
 
+/* query-migrate's ram.total and ram.remaining follow the scan cursor. */
+static void test_ram_remaining(void)
+{
+    RamSaveState rs = { .nr_blocks = 2 };
+
+    rs.blocks[0].size = 1ULL << 30;
+    rs.blocks[1].size = 1ULL << 20;
+    g_assert_cmpuint(ram_save_total(&rs), ==, (1ULL << 30) + (1ULL << 20));
+    g_assert_cmpuint(ram_save_remaining(&rs), ==, ram_save_total(&rs));
+    rs.page = 16;
+    g_assert_cmpuint(ram_save_remaining(&rs), ==,
+                     ram_save_total(&rs) - 16 * MIG_PAGE_SIZE);
+    rs.block = 1;
+    rs.page = 0;
+    g_assert_cmpuint(ram_save_remaining(&rs), ==, 1ULL << 20);
+    rs.block = 2;
+    g_assert_cmpuint(ram_save_remaining(&rs), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     char *qargv[] = {
@@ -282,6 +302,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/tce/direct-map-size",
                     test_tce_direct_map_size);
     g_test_add_func("/migration/round-trip", test_round_trip_machine);
+    g_test_add_func("/migration/ram-remaining", test_ram_remaining);
     g_test_add_func("/migration/short-fuzz", test_short_fuzz);
     return g_test_run();
 }
