@@ -182,6 +182,27 @@ char *qtest_stderr(QTestState *s)
     return text ? text : g_strdup("");
 }
 
+int qtest_unix_connect(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+    g_assert_cmpuint(strlen(path), <, sizeof(sa.sun_path));
+    strcpy(sa.sun_path, path);
+    /* a bound, not a timing: the server may not be listening yet */
+    for (int i = 0; i < 3000; i++) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        g_assert_cmpint(fd, >=, 0);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+            return fd;
+        }
+        close(fd);
+        g_usleep(10 * 1000);
+    }
+    g_error("cannot connect to %s: %s", path, g_strerror(errno));
+    return -1;
+}
+
 QTestState *qtest_connect(const char *path)
 {
     QTestState *s = g_new0(QTestState, 1);

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include "libqos/migrate.h"
 #include "libqos/rtas.h"
 
@@ -52,22 +51,6 @@ static void test_exec_command_fails(void)
     exec_fails("exec:cat > /dev/null; exit 3");
 }
 
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-    g_assert_cmpuint(strlen(path), <, sizeof(sa.sun_path));
-    strcpy(sa.sun_path, path);
-    for (int i = 0; i < WAIT_TRIES; i++) {
-        if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-            return fd;
-        }
-        g_usleep(10000);
-    }
-    g_assert_not_reached();
-}
-
 /* issue 13 item 10: a silent peer gives the incoming slot back. */
 static void test_silent_peer(void)
 {
@@ -85,7 +68,7 @@ static void test_silent_peer(void)
     mig_qmp_ok(dst->qmp, "{\"execute\": \"migrate-set-parameters\", "
                "\"arguments\": {\"x-incoming-timeout\": 1}}");
     mig_qmp_ok(dst->qmp, cmd);
-    fd = unix_connect(sock);
+    fd = qtest_unix_connect(sock);
     g_assert_cmpint(write(fd, "SDDW", 4), ==, 4);   /* then nothing */
     st = mig_wait_end(dst);
     g_assert_cmpstr(st, ==, "failed");

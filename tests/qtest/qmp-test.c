@@ -7,7 +7,6 @@
  */
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include "libqtest.h"
 #include "libqos/qmp.h"
@@ -498,24 +497,6 @@ static void test_chardev_mon_control(void)
     socket_path_free(dir, path);
 }
 
-static int raw_connect(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = -1;
-
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    for (int i = 0; i < 500 && fd < 0; i++) {
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-            close(fd);
-            fd = -1;
-            g_usleep(10 * 1000);
-        }
-    }
-    g_assert_cmpint(fd, >=, 0);
-    return fd;
-}
-
 /* Reads until the "(qemu) " prompt; returns what came before it. */
 static char *hmp_read_prompt(int fd)
 {
@@ -535,7 +516,7 @@ static void test_mon_readline(void)
     char *dir, *path = socket_path_new(&dir);
     QTestState *s = qtest_initf("-chardev socket,id=hmp0,path=%s,server=on,"
                                 "wait=off -mon chardev=hmp0", path);
-    int fd = raw_connect(path);
+    int fd = qtest_unix_connect(path);
     g_autofree char *banner = hmp_read_prompt(fd);
     g_autofree char *status = NULL, *bad = NULL, *long_line = NULL;
     g_autofree char *huge = g_strnfill(10000, 'x');

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "libqtest.h"
@@ -33,22 +32,6 @@ typedef struct Proc {
     bool qtest_socket;
     char *dir, *qmp_path;
 } Proc;
-
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-    g_assert_cmpuint(strlen(path), <, sizeof(sa.sun_path));
-    strcpy(sa.sun_path, path);
-    for (int i = 0; i < WAIT_TRIES; i++) {
-        if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-            return fd;
-        }
-        g_usleep(10000);
-    }
-    g_assert_not_reached();
-}
 
 /* The binary with QMP on a socket and qtest on stdio or a socket. */
 static Proc *proc_start(bool qtest_socket)
@@ -89,7 +72,7 @@ static Proc *proc_start(bool qtest_socket)
     if (qtest_socket) {
         /* stdin stays open: a closed stdin is not a closed qtest socket */
         close(p->from);
-        p->from = p->to = unix_connect(qtpath);
+        p->from = p->to = qtest_unix_connect(qtpath);
     }
     return p;
 }
@@ -264,7 +247,7 @@ static bool send_until_cut(int fd, const char *s, size_t len)
 static void test_qmp_not_reading(void)
 {
     Proc *p = proc_start(false);
-    int fd = unix_connect(p->qmp_path);
+    int fd = qtest_unix_connect(p->qmp_path);
     g_autofree char *big = g_strnfill(512 << 10, 'x');
     g_autofree char *cmd = g_strdup_printf(
         "{\"execute\": \"query-status\", \"id\": \"%s\"}\n", big);
@@ -280,7 +263,7 @@ static void test_qmp_not_reading(void)
     assert_qmp_answers(p);      /* the monitor takes a new client */
     /* another one that never reads, then qtest EOF: the process ends */
     close(fd);
-    fd = unix_connect(p->qmp_path);
+    fd = qtest_unix_connect(p->qmp_path);
     send_all(fd, caps);
     for (int i = 0; i < 8; i++) {
         send_until_cut(fd, cmd, strlen(cmd));

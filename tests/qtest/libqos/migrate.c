@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include "libqos/migrate.h"
 #include "libqos/rtas.h"
@@ -49,18 +48,11 @@ static void qmp_send(FILE *f, const char *json)
 
 static FILE *qmp_connect(const char *path)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd = qtest_unix_connect(path);
     FILE *f;
     char *line = NULL;
     size_t n = 0;
 
-    g_assert_cmpint(fd, >=, 0);
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    for (int i = 0; connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0; i++) {
-        g_assert_cmpint(i, <, WAIT_TRIES);
-        g_usleep(10000);
-    }
     /* Reads through stdio, writes straight to the socket (no r+ mixing). */
     f = fdopen(fd, "r");
     g_assert_cmpint(getline(&line, &n, f), >, 0);     /* greeting */

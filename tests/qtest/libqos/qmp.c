@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include "libqos/qmp.h"
 
@@ -19,26 +18,6 @@ struct QMPClient {
     char *dir;                  /* the socket's temporary directory */
     char *path;
 };
-
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd;
-
-    g_assert_cmpuint(strlen(path), <, sizeof(sa.sun_path));
-    strcpy(sa.sun_path, path);
-    for (int i = 0; i < 500; i++) {
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        g_assert_cmpint(fd, >=, 0);
-        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-            return fd;
-        }
-        close(fd);
-        g_usleep(10 * 1000);
-    }
-    g_error("cannot connect to QMP socket %s: %s", path, strerror(errno));
-    return -1;
-}
 
 /* Reads one line (without CR LF); NULL when the server closed. */
 static char *read_line(QMPClient *c)
@@ -98,7 +77,7 @@ QMPClient *qmp_client_connect(const char *path)
      * previous client's close may not have been seen yet: try again.
      */
     for (int i = 0; i < 500 && !c->greeting; i++) {
-        c->fd = unix_connect(path);
+        c->fd = qtest_unix_connect(path);
         c->greeting = read_message(c);
         if (!c->greeting) {
             close(c->fd);
