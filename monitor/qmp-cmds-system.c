@@ -20,6 +20,7 @@
 #include "qemu/osdep.h"
 #include "chardev/char.h"
 #include "sysemu/sysemu.h"
+#include "hw/boards.h"
 #include "monitor-internal.h"
 
 static JsonNode *qmp_query_target(JsonObject *args, Error **errp)
@@ -42,16 +43,21 @@ static JsonNode *qmp_query_kvm(JsonObject *args, Error **errp)
 static JsonNode *qmp_query_cpu_definitions(JsonObject *args, Error **errp)
 {
     JsonArray *arr = json_array_new();
-    JsonObject *o = json_object_new();
 
-    json_object_set_string_member(o, "name", QEMU_CPU_MODEL);
-    json_object_set_string_member(o, "typename",
-                                  QEMU_CPU_MODEL "-powerpc64-cpu");
-    json_object_set_boolean_member(o, "static", false);
-    json_object_set_boolean_member(o, "migration-safe", true);
-    json_object_set_boolean_member(o, "deprecated", false);
-    json_object_set_array_member(o, "unavailable-features", json_array_new());
-    json_array_add_object_element(arr, o);
+    for (int i = 0; qemu_cpu_models[i]; i++) {
+        JsonObject *o = json_object_new();
+        g_autofree char *type = g_strdup_printf("%s-powerpc64-cpu",
+                                                qemu_cpu_models[i]);
+
+        json_object_set_string_member(o, "name", qemu_cpu_models[i]);
+        json_object_set_string_member(o, "typename", type);
+        json_object_set_boolean_member(o, "static", false);
+        json_object_set_boolean_member(o, "migration-safe", true);
+        json_object_set_boolean_member(o, "deprecated", false);
+        json_object_set_array_member(o, "unavailable-features",
+                                     json_array_new());
+        json_array_add_object_element(arr, o);
+    }
     return qmp_node_array(arr);
 }
 
@@ -148,6 +154,21 @@ static JsonNode *qmp_empty_list(JsonObject *args, Error **errp)
     return qmp_node_array(json_array_new());
 }
 
+/*
+ * QEMU refuses this on a machine without hot-pluggable CPUs (none); a
+ * pseries machine lists its CPU slots, none here: no vCPU exists.
+ */
+static JsonNode *qmp_query_hotpluggable_cpus(JsonObject *args, Error **errp)
+{
+    MachineState *ms = current_machine_get();
+
+    if (!ms || !MACHINE_GET_CLASS(ms)->default_cpu_type) {
+        error_setg(errp, "machine does not support hot-plugging CPUs");
+        return NULL;
+    }
+    return qmp_empty_list(args, errp);
+}
+
 static JsonNode *qmp_system_powerdown(JsonObject *args, Error **errp)
 {
     qmp_event_emit("POWERDOWN", NULL);
@@ -164,7 +185,8 @@ static const QmpCommandInfo qmp_system_commands[] = {
     { "query-command-line-options", qmp_query_command_line_options,
       "option:str?", "[CommandLineOptionInfo]" },
     { "query-chardev", qmp_query_chardev, NULL, "[ChardevInfo]" },
-    { "query-hotpluggable-cpus", qmp_empty_list, NULL, "[HotpluggableCPU]" },
+    { "query-hotpluggable-cpus", qmp_query_hotpluggable_cpus, NULL,
+      "[HotpluggableCPU]" },
     { "query-cpus-fast", qmp_empty_list, NULL, "[CpuInfoFast]" },
     { "query-iothreads", qmp_empty_list, NULL, "[IOThreadInfo]" },
     { "query-named-block-nodes", qmp_empty_list, "flat:bool?",

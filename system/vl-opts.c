@@ -200,18 +200,34 @@ static bool apply_smp(const char *arg, Error **errp)
     return true;
 }
 
-/* The device tree names POWER8 cores: that is the one model offered. */
+const char *const qemu_cpu_models[] = {
+    QEMU_CPU_MODEL, "power8_v2.0", "power8e_v2.1", "power8nvl_v1.0", NULL,
+};
+
+static bool cpu_model_known(const char *name)
+{
+    for (int i = 0; qemu_cpu_models[i]; i++) {
+        if (!g_ascii_strcasecmp(name, qemu_cpu_models[i])) {
+            return true;
+        }
+    }
+    /* QEMU's aliases: power8, power8e, power8nvl */
+    return !g_ascii_strcasecmp(name, "power8e") ||
+           !g_ascii_strcasecmp(name, "power8nvl");
+}
+
+/* The device tree names POWER8 cores whichever POWER8 model is given. */
 static bool apply_cpu(const char *arg, Error **errp)
 {
     if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
-        printf("PowerPC %-16s POWER8 (the model the device tree names)\n",
-               QEMU_CPU_MODEL);
+        for (int i = 0; qemu_cpu_models[i]; i++) {
+            printf("PowerPC %-16s\n", qemu_cpu_models[i]);
+        }
         exit(0);
     }
-    if (g_ascii_strcasecmp(arg, QEMU_CPU_MODEL) &&
-        g_ascii_strcasecmp(arg, "POWER8_v2.0")) {
+    if (!cpu_model_known(arg)) {
         error_setg(errp, "-cpu %s: unable to find CPU model '%s' (this "
-                   "machine has only POWER8)", arg, arg);
+                   "machine has only the POWER8 family)", arg, arg);
         return false;
     }
     return true;

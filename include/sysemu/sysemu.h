@@ -25,6 +25,11 @@ extern bool qemu_boot_menu;
 
 /* The one CPU model the device tree names (-cpu, query-cpu-definitions). */
 #define QEMU_CPU_MODEL "POWER8"
+/*
+ * The -cpu models accepted, NULL-terminated: QEMU's POWER8 family (no
+ * vCPU executes; the device tree names POWER8 cores whichever is given).
+ */
+extern const char *const qemu_cpu_models[];
 #define QEMU_MAX_CPUS 1024
 
 /* -smp, resolved as QEMU does; the device tree has one node per core. */

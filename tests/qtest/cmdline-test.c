@@ -167,6 +167,7 @@ static const BadCmdline bad_cmdlines[] = {
     { "-smp 1,foo=2", "'foo'" },
     { "-cpu POWER9", "-cpu POWER9" },
     { "-cpu host", "-cpu host" },
+    { "-cpu power9_v2.0", "-cpu power9_v2.0" },
     { "-rtc base=garbage", "-rtc base=garbage" },
     { "-rtc base=2006-13-45", "-rtc base=2006-13-45" },
     { "-rtc clock=foo", "-rtc clock=foo" },
@@ -337,6 +338,9 @@ static void test_accepted_options(void)
 
     qtest_writel(s, 0x1000, 1);
     g_assert_cmphex(qtest_readl(s, 0x1000), ==, 1);
+    qtest_quit(s);
+    /* QEMU's machine-none test names this POWER8 family member */
+    s = qtest_init("-machine none -cpu power8e_v2.1");
     qtest_quit(s);
 }
 

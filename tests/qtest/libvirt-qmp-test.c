@@ -67,7 +67,8 @@ static void test_probe_queries(void)
                     "ppc64");
     g_assert_false(json_object_get_boolean_member(ret_object(k), "present"));
     g_assert_false(json_object_get_boolean_member(ret_object(k), "enabled"));
-    g_assert_cmpuint(json_array_get_length(ret_array(d)), ==, 1);
+    /* the POWER8 family, as QEMU names it (the first: the device tree's) */
+    g_assert_cmpuint(json_array_get_length(ret_array(d)), ==, 4);
     def = json_array_get_object_element(ret_array(d), 0);
     g_assert_cmpstr(json_object_get_string_member(def, "name"), ==, "POWER8");
     g_assert_cmpuint(json_array_get_length(ret_array(o)), >, 10);
@@ -78,6 +79,9 @@ static void test_probe_queries(void)
                "{\"option\": \"nosuch\"}}");
     assert_err(c, "option", "{\"execute\": \"query-command-line-options\", "
                "\"arguments\": {\"option\": 1}}");
+    /* none has no CPU to hot-plug, and says so as QEMU does */
+    assert_err(c, "does not support hot-plugging CPUs",
+               "{\"execute\": \"query-hotpluggable-cpus\"}");
     assert_err(c, "'x'", "{\"execute\": \"query-kvm\", \"arguments\": "
                "{\"x\": 1}}");
     qmp_test_end(s, c);
