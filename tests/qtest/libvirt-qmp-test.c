@@ -15,18 +15,6 @@
 #include "libqtest.h"
 #include "libqos/qmp.h"
 
-static JsonObject *ret_object(JsonNode *ret)
-{
-    g_assert_true(JSON_NODE_HOLDS_OBJECT(ret));
-    return json_node_get_object(ret);
-}
-
-static JsonArray *ret_array(JsonNode *ret)
-{
-    g_assert_true(JSON_NODE_HOLDS_ARRAY(ret));
-    return json_node_get_array(ret);
-}
-
 static void assert_err(QMPClient *c, const char *needle, const char *cmd)
 {
     g_autofree char *desc = qmp_cmd_err(c, "GenericError", "%s", cmd);
@@ -40,7 +28,7 @@ static void assert_empty_list(QMPClient *c, const char *cmd)
 {
     g_autoptr(JsonNode) r = qmp_cmd_ok(c, "%s", cmd);
 
-    g_assert_cmpuint(json_array_get_length(ret_array(r)), ==, 0);
+    g_assert_cmpuint(json_array_get_length(qmp_ret_array(r)), ==, 0);
 }
 
 /* What libvirt's capability probe asks, on -machine none as it runs it. */
@@ -63,16 +51,19 @@ static void test_probe_queries(void)
     g_autofree char *types_text = json_to_string(types, false);
     JsonObject *def;
 
-    g_assert_cmpstr(json_object_get_string_member(ret_object(t), "arch"), ==,
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(t),
+                                                  "arch"), ==,
                     "ppc64");
-    g_assert_false(json_object_get_boolean_member(ret_object(k), "present"));
-    g_assert_false(json_object_get_boolean_member(ret_object(k), "enabled"));
+    g_assert_false(json_object_get_boolean_member(qmp_ret_object(k),
+                                                  "present"));
+    g_assert_false(json_object_get_boolean_member(qmp_ret_object(k),
+                                                  "enabled"));
     /* the POWER8 family, as QEMU names it (the first: the device tree's) */
-    g_assert_cmpuint(json_array_get_length(ret_array(d)), ==, 4);
-    def = json_array_get_object_element(ret_array(d), 0);
+    g_assert_cmpuint(json_array_get_length(qmp_ret_array(d)), ==, 4);
+    def = json_array_get_object_element(qmp_ret_array(d), 0);
     g_assert_cmpstr(json_object_get_string_member(def, "name"), ==, "POWER8");
-    g_assert_cmpuint(json_array_get_length(ret_array(o)), >, 10);
-    g_assert_cmpuint(json_array_get_length(ret_array(sb)), ==, 1);
+    g_assert_cmpuint(json_array_get_length(qmp_ret_array(o)), >, 10);
+    g_assert_cmpuint(json_array_get_length(qmp_ret_array(sb)), ==, 1);
     g_assert_nonnull(strstr(types_text, "\"tcg-accel\""));
     assert_err(c, "Invalid parameter 'nosuch'", "{\"execute\": "
                "\"query-command-line-options\", \"arguments\": "
@@ -121,11 +112,13 @@ static void test_startup_queries(void)
                                         "\"/machine/unattached\"}}");
     JsonObject *chr;
 
-    g_assert_cmpstr(json_object_get_string_member(ret_object(u), "UUID"), ==,
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(u),
+                                                  "UUID"), ==,
                     "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
-    g_assert_cmpstr(json_object_get_string_member(ret_object(n), "name"), ==,
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(n),
+                                                  "name"), ==,
                     "vm1");
-    chr = json_array_get_object_element(ret_array(ch), 0);
+    chr = json_array_get_object_element(qmp_ret_array(ch), 0);
     g_assert_cmpstr(json_object_get_string_member(chr, "label"), ==,
                     "compat_monitor0");
     g_assert_true(json_object_get_boolean_member(chr, "frontend-open"));
@@ -148,9 +141,10 @@ static void test_identity_defaults(void)
     g_autoptr(JsonNode) u = qmp_cmd_ok(c, "{\"execute\": \"query-uuid\"}");
     g_autoptr(JsonNode) n = qmp_cmd_ok(c, "{\"execute\": \"query-name\"}");
 
-    g_assert_cmpstr(json_object_get_string_member(ret_object(u), "UUID"), ==,
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(u),
+                                                  "UUID"), ==,
                     "00000000-0000-0000-0000-000000000000");
-    g_assert_false(json_object_has_member(ret_object(n), "name"));
+    g_assert_false(json_object_has_member(qmp_ret_object(n), "name"));
     qmp_test_end(s, c);
 }
 
@@ -166,7 +160,7 @@ static void test_system_powerdown(void)
 
     json_object_unref(qmp_event_wait(c, "POWERDOWN"));
     st = qmp_cmd_ok(c, "{\"execute\": \"query-status\"}");
-    g_assert_cmpstr(json_object_get_string_member(ret_object(st), "status"),
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(st), "status"),
                     ==, "running");
     qmp_test_end(s, c);
 }
@@ -219,9 +213,9 @@ static void test_migrate_caps_params(void)
                                "\"tls-hostname\": \"\", \"max-bandwidth\": "
                                "9223372036853727232}}"));
     params = qmp_cmd_ok(c, "{\"execute\": \"query-migrate-parameters\"}");
-    g_assert_cmpstr(json_object_get_string_member(ret_object(params),
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(params),
                                                   "tls-creds"), ==, "");
-    g_assert_cmpint(json_object_get_int_member(ret_object(params),
+    g_assert_cmpint(json_object_get_int_member(qmp_ret_object(params),
                                                "max-bandwidth"), ==,
                     9223372036853727232LL);
     assert_err(c, "TLS", "{\"execute\": \"migrate-set-parameters\", "
@@ -327,7 +321,7 @@ static void test_libvirt_migration(void)
     }
     g_assert_cmphex(qtest_readb(dst, 0x201fff), ==, 0x5a);
     st = qmp_cmd_ok(c, "{\"execute\": \"query-status\"}");
-    g_assert_cmpstr(json_object_get_string_member(ret_object(st), "status"),
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(st), "status"),
                     ==, "postmigrate");
     qmp_test_end(src, c);
     qmp_test_end(dst, d);
@@ -353,7 +347,7 @@ static void test_return_path_failure(void)
     while (strcmp(wait_migration(c), "failed")) {
     }
     st = qmp_cmd_ok(c, "{\"execute\": \"query-status\"}");
-    g_assert_cmpstr(json_object_get_string_member(ret_object(st), "status"),
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(st), "status"),
                     ==, "running");
     qmp_test_end(src, c);
     qmp_test_end(dst, d);

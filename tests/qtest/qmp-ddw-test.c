@@ -13,18 +13,6 @@
 
 #define TCE_RW 3ULL
 
-static JsonObject *ret_object(JsonNode *ret)
-{
-    g_assert_true(JSON_NODE_HOLDS_OBJECT(ret));
-    return json_node_get_object(ret);
-}
-
-static JsonArray *ret_array(JsonNode *ret)
-{
-    g_assert_true(JSON_NODE_HOLDS_ARRAY(ret));
-    return json_node_get_array(ret);
-}
-
 static char *hmp(QMPClient *c, const char *line)
 {
     g_autoptr(JsonNode) ret = qmp_cmd_ok(c, "{\"execute\": "
@@ -46,7 +34,7 @@ static void assert_contains(const char *haystack, const char *needle)
 static char *pci_ids(QMPClient *c)
 {
     g_autoptr(JsonNode) ret = qmp_cmd_ok(c, "{\"execute\": \"query-pci\"}");
-    JsonArray *buses = ret_array(ret);
+    JsonArray *buses = qmp_ret_array(ret);
     GString *ids = g_string_new(NULL);
 
     for (guint b = 0; b < json_array_get_length(buses); b++) {
@@ -71,7 +59,7 @@ static void check_edu_pci_entry(QMPClient *c)
     JsonObject *dev, *id, *region;
 
     dev = json_array_get_object_element(json_object_get_array_member(
-        json_array_get_object_element(ret_array(pci), 0), "devices"), 0);
+        json_array_get_object_element(qmp_ret_array(pci), 0), "devices"), 0);
     g_assert_cmpint(json_object_get_int_member(dev, "slot"), ==, 3);
     g_assert_cmpint(json_object_get_int_member(dev, "function"), ==, 0);
     id = json_object_get_object_member(dev, "id");
@@ -169,8 +157,8 @@ static void test_qom(void)
 
     list = qmp_cmd_ok(c, "{\"execute\": \"qom-list\", \"arguments\": "
                       "{\"path\": \"/machine/peripheral/e1\"}}");
-    for (guint i = 0; i < json_array_get_length(ret_array(list)); i++) {
-        JsonObject *p = json_array_get_object_element(ret_array(list), i);
+    for (guint i = 0; i < json_array_get_length(qmp_ret_array(list)); i++) {
+        JsonObject *p = json_array_get_object_element(qmp_ret_array(list), i);
 
         if (!strcmp(json_object_get_string_member(p, "name"), "dma_mask")) {
             g_assert_cmpstr(json_object_get_string_member(p, "type"), ==,
@@ -293,7 +281,7 @@ static bool dma_window(QMPClient *c, int index, int n, DmaWindow *w,
 {
     g_autoptr(JsonNode) ret =
         qmp_cmd_ok(c, "{\"execute\": \"query-spapr-dma-windows\"}");
-    JsonArray *phbs = ret_array(ret);
+    JsonArray *phbs = qmp_ret_array(ret);
 
     *nr_phbs = json_array_get_length(phbs);
     for (guint i = 0; i < *nr_phbs; i++) {
@@ -516,7 +504,7 @@ static void test_migration_commands(void)
     g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
 
     g_assert_true(JSON_NODE_HOLDS_OBJECT(q));
-    g_assert_false(json_object_has_member(ret_object(q), "status"));
+    g_assert_false(json_object_has_member(qmp_ret_object(q), "status"));
     e1 = qmp_cmd_err(c, "GenericError", "{\"execute\": \"migrate\", "
                      "\"arguments\": {\"uri\": \"bogus:nowhere\"}}");
     e2 = qmp_cmd_err(c, "GenericError", "{\"execute\": \"migrate\", "
@@ -535,7 +523,7 @@ static bool status_is(QMPClient *c, const char *status)
 {
     g_autoptr(JsonNode) r = qmp_cmd_ok(c, "{\"execute\": \"query-status\"}");
 
-    return !strcmp(json_object_get_string_member(ret_object(r), "status"),
+    return !strcmp(json_object_get_string_member(qmp_ret_object(r), "status"),
                    status);
 }
 
@@ -587,10 +575,11 @@ static void test_migration_events(void)
         json_object_unref(ev);
     }
     q = qmp_cmd_ok(c, "{\"execute\": \"query-migrate\"}");
-    g_assert_cmpstr(json_object_get_string_member(ret_object(q), "status"),
+    g_assert_cmpstr(json_object_get_string_member(qmp_ret_object(q), "status"),
                     ==, "completed");
     {
-        JsonObject *ram = json_object_get_object_member(ret_object(q), "ram");
+        JsonObject *ram = json_object_get_object_member(qmp_ret_object(q),
+                                                        "ram");
 
         /* libvirt requires transferred, remaining and total */
         g_assert_cmpint(json_object_get_int_member(ram, "transferred"), >=,

@@ -14,18 +14,6 @@
 
 #define EDU_ARGS "-device edu,id=e1"
 
-static JsonObject *ret_object(JsonNode *ret)
-{
-    g_assert_true(JSON_NODE_HOLDS_OBJECT(ret));
-    return json_node_get_object(ret);
-}
-
-static JsonArray *ret_array(JsonNode *ret)
-{
-    g_assert_true(JSON_NODE_HOLDS_ARRAY(ret));
-    return json_node_get_array(ret);
-}
-
 static void assert_error_desc(QMPClient *c, const char *cls,
                               const char *desc, const char *cmd)
 {
@@ -181,7 +169,7 @@ static void assert_still_serving(QMPClient *c)
     g_autoptr(JsonNode) ret =
         qmp_cmd_ok(c, "{\"execute\": \"query-status\", \"id\": 7}");
 
-    g_assert_true(json_object_has_member(ret_object(ret), "status"));
+    g_assert_true(json_object_has_member(qmp_ret_object(ret), "status"));
 }
 
 static void test_parse_errors(void)
@@ -322,7 +310,7 @@ static const char *query_status(QMPClient *c, bool *running)
 {
     static char status[32];
     g_autoptr(JsonNode) ret = qmp_cmd_ok(c, "{\"execute\": \"query-status\"}");
-    JsonObject *o = ret_object(ret);
+    JsonObject *o = qmp_ret_object(ret);
 
     *running = json_object_get_boolean_member(o, "running");
     g_assert_false(json_object_get_boolean_member(o, "singlestep"));
@@ -413,10 +401,10 @@ static void test_version_commands(void)
     };
 
     g_assert_cmpint(json_object_get_int_member(
-        json_object_get_object_member(ret_object(ver), "qemu"), "major"),
+        json_object_get_object_member(qmp_ret_object(ver), "qemu"), "major"),
         ==, 7);
     cmds = qmp_cmd_ok(c, "{\"execute\": \"query-commands\"}");
-    arr = ret_array(cmds);
+    arr = qmp_ret_array(cmds);
     for (size_t i = 0; i < G_N_ELEMENTS(expected); i++) {
         bool found = false;
 

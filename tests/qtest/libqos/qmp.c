@@ -221,6 +221,18 @@ static char *object_text(JsonObject *o)
     return json_to_string(n, false);
 }
 
+JsonObject *qmp_ret_object(JsonNode *ret)
+{
+    g_assert_true(JSON_NODE_HOLDS_OBJECT(ret));
+    return json_node_get_object(ret);
+}
+
+JsonArray *qmp_ret_array(JsonNode *ret)
+{
+    g_assert_true(JSON_NODE_HOLDS_ARRAY(ret));
+    return json_node_get_array(ret);
+}
+
 JsonNode *qmp_cmd_ok(QMPClient *c, const char *fmt, ...)
 {
     va_list ap;

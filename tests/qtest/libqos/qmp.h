@@ -41,6 +41,9 @@ char *qmp_receive_line(QMPClient *c);
 JsonObject *qmp_cmd(QMPClient *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* ... asserting success: returns the "return" value (json_node_unref). */
 JsonNode *qmp_cmd_ok(QMPClient *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* A "return" value that must be an object / an array. */
+JsonObject *qmp_ret_object(JsonNode *ret);
+JsonArray *qmp_ret_array(JsonNode *ret);
 /* ... asserting an error of class cls: returns its "desc" (g_free). */
 char *qmp_cmd_err(QMPClient *c, const char *cls, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
