@@ -62,7 +62,7 @@ void timer_mod(QEMUTimer *t, int64_t expire_ns)
 }
 
 
-bool timer_pending(QEMUTimer *t)
+bool timer_pending(const QEMUTimer *t)
 {
     return t->expire_time >= 0;
 }

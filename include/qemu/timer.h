@@ -22,7 +22,7 @@ typedef struct QEMUTimer {
 void timer_init_ns(QEMUTimer *t, QEMUTimerCB *cb, void *opaque);
 void timer_mod(QEMUTimer *t, int64_t expire_ns);
 void timer_del(QEMUTimer *t);
-bool timer_pending(QEMUTimer *t);
+bool timer_pending(const QEMUTimer *t);
 
 int64_t qemu_clock_get_ns(void);
 /* Advance the virtual clock to 'dest', running timers due on the way. */
