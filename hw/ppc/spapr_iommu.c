@@ -124,7 +124,7 @@ uint64_t spapr_tce_table_mapped(SpaprTceTable *tcet)
     return tcet->store ? spapr_tce_store_valid(tcet->store) : 0;
 }
 
-uint64_t spapr_tce_table_bytes(SpaprTceTable *tcet)
+uint64_t spapr_tce_table_bytes(const SpaprTceTable *tcet)
 {
     return tcet->store ? spapr_tce_store_bytes(tcet->store) : 0;
 }

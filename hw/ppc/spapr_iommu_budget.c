@@ -67,7 +67,7 @@ uint64_t spapr_tce_source_cost(const SpaprTceSource *src)
     return spapr_tce_store_run_cost(&run);
 }
 
-bool spapr_tce_budget_reserve(SpaprTceTable *tcet, uint64_t cost,
+bool spapr_tce_budget_reserve(const SpaprTceTable *tcet, uint64_t cost,
                               Error **errp)
 {
     uint64_t used = spapr_tce_tables_bytes(), budget = spapr_tce_budget();

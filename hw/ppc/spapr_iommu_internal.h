@@ -53,7 +53,7 @@ uint64_t spapr_tce_budget(void);
 uint64_t spapr_tce_tables_bytes(void);
 uint64_t spapr_tce_source_cost(const SpaprTceSource *src);
 /* Whether cost more bytes fit the budget; errp names it if not. */
-bool spapr_tce_budget_reserve(SpaprTceTable *tcet, uint64_t cost,
+bool spapr_tce_budget_reserve(const SpaprTceTable *tcet, uint64_t cost,
                               Error **errp);
 bool spapr_tce_budget_allows(SpaprTceTable *tcet, const SpaprTceSource *src,
                              Error **errp);

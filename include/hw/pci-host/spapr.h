@@ -139,7 +139,7 @@ MemoryRegion *spapr_tce_get_iommu(SpaprTceTable *tcet);
 uint64_t spapr_tce_get_entry(SpaprTceTable *tcet, uint64_t index);
 /* Stores one entry and notifies; H_SUCCESS or H_PARAMETER. */
 target_ulong spapr_tce_put(SpaprTceTable *tcet, uint64_t ioba, uint64_t tce);
-uint64_t spapr_tce_table_bytes(SpaprTceTable *tcet);
+uint64_t spapr_tce_table_bytes(const SpaprTceTable *tcet);
 /* Entries that map a page (permission bits set). */
 uint64_t spapr_tce_table_mapped(SpaprTceTable *tcet);
 
