@@ -12,8 +12,9 @@
  *   destination is blank: it has never run).  The pages written are
  *   remembered, and a stream refused at any point, or abandoned, has
  *   them discarded (zeroed and returned to the host).
- * - Device records are checked by a dry run as they arrive (into scratch
- *   copies; nothing changes) and kept, all of them together under
+ * - Device records are read as they arrive into a fresh state struct per
+ *   device and validated against the device, which nothing changes
+ *   (include/migration/vmstate.h), and kept, all of them together under
  *   MIG_DEVICE_STATE_MAX.  At the end record they are applied; a device
  *   that refuses its state then (a VFIO host rejecting a window) has
  *   every device loaded so far put back from a snapshot taken just
@@ -229,27 +230,15 @@ static bool savevm_record_size(MigLoad *l, const uint8_t *p, size_t avail,
     }
 }
 
+/* One section body, all of it: validated, then applied with apply. */
 static bool savevm_load_section_body(SaveStateEntry *se, MigReader *body,
-                                     uint32_t version, bool dry_run,
+                                     uint32_t version, bool apply,
                                      Error **errp)
 {
-    const VMStateDescription *vmsd = se->vmsd;
-    g_autofree void *scratch = NULL;
-    bool ok;
-
-    if (dry_run) {
-        scratch = g_memdup2(se->opaque, vmsd->size);
-    }
-    ok = vmstate_load(body, vmsd, dry_run ? scratch : se->opaque, se->opaque,
-                      version, dry_run, errp);
-    if (ok && mig_remaining(body)) {
-        error_setg(errp, "%zu bytes left over", mig_remaining(body));
-        ok = false;
-    }
-    return ok;
+    return vmstate_load(body, se->vmsd, se->opaque, version, apply, errp);
 }
 
-/* A device record: checked now (dry run), kept for the end. */
+/* A device record: validated now, kept for the end. */
 static bool savevm_load_device(MigLoad *l, MigReader *r, Error **errp)
 {
     char idstr[256];
@@ -282,7 +271,7 @@ static bool savevm_load_device(MigLoad *l, MigReader *r, Error **errp)
     }
     trace_migration_load_section(name, instance, version, len, true);
     mig_reader_init(&body, data, len);
-    if (!savevm_load_section_body(se, &body, version, true, &err)) {
+    if (!savevm_load_section_body(se, &body, version, false, &err)) {
         error_setg(errp, "section %s.%u: %s", name, instance,
                    error_get_pretty(err));
         error_free(err);
@@ -461,7 +450,7 @@ static void savevm_load_rollback(MigLoad *l, GPtrArray *snaps, guint upto)
         trace_migration_load_rollback(rec->se->idstr, rec->se->instance_id);
         mig_reader_init(&r, snap->data, snap->len);
         if (!savevm_load_section_body(rec->se, &r, rec->se->vmsd->version_id,
-                                      false, &err)) {
+                                      true, &err)) {
             error_report("migration: %s.%u could not be restored: %s",
                          rec->se->idstr, rec->se->instance_id,
                          error_get_pretty(err));
@@ -491,7 +480,7 @@ static bool savevm_load_apply_devices(MigLoad *l, Error **errp)
         trace_migration_load_section(rec->se->idstr, rec->se->instance_id,
                                      rec->version, rec->len, false);
         mig_reader_init(&r, rec->body, rec->len);
-        if (!savevm_load_section_body(rec->se, &r, rec->version, false,
+        if (!savevm_load_section_body(rec->se, &r, rec->version, true,
                                       &err)) {
             error_setg(errp, "section %s.%u: %s", rec->se->idstr,
                        rec->se->instance_id, error_get_pretty(err));

@@ -16,7 +16,7 @@
  *   0x04 EOF          nothing may follow
  *
  * The loader (savevm-load.c) takes the stream as it arrives: RAM pages
- * are written at once, device sections checked by a dry run and applied
+ * are written at once, device sections validated as they come and applied
  * at the end record; a refusal discards what was written.  A stream held
  * in one buffer is read three times instead: a checking pass that
  * changes nothing, then the devices, then RAM.  See docs/devel/migration.md.

@@ -1,6 +1,7 @@
 /*
- * VMState: writing and reading device state from its description, and
- * the list of registered sections.
+ * VMState: writing and reading device state through the state struct its
+ * description names (include/migration/vmstate.h, DOC: VMState contract),
+ * and the list of registered sections.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,62 +17,77 @@
 
 static GList *savevm_handlers;      /* SaveStateEntry, registration order */
 
+static uint64_t vmstate_scalar_ld(VMStateType t, const void *p);
+static void vmstate_release(const VMStateDescription *vmsd, void *state);
+static void vmstate_save_state(MigWriter *w, const VMStateDescription *vmsd,
+                               void *state, const void *live);
+
+/* An EQUAL field is sent from the device, any other from the state. */
 static void vmstate_put_field(MigWriter *w, const VMStateField *f,
-                              void *opaque)
+                              void *state, const void *live)
 {
-    void *p = (uint8_t *)opaque + f->offset;
+    const void *p = f->equal ? (const uint8_t *)live + f->live_offset
+                             : (const uint8_t *)state + f->offset;
 
     switch (f->type) {
     case VMS_BOOL:
-        mig_put_u8(w, *(bool *)p);
-        break;
     case VMS_UINT8:
-        mig_put_u8(w, *(uint8_t *)p);
+        mig_put_u8(w, vmstate_scalar_ld(f->type, p));
         break;
     case VMS_UINT16:
-        mig_put_be16(w, *(uint16_t *)p);
+        mig_put_be16(w, vmstate_scalar_ld(f->type, p));
         break;
     case VMS_UINT32:
-        mig_put_be32(w, *(uint32_t *)p);
+        mig_put_be32(w, vmstate_scalar_ld(f->type, p));
         break;
     case VMS_UINT64:
-        mig_put_be64(w, *(uint64_t *)p);
+        mig_put_be64(w, vmstate_scalar_ld(f->type, p));
         break;
     case VMS_BUFFER:
         mig_put_bytes(w, p, f->size);
         break;
     case VMS_STRUCT:
-        vmstate_save(w, f->vmsd, p);
+        vmstate_save_state(w, f->vmsd, (uint8_t *)state + f->offset, live);
         break;
     case VMS_CUSTOM:
-        f->put(w, opaque, f);
+        f->put(w, state, live, f);
         break;
     case VMS_END:
         break;
     }
 }
 
-void vmstate_save(MigWriter *w, const VMStateDescription *vmsd,
-                  void *opaque)
+static void vmstate_save_state(MigWriter *w, const VMStateDescription *vmsd,
+                               void *state, const void *live)
 {
-    if (vmsd->pre_save) {
-        vmsd->pre_save(opaque);
+    if (vmsd->export) {
+        vmsd->export(state, live);
     }
     for (const VMStateField *f = vmsd->fields; f->type != VMS_END; f++) {
-        vmstate_put_field(w, f, opaque);
+        vmstate_put_field(w, f, state, live);
     }
     for (int i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
         const VMStateDescription *sub = vmsd->subsections[i];
 
-        if (sub->needed && !sub->needed(opaque)) {
+        if (sub->needed && !sub->needed(live)) {
             continue;
         }
         mig_put_u8(w, VMSTATE_SUBSECTION);
         mig_put_str(w, sub->name);
         mig_put_be32(w, sub->version_id);
-        vmstate_save(w, sub, opaque);
+        vmstate_save_state(w, sub, state, live);
     }
     mig_put_u8(w, VMSTATE_SUBSECTION_END);
+}
+
+void vmstate_save(MigWriter *w, const VMStateDescription *vmsd,
+                  const void *live)
+{
+    void *state = g_malloc0(vmsd->size);
+
+    vmstate_save_state(w, vmsd, state, live);
+    vmstate_release(vmsd, state);
+    g_free(state);
 }
 
 static unsigned vmstate_scalar_size(VMStateType t)
@@ -126,9 +142,9 @@ static void vmstate_scalar_st(VMStateType t, void *p, uint64_t v)
     }
 }
 
-/* Reads a scalar field; checks EQUAL, max and booleans. */
+/* Reads a scalar field; checks EQUAL (against the device), max, bools. */
 static bool vmstate_get_scalar(MigReader *r, const VMStateDescription *vmsd,
-                               const VMStateField *f, void *opaque,
+                               const VMStateField *f, void *state,
                                const void *live, Error **errp)
 {
     uint64_t v, cur;
@@ -149,25 +165,26 @@ static bool vmstate_get_scalar(MigReader *r, const VMStateDescription *vmsd,
                    f->name, v, f->max);
         return false;
     }
-    cur = vmstate_scalar_ld(f->type, (const uint8_t *)live + f->offset);
-    if (f->equal && v != cur) {
-        error_setg(errp, "%s.%s: 0x%" PRIx64 " in the stream, 0x%" PRIx64
-                   " here", vmsd->name, f->name, v, cur);
-        return false;
+    if (f->equal) {
+        cur = vmstate_scalar_ld(f->type,
+                                (const uint8_t *)live + f->live_offset);
+        if (v != cur) {
+            error_setg(errp, "%s.%s: 0x%" PRIx64 " in the stream, 0x%"
+                       PRIx64 " here", vmsd->name, f->name, v, cur);
+            return false;
+        }
     }
-    vmstate_scalar_st(f->type, (uint8_t *)opaque + f->offset, v);
+    vmstate_scalar_st(f->type, (uint8_t *)state + f->offset, v);
     return true;
 }
 
 static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
-                               void *opaque, const void *live,
-                               int version_id, bool dry_run, int depth,
-                               Error **errp);
+                               void *state, const void *live,
+                               int version_id, int depth, Error **errp);
 
 static bool vmstate_get_field(MigReader *r, const VMStateDescription *vmsd,
-                              const VMStateField *f, void *opaque,
-                              const void *live, bool dry_run, int depth,
-                              Error **errp)
+                              const VMStateField *f, void *state,
+                              const void *live, int depth, Error **errp)
 {
     const uint8_t *b;
 
@@ -178,17 +195,16 @@ static bool vmstate_get_field(MigReader *r, const VMStateDescription *vmsd,
             error_setg(errp, "%s.%s: stream truncated", vmsd->name, f->name);
             return false;
         }
-        memcpy((uint8_t *)opaque + f->offset, b, f->size);
+        memcpy((uint8_t *)state + f->offset, b, f->size);
         return true;
     case VMS_STRUCT:
-        return vmstate_load_depth(r, f->vmsd, (uint8_t *)opaque + f->offset,
-                                  (const uint8_t *)live + f->offset,
-                                  f->vmsd->version_id, dry_run, depth + 1,
+        return vmstate_load_depth(r, f->vmsd, (uint8_t *)state + f->offset,
+                                  live, f->vmsd->version_id, depth + 1,
                                   errp);
     case VMS_CUSTOM:
-        return f->get(r, opaque, f, errp);
+        return f->get(r, state, f, errp);
     default:
-        return vmstate_get_scalar(r, vmsd, f, opaque, live, errp);
+        return vmstate_get_scalar(r, vmsd, f, state, live, errp);
     }
 }
 
@@ -205,8 +221,8 @@ vmstate_find_subsection(const VMStateDescription *vmsd, const char *name)
 
 static bool vmstate_load_subsections(MigReader *r,
                                      const VMStateDescription *vmsd,
-                                     void *opaque, const void *live,
-                                     bool dry_run, int depth, Error **errp)
+                                     void *state, const void *live,
+                                     int depth, Error **errp)
 {
     for (;;) {
         uint8_t tag = mig_get_u8(r);
@@ -233,31 +249,31 @@ static bool vmstate_load_subsections(MigReader *r,
             return false;
         }
         version = mig_get_be32(r);
-        if (!vmstate_load_depth(r, sub, opaque, live, version, dry_run,
-                                depth + 1, errp)) {
+        if (!vmstate_load_depth(r, sub, state, live, version, depth + 1,
+                                errp)) {
             return false;
         }
     }
 }
 
-static void vmstate_release(const VMStateDescription *vmsd, void *opaque)
+static void vmstate_release(const VMStateDescription *vmsd, void *state)
 {
     for (const VMStateField *f = vmsd->fields; f->type != VMS_END; f++) {
         if (f->type == VMS_STRUCT) {
-            vmstate_release(f->vmsd, (uint8_t *)opaque + f->offset);
+            vmstate_release(f->vmsd, (uint8_t *)state + f->offset);
         } else if (f->release) {
-            f->release(opaque, f);
+            f->release(state, f);
         }
     }
     for (int i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
-        vmstate_release(vmsd->subsections[i], opaque);
+        vmstate_release(vmsd->subsections[i], state);
     }
 }
 
+/* Reads and validates; the device (live) is only read. */
 static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
-                               void *opaque, const void *live,
-                               int version_id, bool dry_run, int depth,
-                               Error **errp)
+                               void *state, const void *live,
+                               int version_id, int depth, Error **errp)
 {
     bool ok = true;
 
@@ -267,35 +283,71 @@ static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
                    version_id, vmsd->minimum_version_id, vmsd->version_id);
         return false;
     }
-    trace_vmstate_load(vmsd->name, version_id, dry_run);
-    if (vmsd->pre_load) {
-        vmsd->pre_load(opaque);
+    trace_vmstate_load(vmsd->name, version_id);
+    if (vmsd->init) {
+        vmsd->init(state, live);
     }
     for (const VMStateField *f = vmsd->fields; ok && f->type != VMS_END;
          f++) {
         if (f->version_id <= version_id) {
-            ok = vmstate_get_field(r, vmsd, f, opaque, live, dry_run, depth,
-                                   errp);
+            ok = vmstate_get_field(r, vmsd, f, state, live, depth, errp);
         }
     }
-    ok = ok && vmstate_load_subsections(r, vmsd, opaque, live, dry_run,
-                                        depth, errp);
-    ok = ok && (!vmsd->validate || vmsd->validate(opaque, version_id, errp));
-    if (ok && !dry_run && vmsd->post_load) {
-        ok = vmsd->post_load(opaque, version_id, errp);
+    ok = ok && vmstate_load_subsections(r, vmsd, state, live, depth, errp);
+    return ok && (!vmsd->validate ||
+                  vmsd->validate(state, live, version_id, errp));
+}
+
+/* post_load: embedded structs first, in field order, then the section. */
+static bool vmstate_apply(const VMStateDescription *vmsd, const void *state,
+                          void *live, int version_id, Error **errp)
+{
+    trace_vmstate_apply(vmsd->name, version_id);
+    for (const VMStateField *f = vmsd->fields; f->type != VMS_END; f++) {
+        if (f->type == VMS_STRUCT && f->version_id <= version_id &&
+            !vmstate_apply(f->vmsd, (const uint8_t *)state + f->offset,
+                           live, f->vmsd->version_id, errp)) {
+            return false;
+        }
     }
+    return !vmsd->post_load || vmsd->post_load(live, state, version_id, errp);
+}
+
+bool vmstate_load(MigReader *r, const VMStateDescription *vmsd, void *live,
+                  int version_id, bool apply, Error **errp)
+{
+    void *state = g_malloc0(vmsd->size);
+    bool ok = vmstate_load_depth(r, vmsd, state, live, version_id, 0, errp);
+
+    if (ok && mig_remaining(r)) {
+        error_setg(errp, "%zu bytes left over", mig_remaining(r));
+        ok = false;
+    }
+    ok = ok && (!apply || vmstate_apply(vmsd, state, live, version_id, errp));
+    vmstate_release(vmsd, state);
+    g_free(state);
     return ok;
 }
 
-bool vmstate_load(MigReader *r, const VMStateDescription *vmsd,
-                  void *opaque, const void *live, int version_id,
-                  bool dry_run, Error **errp)
+/*
+ * A description's shape, checked once when registered: a state struct
+ * for each one that has fields of its own, hooks only where the contract
+ * calls them (a subsection is fields only).
+ */
+static void vmstate_check_description(const VMStateDescription *vmsd,
+                                      bool subsection)
 {
-    bool ok = vmstate_load_depth(r, vmsd, opaque, live, version_id, dry_run,
-                                 0, errp);
-
-    vmstate_release(vmsd, opaque);
-    return ok;
+    g_assert(subsection || vmsd->size);
+    g_assert(!subsection || (!vmsd->export && !vmsd->init &&
+                             !vmsd->validate && !vmsd->post_load));
+    for (const VMStateField *f = vmsd->fields; f->type != VMS_END; f++) {
+        if (f->type == VMS_STRUCT) {
+            vmstate_check_description(f->vmsd, false);
+        }
+    }
+    for (int i = 0; vmsd->subsections && vmsd->subsections[i]; i++) {
+        vmstate_check_description(vmsd->subsections[i], true);
+    }
 }
 
 /* Registration */
@@ -319,7 +371,7 @@ void vmstate_register(uint32_t instance_id, const VMStateDescription *vmsd,
 {
     SaveStateEntry *se = g_new0(SaveStateEntry, 1);
 
-    g_assert(vmsd->size);       /* the dry run copies the struct */
+    vmstate_check_description(vmsd, false);
     se->idstr = g_strdup(vmsd->name);
     se->instance_id = instance_id;
     se->vmsd = vmsd;

@@ -18,7 +18,6 @@ typedef struct EduState {
     uint64_t dma_mask;
     MemoryRegion mmio;
     EduEngine engine;
-    uint64_t mig_dma_due_ns;    /* 0: no DMA pending; else ns left + 1 */
 } EduState;
 
 #define EDU(obj) OBJECT_CHECK(EduState, (obj), TYPE_PCI_EDU_DEVICE)
@@ -88,37 +87,71 @@ static void edu_reset(DeviceState *dev)
  */
 #define EDU_MIG_MAX_DUE_NS  (100 * SCALE_MS + 1)
 
-static int edu_pre_save(void *opaque)
-{
-    EduState *edu = opaque;
-    QEMUTimer *t = &edu->engine.dma_timer;
+/* The section's state struct: the engine's registers as the wire has them. */
+typedef struct EduMigState {
+    PCIDeviceMigState pdev;
+    uint64_t dma_mask;
+    struct {
+        uint32_t liveness, fact, status, irq_status;
+        struct {
+            uint64_t src, dst, cnt, cmd;
+        } dma;
+        uint8_t dma_buf[EDU_DMA_SIZE];
+    } engine;
+    uint64_t dma_due_ns;        /* 0: no DMA pending; else ns left + 1 */
+} EduMigState;
 
-    edu->mig_dma_due_ns = timer_pending(t) ?
+static void edu_export(void *state, const void *live)
+{
+    EduMigState *s = state;
+    const EduEngine *e = &((const EduState *)live)->engine;
+    const QEMUTimer *t = &e->dma_timer;
+
+    s->engine.liveness = e->liveness;
+    s->engine.fact = e->fact;
+    s->engine.status = e->status;
+    s->engine.irq_status = e->irq_status;
+    s->engine.dma.src = e->dma.src;
+    s->engine.dma.dst = e->dma.dst;
+    s->engine.dma.cnt = e->dma.cnt;
+    s->engine.dma.cmd = e->dma.cmd;
+    memcpy(s->engine.dma_buf, e->dma_buf, EDU_DMA_SIZE);
+    s->dma_due_ns = timer_pending(t) ?
         MAX(t->expire_time - qemu_clock_get_ns(), 0) + 1 : 0;
-    return 0;
 }
 
 /* A running DMA always has its completion pending, and only then. */
-static bool edu_validate(void *opaque, int version_id, Error **errp)
+static bool edu_validate(const void *state, const void *live, int version_id,
+                         Error **errp)
 {
-    EduState *edu = opaque;
+    const EduMigState *s = state;
 
-    if (!(edu->engine.dma.cmd & EDU_DMA_RUN) != !edu->mig_dma_due_ns) {
+    if (!(s->engine.dma.cmd & EDU_DMA_RUN) != !s->dma_due_ns) {
         error_setg(errp, "edu: DMA command 0x%" PRIx64 " disagrees with "
-                   "its pending completion", edu->engine.dma.cmd);
+                   "its pending completion", s->engine.dma.cmd);
         return false;
     }
     return true;
 }
 
-static bool edu_post_load(void *opaque, int version_id, Error **errp)
+static bool edu_post_load(void *live, const void *state, int version_id,
+                          Error **errp)
 {
-    EduState *edu = opaque;
+    const EduMigState *s = state;
+    EduEngine *e = &((EduState *)live)->engine;
 
-    timer_del(&edu->engine.dma_timer);
-    if (edu->mig_dma_due_ns) {
-        timer_mod(&edu->engine.dma_timer,
-                  qemu_clock_get_ns() + edu->mig_dma_due_ns - 1);
+    e->liveness = s->engine.liveness;
+    e->fact = s->engine.fact;
+    e->status = s->engine.status;
+    e->irq_status = s->engine.irq_status;
+    e->dma.src = s->engine.dma.src;
+    e->dma.dst = s->engine.dma.dst;
+    e->dma.cnt = s->engine.dma.cnt;
+    e->dma.cmd = s->engine.dma.cmd;
+    memcpy(e->dma_buf, s->engine.dma_buf, EDU_DMA_SIZE);
+    timer_del(&e->dma_timer);
+    if (s->dma_due_ns) {
+        timer_mod(&e->dma_timer, qemu_clock_get_ns() + s->dma_due_ns - 1);
     }
     return true;
 }
@@ -127,23 +160,23 @@ static const VMStateDescription vmstate_edu = {
     .name = "edu",
     .version_id = 1,
     .minimum_version_id = 1,
-    .size = sizeof(EduState),
-    .pre_save = edu_pre_save,
+    .size = sizeof(EduMigState),
+    .export = edu_export,
     .validate = edu_validate,
     .post_load = edu_post_load,
     .fields = (const VMStateField[]) {
-        VMSTATE_STRUCT(pdev, EduState, vmstate_pci_device),
-        VMSTATE_UINT64_EQUAL(dma_mask, EduState),
-        VMSTATE_UINT32(engine.liveness, EduState),
-        VMSTATE_UINT32(engine.fact, EduState),
-        VMSTATE_UINT32(engine.status, EduState),
-        VMSTATE_UINT32(engine.irq_status, EduState),
-        VMSTATE_UINT64(engine.dma.src, EduState),
-        VMSTATE_UINT64(engine.dma.dst, EduState),
-        VMSTATE_UINT64(engine.dma.cnt, EduState),
-        VMSTATE_UINT64(engine.dma.cmd, EduState),
-        VMSTATE_BUFFER(engine.dma_buf, EduState),
-        VMSTATE_UINT64_MAX(mig_dma_due_ns, EduState, EDU_MIG_MAX_DUE_NS),
+        VMSTATE_STRUCT(pdev, EduMigState, vmstate_pci_device),
+        VMSTATE_UINT64_EQUAL(dma_mask, EduMigState, EduState),
+        VMSTATE_UINT32(engine.liveness, EduMigState),
+        VMSTATE_UINT32(engine.fact, EduMigState),
+        VMSTATE_UINT32(engine.status, EduMigState),
+        VMSTATE_UINT32(engine.irq_status, EduMigState),
+        VMSTATE_UINT64(engine.dma.src, EduMigState),
+        VMSTATE_UINT64(engine.dma.dst, EduMigState),
+        VMSTATE_UINT64(engine.dma.cnt, EduMigState),
+        VMSTATE_UINT64(engine.dma.cmd, EduMigState),
+        VMSTATE_BUFFER(engine.dma_buf, EduMigState),
+        VMSTATE_UINT64_MAX(dma_due_ns, EduMigState, EDU_MIG_MAX_DUE_NS),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -334,38 +334,41 @@ static char *pci_bus_get_dev_path(DeviceState *qdev)
  * different device or model is refused; then BARs and bus mastering are
  * re-applied from the loaded registers.
  */
-static void pci_put_config(MigWriter *w, void *opaque, const VMStateField *f)
+static void pci_device_export(void *state, const void *live)
 {
-    mig_put_bytes(w, PCI_DEVICE(opaque)->config, PCI_CONFIG_SPACE_SIZE);
+    PCIDeviceMigState *s = state;
+    const PCIDevice *dev = live;
+
+    memcpy(s->config, dev->config, PCI_CONFIG_SPACE_SIZE);
 }
 
-static bool pci_get_config(MigReader *r, void *opaque, const VMStateField *f,
-                           Error **errp)
+static bool pci_device_validate(const void *state, const void *live,
+                                int version_id, Error **errp)
 {
-    PCIDevice *dev = opaque;
-    const uint8_t *cfg = mig_get_bytes(r, PCI_CONFIG_SPACE_SIZE);
+    const PCIDeviceMigState *s = state;
+    const PCIDevice *dev = live;
 
-    if (!cfg) {
-        error_setg(errp, "PCI config space truncated");
-        return false;
-    }
     for (int i = 0; i < PCI_CONFIG_SPACE_SIZE; i++) {
         uint8_t ro = ~(dev->wmask[i] | dev->w1cmask[i]);
 
-        if ((cfg[i] ^ dev->config[i]) & ro) {
+        if ((s->config[i] ^ dev->config[i]) & ro) {
             error_setg(errp, "PCI config byte 0x%x: 0x%02x in the stream, "
-                       "read-only bits here are 0x%02x", i, cfg[i],
+                       "read-only bits here are 0x%02x", i, s->config[i],
                        dev->config[i] & ro);
             return false;
         }
     }
-    memcpy(dev->config, cfg, PCI_CONFIG_SPACE_SIZE);
     return true;
 }
 
-static bool pci_device_post_load(void *opaque, int version_id, Error **errp)
+static bool pci_device_post_load(void *live, const void *state,
+                                 int version_id, Error **errp)
 {
-    pci_update_mappings(opaque);
+    const PCIDeviceMigState *s = state;
+    PCIDevice *dev = live;
+
+    memcpy(dev->config, s->config, PCI_CONFIG_SPACE_SIZE);
+    pci_update_mappings(dev);
     return true;
 }
 
@@ -373,13 +376,12 @@ const VMStateDescription vmstate_pci_device = {
     .name = "PCIDevice",
     .version_id = 2,
     .minimum_version_id = 2,
-    .size = sizeof(PCIDevice),
+    .size = sizeof(PCIDeviceMigState),
+    .export = pci_device_export,
+    .validate = pci_device_validate,
     .post_load = pci_device_post_load,
     .fields = (const VMStateField[]) {
-        {
-            .name = "config", .type = VMS_CUSTOM,
-            .put = pci_put_config, .get = pci_get_config,
-        },
+        VMSTATE_BUFFER(config, PCIDeviceMigState),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -48,6 +48,22 @@ typedef struct SpaprTceMigRun {
 enum { TCE_MIG_PROGRESSION, TCE_MIG_LIST, TCE_MIG_CONSTANT };
 
 /*
+ * The section's state struct.  Saving fills the geometry from the table
+ * and streams the entries straight from its store; loading stages the
+ * incoming window here (runs point into the stream's bytes, never into
+ * the table) until post_load applies it.
+ */
+typedef struct SpaprTceMigState {
+    uint32_t liobn;             /* EQUAL: sent from the table */
+    uint32_t nb_table;          /* 0: window disabled */
+    bool bypass;
+    GArray *runs;               /* SpaprTceMigRun, in index order */
+    uint64_t bus_offset;        /* spapr_iommu_ex */
+    uint32_t page_shift;        /* spapr_iommu_ex */
+    bool def_win;               /* spapr_iommu_def_win */
+} SpaprTceMigState;
+
+/*
  * The save path: the store's runs as they come, never expanded; single
  * entries next to each other share one list run.
  */
@@ -96,10 +112,10 @@ static bool tce_mig_encode_run(const SpaprTceRun *run, void *opaque)
     return true;
 }
 
-static void spapr_tce_put_entries(MigWriter *w, void *opaque,
-                                  const VMStateField *f)
+static void spapr_tce_put_entries(MigWriter *w, const void *state,
+                                  const void *live, const VMStateField *f)
 {
-    SpaprTceTable *tcet = opaque;
+    const SpaprTceTable *tcet = live;
     TceMigEncoder e = {
         .w.buf = g_byte_array_new(),
         .lit = g_array_new(false, false, sizeof(uint64_t)),
@@ -117,7 +133,7 @@ static void spapr_tce_put_entries(MigWriter *w, void *opaque,
 }
 
 /* Reads one run; checks it lies in the window after the previous one. */
-static bool spapr_tce_get_run(MigReader *r, SpaprTceTable *tcet,
+static bool spapr_tce_get_run(MigReader *r, const SpaprTceMigState *in,
                               uint64_t next, SpaprTceMigRun *run,
                               Error **errp)
 {
@@ -132,86 +148,87 @@ static bool spapr_tce_get_run(MigReader *r, SpaprTceTable *tcet,
         run->list = mig_get_bytes(r, run->count * 8);
     }
     if (r->failed) {
-        error_setg(errp, "TCE table 0x%x: entries truncated", tcet->liobn);
+        error_setg(errp, "TCE table 0x%x: entries truncated", in->liobn);
         return false;
     }
     if (kind > TCE_MIG_CONSTANT || !run->count || run->start < next ||
-        run->start + run->count > tcet->mig_nb_table) {
+        run->start + run->count > in->nb_table) {
         error_setg(errp, "TCE table 0x%x: run of %" PRIu64 " entries at %"
                    PRIu64 " (kind %u) outside the window of %u entries or "
-                   "out of order", tcet->liobn, run->count, run->start, kind,
-                   tcet->mig_nb_table);
+                   "out of order", in->liobn, run->count, run->start, kind,
+                   in->nb_table);
         return false;
     }
     return true;
 }
 
-static bool spapr_tce_get_entries(MigReader *r, void *opaque,
+static bool spapr_tce_get_entries(MigReader *r, void *state,
                                   const VMStateField *f, Error **errp)
 {
-    SpaprTceTable *tcet = opaque;
+    SpaprTceMigState *in = state;
     uint32_t nruns = mig_get_be32(r);
     uint64_t next = 0;
 
-    tcet->mig_runs = g_array_new(false, false, sizeof(SpaprTceMigRun));
-    if (nruns > tcet->mig_nb_table) {
+    in->runs = g_array_new(false, false, sizeof(SpaprTceMigRun));
+    if (nruns > in->nb_table) {
         error_setg(errp, "TCE table 0x%x: %u runs for %u entries",
-                   tcet->liobn, nruns, tcet->mig_nb_table);
+                   in->liobn, nruns, in->nb_table);
         return false;
     }
     for (uint32_t i = 0; i < nruns; i++) {
         SpaprTceMigRun run;
 
-        if (!spapr_tce_get_run(r, tcet, next, &run, errp)) {
+        if (!spapr_tce_get_run(r, in, next, &run, errp)) {
             return false;
         }
         next = run.start + run.count;
-        g_array_append_val(tcet->mig_runs, run);
+        g_array_append_val(in->runs, run);
     }
     return true;
 }
 
-static void spapr_tce_release_entries(void *opaque, const VMStateField *f)
+static void spapr_tce_release_entries(void *state, const VMStateField *f)
 {
-    SpaprTceTable *tcet = opaque;
+    SpaprTceMigState *in = state;
 
-    g_clear_pointer(&tcet->mig_runs, g_array_unref);
+    g_clear_pointer(&in->runs, g_array_unref);
 }
 
 /* The first table of a PHB is the default window's slot. */
-static bool spapr_tce_is_first_slot(SpaprTceTable *tcet)
+static bool spapr_tce_is_first_slot(const SpaprTceTable *tcet)
 {
     return tcet->slot == 0;
 }
 
-static int spapr_tce_table_pre_save(void *opaque)
+static void spapr_tce_table_export(void *state, const void *live)
 {
-    SpaprTceTable *tcet = opaque;
+    SpaprTceMigState *out = state;
+    const SpaprTceTable *tcet = live;
 
-    tcet->mig_nb_table = tcet->nb_table;
-    tcet->mig_bus_offset = tcet->bus_offset;
-    tcet->mig_page_shift = tcet->page_shift;
-    tcet->mig_bypass = false;
-    tcet->mig_def_win = tcet->def_win;
-    return 0;
+    out->nb_table = tcet->nb_table;
+    out->bus_offset = tcet->bus_offset;
+    out->page_shift = tcet->page_shift;
+    out->bypass = false;
+    out->def_win = tcet->def_win;
 }
 
-static void spapr_tce_incoming_note(SpaprTceTable *tcet, bool pre_load);
+static void spapr_tce_incoming_note(uint32_t liobn,
+                                    const SpaprTceMigState *in);
 
-static void spapr_tce_table_pre_load(void *opaque)
+static void spapr_tce_table_init(void *state, const void *live)
 {
-    SpaprTceTable *tcet = opaque;
+    SpaprTceMigState *in = state;
+    const SpaprTceTable *tcet = live;
 
     /* Without the subsections: the default geometry, our own def_win. */
-    tcet->mig_bus_offset = 0;
-    tcet->mig_page_shift = SPAPR_TCE_PAGE_SHIFT;
-    tcet->mig_def_win = tcet->def_win;
-    tcet->mig_runs = NULL;
-    spapr_tce_incoming_note(tcet, true);
+    in->bus_offset = 0;
+    in->page_shift = SPAPR_TCE_PAGE_SHIFT;
+    in->def_win = tcet->def_win;
+    spapr_tce_incoming_note(tcet->liobn, NULL);
 }
 
 typedef struct TceOwnerSearch {
-    SpaprTceTable *tcet;
+    const SpaprTceTable *tcet;
     SpaprPhbState *sphb;
 } TceOwnerSearch;
 
@@ -228,10 +245,10 @@ static int spapr_tce_find_owner(SpaprPhbState *sphb, void *opaque)
     return 0;
 }
 
-/* The PHB of a table; tcet may be a dry run's scratch copy. */
-static SpaprPhbState *spapr_tce_owner(SpaprTceTable *tcet)
+/* The PHB of a table (NULL for a table outside any PHB). */
+static SpaprPhbState *spapr_tce_owner(const SpaprTceTable *tcet)
 {
-    TceOwnerSearch os = { .tcet = spapr_tce_find_by_liobn(tcet->liobn) };
+    TceOwnerSearch os = { .tcet = tcet };
 
     spapr_phb_foreach(spapr_tce_find_owner, &os);
     return os.sphb;
@@ -248,25 +265,26 @@ typedef struct TceIncoming {
 
 static GHashTable *tce_incoming;
 
-static void spapr_tce_incoming_note(SpaprTceTable *tcet, bool pre_load)
+/* in: a validated window to remember; NULL: a section starts. */
+static void spapr_tce_incoming_note(uint32_t liobn,
+                                    const SpaprTceMigState *in)
 {
-    gpointer key = GUINT_TO_POINTER(tcet->liobn);
-    TceIncoming *in;
+    gpointer key = GUINT_TO_POINTER(liobn);
+    TceIncoming *t;
 
     if (!tce_incoming) {
         tce_incoming = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     }
-    if (pre_load) {
+    if (!in) {
         if (g_hash_table_contains(tce_incoming, key)) {
             g_hash_table_remove_all(tce_incoming);
         }
         return;
     }
-    in = g_new(TceIncoming, 1);
-    in->bus_offset = tcet->mig_bus_offset;
-    in->size = tcet->mig_nb_table ?
-               (uint64_t)tcet->mig_nb_table << tcet->mig_page_shift : 0;
-    g_hash_table_insert(tce_incoming, key, in);
+    t = g_new(TceIncoming, 1);
+    t->bus_offset = in->bus_offset;
+    t->size = in->nb_table ? (uint64_t)in->nb_table << in->page_shift : 0;
+    g_hash_table_insert(tce_incoming, key, t);
 }
 
 /* The other window's range as the stream (or, absent there, the PHB) has it. */
@@ -289,34 +307,35 @@ static void spapr_tce_sibling_range(SpaprTceTable *t, uint64_t *start,
  * put one), 2^n entries (at most SPAPR_TCE_MAX_ENTRIES) or the default
  * window's own size, and not overlapping the PHB's other window.
  */
-static bool spapr_tce_mig_phb_geometry_ok(SpaprTceTable *tcet,
-                                          SpaprPhbState *sphb, Error **errp)
+static bool spapr_tce_mig_phb_geometry_ok(const SpaprTceMigState *in,
+                                          const SpaprPhbState *sphb,
+                                          Error **errp)
 {
-    uint32_t nb = tcet->mig_nb_table;
-    uint64_t off = tcet->mig_bus_offset, size, start, other;
+    uint32_t nb = in->nb_table;
+    uint64_t off = in->bus_offset, size, start, other;
     bool dflt = off == sphb->dma_win_addr &&
-                tcet->mig_page_shift == SPAPR_TCE_PAGE_SHIFT &&
+                in->page_shift == SPAPR_TCE_PAGE_SHIFT &&
                 nb == sphb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT;
 
     if (!dflt && (!sphb->ddw_enabled || !is_power_of_2(nb) ||
                   (off != sphb->dma_win_addr &&
                    off != sphb->dma64_win_addr))) {
         error_setg(errp, "TCE table 0x%x: no RTAS call makes a window of %u "
-                   "entries of 2^%u bytes at 0x%" PRIx64, tcet->liobn, nb,
-                   tcet->mig_page_shift, off);
+                   "entries of 2^%u bytes at 0x%" PRIx64, in->liobn, nb,
+                   in->page_shift, off);
         return false;
     }
-    size = (uint64_t)nb << tcet->mig_page_shift;
+    size = (uint64_t)nb << in->page_shift;
     for (int i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
         SpaprTceTable *t = sphb->tcet[i];
 
-        if (!t || t->liobn == tcet->liobn) {
+        if (!t || t->liobn == in->liobn) {
             continue;
         }
         spapr_tce_sibling_range(t, &start, &other);
         if (other && ranges_overlap(off, size, start, other)) {
             error_setg(errp, "TCE table 0x%x: window at 0x%" PRIx64
-                       " overlaps table 0x%x's at 0x%" PRIx64, tcet->liobn,
+                       " overlaps table 0x%x's at 0x%" PRIx64, in->liobn,
                        off, t->liobn, start);
             return false;
         }
@@ -324,33 +343,35 @@ static bool spapr_tce_mig_phb_geometry_ok(SpaprTceTable *tcet,
     return true;
 }
 
-static bool spapr_tce_mig_geometry_ok(SpaprTceTable *tcet, Error **errp)
+/* The page sizes come from the table's PHB: live is the table itself. */
+static bool spapr_tce_mig_geometry_ok(const SpaprTceMigState *in,
+                                      const SpaprTceTable *live,
+                                      Error **errp)
 {
-    SpaprPhbState *sphb = spapr_tce_owner(tcet);
+    SpaprPhbState *sphb = spapr_tce_owner(live);
     uint64_t pgsz = sphb ? sphb->page_size_mask | SPAPR_PGSZ_4K
                          : SPAPR_PGSZ_4K;
-    uint64_t ps = 1ULL << (tcet->mig_page_shift & 63), end;
+    uint64_t ps = 1ULL << (in->page_shift & 63), end;
 
-    if (!(pgsz & SPAPR_PGSZ_SUPPORTED & ps) || tcet->mig_page_shift >= 63 ||
-        (tcet->mig_bus_offset & (ps - 1)) ||
-        uadd64_overflow(tcet->mig_bus_offset,
-                        ((uint64_t)tcet->mig_nb_table << tcet->mig_page_shift)
-                        - 1, &end)) {
+    if (!(pgsz & SPAPR_PGSZ_SUPPORTED & ps) || in->page_shift >= 63 ||
+        (in->bus_offset & (ps - 1)) ||
+        uadd64_overflow(in->bus_offset,
+                        ((uint64_t)in->nb_table << in->page_shift) - 1,
+                        &end)) {
         error_setg(errp, "TCE table 0x%x: window of %u entries of 2^%u bytes "
-                   "at 0x%" PRIx64 " is not valid", tcet->liobn,
-                   tcet->mig_nb_table, tcet->mig_page_shift,
-                   tcet->mig_bus_offset);
+                   "at 0x%" PRIx64 " is not valid", in->liobn, in->nb_table,
+                   in->page_shift, in->bus_offset);
         return false;
     }
-    return !sphb || spapr_tce_mig_phb_geometry_ok(tcet, sphb, errp);
+    return !sphb || spapr_tce_mig_phb_geometry_ok(in, sphb, errp);
 }
 
 /* An incoming run as a TCE source for the writer. */
-static void spapr_tce_mig_source(SpaprTceTable *tcet,
+static void spapr_tce_mig_source(const SpaprTceMigState *in,
                                  const SpaprTceMigRun *run,
                                  SpaprTceSource *src)
 {
-    uint64_t ps = 1ULL << (tcet->mig_page_shift & 63);    /* before enable */
+    uint64_t ps = 1ULL << (in->page_shift & 63);    /* before enable */
 
     switch (run->kind) {
     case TCE_MIG_PROGRESSION:
@@ -371,77 +392,77 @@ static void spapr_tce_mig_source(SpaprTceTable *tcet,
  * a 2^31-entry progression costs one extent and a refusal allocates
  * nothing.
  */
-static bool spapr_tce_mig_budget_ok(SpaprTceTable *tcet, Error **errp)
+static bool spapr_tce_mig_budget_ok(const SpaprTceMigState *in,
+                                    const SpaprTceTable *live, Error **errp)
 {
-    SpaprTceTable *live = spapr_tce_find_by_liobn(tcet->liobn);
-    GArray *runs = tcet->mig_runs;
-    uint64_t cost = 0, have = live ? spapr_tce_table_bytes(live) : 0;
+    GArray *runs = in->runs;
+    uint64_t cost = 0, have = spapr_tce_table_bytes(live);
 
     for (unsigned i = 0; runs && i < runs->len; i++) {
         SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
         SpaprTceSource src;
 
-        spapr_tce_mig_source(tcet, run, &src);
+        spapr_tce_mig_source(in, run, &src);
         cost += spapr_tce_source_cost(&src);    /* runs <= 2^32: no wrap */
     }
     cost = cost > have ? cost - have : 0;
-    return !cost || spapr_tce_budget_reserve(tcet, cost, errp);
+    return !cost || spapr_tce_budget_reserve(live, cost, errp);
 }
 
-static bool spapr_tce_table_validate(void *opaque, int version_id,
-                                     Error **errp)
+static bool spapr_tce_table_validate(const void *state, const void *live,
+                                     int version_id, Error **errp)
 {
-    SpaprTceTable *tcet = opaque;
-    GArray *runs = tcet->mig_runs;
+    const SpaprTceMigState *in = state;
+    GArray *runs = in->runs;
 
-    if (!tcet->mig_nb_table) {
-        spapr_tce_incoming_note(tcet, false);
+    if (!in->nb_table) {
+        spapr_tce_incoming_note(in->liobn, in);
         return true;
     }
-    if (!spapr_tce_mig_geometry_ok(tcet, errp)) {
+    if (!spapr_tce_mig_geometry_ok(in, live, errp)) {
         return false;
     }
-    spapr_tce_incoming_note(tcet, false);
+    spapr_tce_incoming_note(in->liobn, in);
     for (unsigned i = 0; runs && i < runs->len; i++) {
         SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
         uint64_t last;
 
         if (run->kind == TCE_MIG_PROGRESSION &&
-            (umul64_overflow(run->count - 1, 1ULL << tcet->mig_page_shift,
+            (umul64_overflow(run->count - 1, 1ULL << in->page_shift,
                              &last) ||
              uadd64_overflow(run->first, last, &last))) {
             error_setg(errp, "TCE table 0x%x: run at %" PRIu64 " overflows",
-                       tcet->liobn, run->start);
+                       in->liobn, run->start);
             return false;
         }
     }
-    return spapr_tce_mig_budget_ok(tcet, errp);
+    return spapr_tce_mig_budget_ok(in, live, errp);
 }
 
-static bool spapr_tce_table_post_load(void *opaque, int version_id,
-                                      Error **errp)
+static bool spapr_tce_table_post_load(void *live, const void *state,
+                                      int version_id, Error **errp)
 {
-    SpaprTceTable *tcet = opaque;
-    GArray *runs = tcet->mig_runs;
+    SpaprTceTable *tcet = live;
+    const SpaprTceMigState *in = state;
+    GArray *runs = in->runs;
 
     /* A fresh window: its listeners see a new region, then the runs. */
     spapr_tce_table_disable(tcet);
-    tcet->def_win = tcet->mig_def_win;
-    trace_spapr_iommu_post_load(tcet->liobn, tcet->mig_nb_table,
+    tcet->def_win = in->def_win;
+    trace_spapr_iommu_post_load(tcet->liobn, in->nb_table,
                                 runs ? runs->len : 0);
-    if (!tcet->mig_nb_table) {
+    if (!in->nb_table) {
         return true;
     }
-    if (!spapr_tce_table_enable(tcet, tcet->mig_page_shift,
-                                tcet->mig_bus_offset, tcet->mig_nb_table,
-                                errp)) {
+    if (!spapr_tce_table_enable(tcet, in->page_shift, in->bus_offset,
+                                in->nb_table, errp)) {
         return false;
     }
     for (unsigned i = 0; runs && i < runs->len; i++) {
         SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
         SpaprTceSource src;
 
-        spapr_tce_mig_source(tcet, run, &src);
+        spapr_tce_mig_source(in, run, &src);
         if (!spapr_tce_write(tcet, run->start, &src, errp)) {
             return false;
         }
@@ -449,9 +470,9 @@ static bool spapr_tce_table_post_load(void *opaque, int version_id,
     return true;
 }
 
-static bool spapr_tce_table_ex_needed(void *opaque)
+static bool spapr_tce_table_ex_needed(const void *live)
 {
-    SpaprTceTable *tcet = opaque;
+    const SpaprTceTable *tcet = live;
 
     return !spapr_tce_is_first_slot(tcet) ||
            (tcet->nb_table && (tcet->bus_offset ||
@@ -464,15 +485,15 @@ static const VMStateDescription vmstate_spapr_tce_table_ex = {
     .minimum_version_id = 1,
     .needed = spapr_tce_table_ex_needed,
     .fields = (const VMStateField[]) {
-        VMSTATE_UINT64(mig_bus_offset, SpaprTceTable),
-        VMSTATE_UINT32(mig_page_shift, SpaprTceTable),
+        VMSTATE_UINT64(bus_offset, SpaprTceMigState),
+        VMSTATE_UINT32(page_shift, SpaprTceMigState),
         VMSTATE_END_OF_LIST()
     },
 };
 
-static bool spapr_tce_table_def_win_needed(void *opaque)
+static bool spapr_tce_table_def_win_needed(const void *live)
 {
-    SpaprTceTable *tcet = opaque;
+    const SpaprTceTable *tcet = live;
 
     return tcet->def_win != spapr_tce_is_first_slot(tcet);
 }
@@ -483,7 +504,7 @@ static const VMStateDescription vmstate_spapr_tce_table_def_win = {
     .minimum_version_id = 1,
     .needed = spapr_tce_table_def_win_needed,
     .fields = (const VMStateField[]) {
-        VMSTATE_BOOL(mig_def_win, SpaprTceTable),
+        VMSTATE_BOOL(def_win, SpaprTceMigState),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -492,16 +513,16 @@ const VMStateDescription vmstate_spapr_tce_table = {
     .name = "spapr_iommu",
     .version_id = 2,
     .minimum_version_id = 2,
-    .size = sizeof(SpaprTceTable),
-    .pre_save = spapr_tce_table_pre_save,
-    .pre_load = spapr_tce_table_pre_load,
+    .size = sizeof(SpaprTceMigState),
+    .export = spapr_tce_table_export,
+    .init = spapr_tce_table_init,
     .validate = spapr_tce_table_validate,
     .post_load = spapr_tce_table_post_load,
     .fields = (const VMStateField[]) {
-        VMSTATE_UINT32_EQUAL(liobn, SpaprTceTable),
+        VMSTATE_UINT32_EQUAL(liobn, SpaprTceMigState, SpaprTceTable),
         /* at most the largest window the DDW query ever advertises */
-        VMSTATE_UINT32_MAX(mig_nb_table, SpaprTceTable, 0x80000000),
-        VMSTATE_BOOL(mig_bypass, SpaprTceTable),
+        VMSTATE_UINT32_MAX(nb_table, SpaprTceMigState, 0x80000000),
+        VMSTATE_BOOL(bypass, SpaprTceMigState),
         {
             .name = "entries", .type = VMS_CUSTOM,
             .put = spapr_tce_put_entries, .get = spapr_tce_get_entries,

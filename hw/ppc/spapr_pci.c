@@ -481,18 +481,24 @@ bool spapr_phb_dt_populate(SpaprPhbState *sphb, void *fdt, int parent_off,
  * model has no LSI or MSI state).  The 64-bit window's LIOBN is not sent,
  * as in QEMU: its table has its own "spapr_iommu" section.
  */
+typedef struct SpaprPhbMigState {
+    uint64_t buid;
+    uint32_t dma_liobn[1];      /* the 32-bit window's only */
+    uint64_t mem_win_addr, io_win_addr, dma_win_addr, dma_win_size;
+} SpaprPhbMigState;
+
 static const VMStateDescription vmstate_spapr_pci = {
     .name = "spapr_pci",
     .version_id = 2,
     .minimum_version_id = 2,
-    .size = sizeof(SpaprPhbState),
+    .size = sizeof(SpaprPhbMigState),
     .fields = (const VMStateField[]) {
-        VMSTATE_UINT64_EQUAL(buid, SpaprPhbState),
-        VMSTATE_UINT32_EQUAL(dma_liobn[0], SpaprPhbState),
-        VMSTATE_UINT64_EQUAL(mem_win_addr, SpaprPhbState),
-        VMSTATE_UINT64_EQUAL(io_win_addr, SpaprPhbState),
-        VMSTATE_UINT64_EQUAL(dma_win_addr, SpaprPhbState),
-        VMSTATE_UINT64_EQUAL(dma_win_size, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(buid, SpaprPhbMigState, SpaprPhbState),
+        VMSTATE_UINT32_EQUAL(dma_liobn[0], SpaprPhbMigState, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(mem_win_addr, SpaprPhbMigState, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(io_win_addr, SpaprPhbMigState, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(dma_win_addr, SpaprPhbMigState, SpaprPhbState),
+        VMSTATE_UINT64_EQUAL(dma_win_size, SpaprPhbMigState, SpaprPhbState),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -1,15 +1,36 @@
 /*
  * Declarative device state for migration, after QEMU's VMState.
  *
- * A VMStateDescription lists a device's fields with their wire types;
- * migration/vmstate.c writes and reads them in order.  Loading is done
- * twice: a dry run into a scratch copy of the device struct, in which
- * every value is read, range-checked and handed to the description's
- * validate() hook, and then, once the whole stream passed, the real load
- * into the device followed by post_load().  So a bad stream changes
- * nothing.  Fields a device must not take from the stream verbatim (its
- * live geometry, say) are loaded into mig_* members and applied by
- * post_load().
+ * DOC: VMState contract
+ *
+ * A VMStateDescription names a state struct of its own (size) and lists
+ * its fields with their wire types; the field offsets are into that
+ * struct, never into the device.  The state struct is the section's wire
+ * image, nothing more: plain values, and what a custom field's get()
+ * allocates (freed by its release()).  It holds no pointer into a device.
+ *
+ * Saving: the saver allocates a zeroed state struct, export(state, live)
+ * fills it from the device, and the fields are written from it.  Two
+ * exceptions read the device directly, both read-only: an EQUAL field is
+ * written from the device member named by its live_offset, and a custom
+ * field's put() gets the device too (a TCE table streams its store's runs
+ * without copying them).
+ *
+ * Loading: the loader allocates a zeroed state struct, init(state, live)
+ * sets the defaults that absent fields and subsections leave, and the
+ * fields are read into it: versions, booleans, max and EQUAL (against the
+ * device) are checked as they come.  Then validate(state, live) checks the
+ * values as a whole; live is the device, which it only reads.  Validation
+ * runs for every section as it arrives and again before applying, and
+ * changes nothing, so a stream can be refused at any point with the
+ * destination as it was.  Applying calls post_load(live, state), which is
+ * the only hook that changes the device: embedded structs' first, in field
+ * order, then the section's own.  The state struct is then released.
+ *
+ * VMS_STRUCT embeds another description's state struct at offset; its
+ * hooks see the same live object (a QOM parent class's description,
+ * PCIDevice inside a PCI device).  A subsection is fields only, stored in
+ * its parent's state struct: the parent's hooks cover them.
  *
  * Compatibility: a field added later carries the version that introduced
  * it; optional state goes in a subsection whose needed() decides whether
@@ -36,41 +57,46 @@ typedef enum VMStateType {
     VMS_UINT32,
     VMS_UINT64,
     VMS_BUFFER,         /* size bytes, verbatim */
-    VMS_STRUCT,         /* an embedded struct described by vmsd */
+    VMS_STRUCT,         /* an embedded state struct described by vmsd */
     VMS_CUSTOM,         /* put/get callbacks */
 } VMStateType;
 
 struct VMStateField {
     const char *name;
     VMStateType type;
-    size_t offset;
+    size_t offset;              /* in the state struct */
+    size_t live_offset;         /* EQUAL: the device member it must equal */
     size_t size;                /* VMS_BUFFER */
     int version_id;             /* first section version that has it */
     bool equal;                 /* must equal the destination's value */
     uint64_t max;               /* when non-zero: the largest valid value */
     const VMStateDescription *vmsd;     /* VMS_STRUCT */
-    void (*put)(MigWriter *w, void *opaque, const VMStateField *f);
-    /* Reads into opaque (maybe a scratch copy); false with errp set. */
-    bool (*get)(MigReader *r, void *opaque, const VMStateField *f,
+    void (*put)(MigWriter *w, const void *state, const void *live,
+                const VMStateField *f);
+    /* Reads into the state struct; false with errp set. */
+    bool (*get)(MigReader *r, void *state, const VMStateField *f,
                 Error **errp);
-    /* Releases what get() allocated in opaque. */
-    void (*release)(void *opaque, const VMStateField *f);
+    /* Releases what get() allocated in the state struct. */
+    void (*release)(void *state, const VMStateField *f);
 };
 
 struct VMStateDescription {
     const char *name;
     int version_id;
     int minimum_version_id;
-    /* Subsections: sent only when needed() says so. */
-    bool (*needed)(void *opaque);
-    int (*pre_save)(void *opaque);
-    /* Checks loaded values as a whole (dry run and real load). */
-    bool (*validate)(void *opaque, int version_id, Error **errp);
-    /* Applies the loaded state; values are already validated. */
-    bool (*post_load)(void *opaque, int version_id, Error **errp);
-    /* Before loading: clears the mig_* state subsections would set. */
-    void (*pre_load)(void *opaque);
-    size_t size;                /* bytes of the struct, for the dry run */
+    size_t size;                /* bytes of the state struct */
+    /* Subsections: sent only when needed(live) says so. */
+    bool (*needed)(const void *live);
+    /* Saving: fills the state struct from the device. */
+    void (*export)(void *state, const void *live);
+    /* Loading, before the fields: defaults for what the stream may omit. */
+    void (*init)(void *state, const void *live);
+    /* Checks the loaded state as a whole; changes nothing. */
+    bool (*validate)(const void *state, const void *live, int version_id,
+                     Error **errp);
+    /* Applies the validated state to the device. */
+    bool (*post_load)(void *live, const void *state, int version_id,
+                      Error **errp);
     const VMStateField *fields;
     const VMStateDescription *const *subsections;
 };
@@ -87,12 +113,13 @@ struct VMStateDescription {
 #define VMSTATE_UINT32_V(_f, _st, _v) \
     VMSTATE_FIELD(#_f, _st, _f, VMS_UINT32, _v)
 #define VMSTATE_BOOL_V(_f, _st, _v) VMSTATE_FIELD(#_f, _st, _f, VMS_BOOL, _v)
-#define VMSTATE_UINT32_EQUAL(_f, _st) { \
+/* _f of the state struct _st, sent from and equal to _f of the device _lt */
+#define VMSTATE_UINT32_EQUAL(_f, _st, _lt) { \
     .name = #_f, .type = VMS_UINT32, .offset = offsetof(_st, _f), \
-    .equal = true }
-#define VMSTATE_UINT64_EQUAL(_f, _st) { \
+    .live_offset = offsetof(_lt, _f), .equal = true }
+#define VMSTATE_UINT64_EQUAL(_f, _st, _lt) { \
     .name = #_f, .type = VMS_UINT64, .offset = offsetof(_st, _f), \
-    .equal = true }
+    .live_offset = offsetof(_lt, _f), .equal = true }
 #define VMSTATE_UINT32_MAX(_f, _st, _max) { \
     .name = #_f, .type = VMS_UINT32, .offset = offsetof(_st, _f), \
     .max = (_max) }
@@ -107,17 +134,16 @@ struct VMStateDescription {
     .vmsd = &(_vmsd) }
 #define VMSTATE_END_OF_LIST() { .type = VMS_END }
 
-/* Writes the fields (and needed subsections) of opaque. */
+/* Writes the section body of the device live. */
 void vmstate_save(MigWriter *w, const VMStateDescription *vmsd,
-                  void *opaque);
+                  const void *live);
 /*
- * Reads one section body of version_id into opaque.  With dry_run,
- * opaque is a scratch copy: EQUAL checks compare against live, and
- * post_load is not called.
+ * Reads one section body of version_id (all of r) into a fresh state
+ * struct and validates it against live; with apply, post_load() then
+ * applies it.  Without apply nothing changes.
  */
-bool vmstate_load(MigReader *r, const VMStateDescription *vmsd,
-                  void *opaque, const void *live, int version_id,
-                  bool dry_run, Error **errp);
+bool vmstate_load(MigReader *r, const VMStateDescription *vmsd, void *live,
+                  int version_id, bool apply, Error **errp);
 
 /*
  * Sections: (idstr, instance_id) name one device's state in the stream.

@@ -147,7 +147,8 @@ static void test_huge_counts(void)
     Stream bad = copy_good();
 
     put_be32_at(bad.data + ddw_body + 4, 0xffffffff);
-    expect_refused(dir, &bad, "huge nb_table", true, "mig_nb_table");
+    expect_refused(dir, &bad, "huge nb_table", true,
+                   "spapr_iommu.nb_table: 4294967295 exceeds");
     memcpy(bad.data, good.data, good.len);
     put_be32_at(bad.data + ddw_body + 9, 0xfffffff0);
     expect_refused(dir, &bad, "huge run count", true, "runs for");

@@ -1,6 +1,6 @@
 /*
  * Migration in-process: the VMState layer on a synthetic description
- * (EQUAL, version and max checks, subsections, the dry run changing
+ * (EQUAL, version and max checks, subsections, validation changing
  * nothing), the compact TCE encoding on a real machine (a direct-mapped
  * 4 GiB window fits in 1 KiB), a save/load round trip, and a short run of
  * the loader fuzzer (the long one is tests/fuzz/migration-load-fuzz).
@@ -20,7 +20,7 @@
 #define LIOBN_DDW   0x80000001
 #define DDW_START   (1ULL << 59)
 
-/* A synthetic device */
+/* A synthetic device, and its section's state struct */
 
 typedef struct TestDev {
     uint32_t id;
@@ -32,9 +32,21 @@ typedef struct TestDev {
     int post_loads;
 } TestDev;
 
-static bool test_extra_needed(void *opaque)
+typedef struct TestMigState {
+    uint32_t id;
+    uint32_t a;
+    uint64_t b;
+    bool flag;
+    uint8_t buf[16];
+    uint32_t extra;
+} TestMigState;
+
+/* What the last validate() was given. */
+static const void *validated_state, *validated_live;
+
+static bool test_extra_needed(const void *live)
 {
-    return ((TestDev *)opaque)->extra != 0;
+    return ((const TestDev *)live)->extra != 0;
 }
 
 static const VMStateDescription vmstate_test_extra = {
@@ -43,14 +55,43 @@ static const VMStateDescription vmstate_test_extra = {
     .minimum_version_id = 1,
     .needed = test_extra_needed,
     .fields = (const VMStateField[]) {
-        VMSTATE_UINT32(extra, TestDev),
+        VMSTATE_UINT32(extra, TestMigState),
         VMSTATE_END_OF_LIST()
     },
 };
 
-static bool test_post_load(void *opaque, int version_id, Error **errp)
+static void test_export(void *state, const void *live)
 {
-    ((TestDev *)opaque)->post_loads++;
+    TestMigState *s = state;
+    const TestDev *d = live;
+
+    s->a = d->a;
+    s->b = d->b;
+    s->flag = d->flag;
+    memcpy(s->buf, d->buf, sizeof(s->buf));
+    s->extra = d->extra;
+}
+
+static bool test_validate(const void *state, const void *live,
+                          int version_id, Error **errp)
+{
+    validated_state = state;
+    validated_live = live;
+    return true;
+}
+
+static bool test_post_load(void *live, const void *state, int version_id,
+                           Error **errp)
+{
+    const TestMigState *s = state;
+    TestDev *d = live;
+
+    d->a = s->a;
+    d->b = s->b;
+    d->flag = s->flag;
+    memcpy(d->buf, s->buf, sizeof(d->buf));
+    d->extra = s->extra;
+    d->post_loads++;
     return true;
 }
 
@@ -58,14 +99,16 @@ static const VMStateDescription vmstate_test = {
     .name = "test",
     .version_id = 3,
     .minimum_version_id = 2,
-    .size = sizeof(TestDev),
+    .size = sizeof(TestMigState),
+    .export = test_export,
+    .validate = test_validate,
     .post_load = test_post_load,
     .fields = (const VMStateField[]) {
-        VMSTATE_UINT32_EQUAL(id, TestDev),
-        VMSTATE_UINT32_MAX(a, TestDev, 1000),
-        VMSTATE_UINT64(b, TestDev),
-        VMSTATE_BOOL_V(flag, TestDev, 3),
-        VMSTATE_BUFFER(buf, TestDev),
+        VMSTATE_UINT32_EQUAL(id, TestMigState, TestDev),
+        VMSTATE_UINT32_MAX(a, TestMigState, 1000),
+        VMSTATE_UINT64(b, TestMigState),
+        VMSTATE_BOOL_V(flag, TestMigState, 3),
+        VMSTATE_BUFFER(buf, TestMigState),
         VMSTATE_END_OF_LIST()
     },
     .subsections = (const VMStateDescription * const []) {
@@ -82,16 +125,19 @@ static GByteArray *save_dev(TestDev *d)
     return w.buf;
 }
 
+/* dry: validate only, which must leave d as it was. */
 static bool load_dev(TestDev *d, GByteArray *b, int version, bool dry,
                      Error **errp)
 {
     MigReader r;
-    TestDev scratch = *d;
+    TestDev before = *d;
     bool ok;
 
     mig_reader_init(&r, b->data, b->len);
-    ok = vmstate_load(&r, &vmstate_test, dry ? &scratch : d, d, version, dry,
-                      errp);
+    ok = vmstate_load(&r, &vmstate_test, d, version, !dry, errp);
+    if (dry || !ok) {
+        g_assert_cmpmem(d, sizeof(*d), &before, sizeof(before));
+    }
     return ok && !mig_remaining(&r);
 }
 
@@ -105,6 +151,12 @@ static void test_vmstate_round_trip(void)
     before = dst;
     g_assert_true(load_dev(&dst, b, 3, true, NULL));
     g_assert_cmpmem(&dst, sizeof(dst), &before, sizeof(before));
+    /* validate() saw the device, and a state struct apart from it */
+    g_assert_true(validated_live == &dst);
+    g_assert_true((const uint8_t *)validated_state + sizeof(TestMigState) <=
+                  (const uint8_t *)&dst ||
+                  (const uint8_t *)validated_state >=
+                  (const uint8_t *)(&dst + 1));
     g_assert_true(load_dev(&dst, b, 3, false, NULL));
     g_assert_cmpuint(dst.a, ==, 999);
     g_assert_cmphex(dst.b, ==, 1ULL << 60);

@@ -75,14 +75,6 @@ struct SpaprTceTable {
     SpaprTceStore *store;       /* sparse entries, NULL when disabled */
     MemoryRegion root;          /* spans the bus; holds the window */
     MemoryRegion iommu;         /* the window, at bus_offset when enabled */
-
-    /* Migration: the incoming window, applied by post_load. */
-    uint32_t mig_nb_table;
-    uint64_t mig_bus_offset;
-    uint32_t mig_page_shift;
-    bool mig_bypass;
-    bool mig_def_win;
-    GArray *mig_runs;           /* SpaprTceMigRun, in index order */
 };
 
 struct SpaprPhbState {

@@ -107,7 +107,14 @@ struct PCIBus {
 
 PCIBus *pci_root_bus_new(DeviceState *parent, const char *name,
                          MemoryRegion *address_space_mem);
-/* Config space state, for VMSTATE_STRUCT in a PCI device's vmsd. */
+/*
+ * Config space state, for VMSTATE_STRUCT in a PCI device's vmsd: its
+ * state struct is PCIDeviceMigState.
+ */
+typedef struct PCIDeviceMigState {
+    uint8_t config[PCI_CONFIG_SPACE_SIZE];
+} PCIDeviceMigState;
+
 extern const VMStateDescription vmstate_pci_device;
 
 void pci_setup_iommu(PCIBus *bus, PCIIOMMUFunc *fn, void *opaque);
