@@ -266,6 +266,40 @@ static void test_tce_direct_map_size(void)
     spapr_tce_table_disable(ddw);
 }
 
+/*
+ * A TCE section loaded without apply (the checking pass) leaves the live
+ * table exactly as it is; applied, it brings back the saved window.
+ */
+static void test_tce_validate_only(void)
+{
+    SpaprTceTable *ddw = spapr_tce_find_by_liobn(LIOBN_DDW);
+    SaveStateEntry *se = vmstate_find("spapr_iommu", LIOBN_DDW);
+    MigWriter w = { .buf = g_byte_array_new() };
+    MigReader r;
+
+    spapr_tce_table_disable(ddw);
+    g_assert_true(spapr_tce_table_enable(ddw, 16, DDW_START, 256, NULL));
+    spapr_tce_put(ddw, DDW_START + (7 << 16), 0x70003);
+    vmstate_save(&w, se->vmsd, se->opaque);
+    spapr_tce_table_disable(ddw);
+    g_assert_true(spapr_tce_table_enable(ddw, 12, DDW_START, 64, NULL));
+    spapr_tce_put(ddw, DDW_START + (3 << 12), 0x3001);
+    mig_reader_init(&r, w.buf->data, w.buf->len);
+    g_assert_true(vmstate_load(&r, se->vmsd, se->opaque, 2, false, NULL));
+    g_assert_cmpuint(ddw->nb_table, ==, 64);
+    g_assert_cmpuint(ddw->page_shift, ==, 12);
+    g_assert_cmphex(spapr_tce_get_entry(ddw, 3), ==, 0x3001);
+    g_assert_cmpuint(spapr_tce_table_mapped(ddw), ==, 1);
+    mig_reader_init(&r, w.buf->data, w.buf->len);
+    g_assert_true(vmstate_load(&r, se->vmsd, se->opaque, 2, true, NULL));
+    g_assert_cmpuint(ddw->nb_table, ==, 256);
+    g_assert_cmpuint(ddw->page_shift, ==, 16);
+    g_assert_cmphex(spapr_tce_get_entry(ddw, 7), ==, 0x70003);
+    g_assert_cmpuint(spapr_tce_table_mapped(ddw), ==, 1);
+    g_byte_array_unref(w.buf);
+    spapr_tce_table_disable(ddw);
+}
+
 static void test_round_trip_machine(void)
 {
     SpaprTceTable *def = spapr_tce_find_by_liobn(LIOBN_DEF);
@@ -353,6 +387,8 @@ int main(int argc, char **argv)
                     test_vmstate_old_version);
     g_test_add_func("/migration/tce/direct-map-size",
                     test_tce_direct_map_size);
+    g_test_add_func("/migration/vmstate/tce-validate-only",
+                    test_tce_validate_only);
     g_test_add_func("/migration/round-trip", test_round_trip_machine);
     g_test_add_func("/migration/ram-remaining", test_ram_remaining);
     g_test_add_func("/migration/short-fuzz", test_short_fuzz);
