@@ -330,9 +330,9 @@ bool vmstate_load(MigReader *r, const VMStateDescription *vmsd, void *live,
 }
 
 /*
- * A description's shape, checked once when registered: a state struct
- * for each one that has fields of its own, hooks only where the contract
- * calls them (a subsection is fields only).
+ * A description's shape, checked once when registered: every one but a
+ * subsection names a state struct, and a subsection is fields only (its
+ * parent's hooks cover them).
  */
 static void vmstate_check_description(const VMStateDescription *vmsd,
                                       bool subsection)
