@@ -31,7 +31,7 @@
 #include "qemu/osdep.h"
 #include <linux/vfio.h>
 #include "qemu/cutils.h"
-#include "host-emu-internal.h"
+#include "internal.h"
 #include "trace.h"
 
 #define TCE_PERM_MASK   3ULL
