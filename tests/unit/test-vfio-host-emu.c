@@ -387,6 +387,58 @@ static void test_multilevel(void)
     g_aligned_free(mem);
 }
 
+/* Entries 1..7 of the window at start: pages of mem (again: 3..5 moved). */
+static void check_fill(Emu *e, uint64_t start, uint8_t *mem, bool again)
+{
+    uint64_t vaddr;
+    int perm;
+
+    g_assert_false(vfio_host_emu_lookup(e->h, start, &vaddr, &perm));
+    for (unsigned i = 1; i <= 7; i++) {
+        bool moved = again && i >= 3 && i <= 5;
+        uint8_t *want = moved ? mem + 512 * KiB + (i - 3) * 4 * KiB
+                              : mem + (i - 1) * 4 * KiB;
+
+        g_assert_true(vfio_host_emu_lookup(e->h, start + i * 4 * KiB + 8,
+                                           &vaddr, &perm));
+        g_assert_cmphex(vaddr, ==, (uintptr_t)want + 8);
+        g_assert_cmpint(perm, ==, moved ? VFIO_HOST_EMU_TCE_READ :
+                        VFIO_HOST_EMU_TCE_READ | VFIO_HOST_EMU_TCE_WRITE);
+    }
+    g_assert_false(vfio_host_emu_lookup(e->h, start + 8 * 4 * KiB, &vaddr,
+                                        &perm));
+}
+
+/*
+ * A leaf page made by a MAP is written without being read (four entries
+ * a store round, then the tail); a later MAP into it replaces entries.
+ * Every entry must hold its own page and permission either way.
+ */
+static void test_fill_fresh_leaf(void)
+{
+    Emu e;
+    uint8_t *mem = g_aligned_alloc0(MiB, 1, 64 * KiB);
+    VFIOHostEmuWindow w[2];
+    uint64_t start;
+
+    emu_open(&e, NULL, VFIO_SPAPR_TCE_v2_IOMMU);
+    g_assert_cmpint(emu_register(&e, mem, MiB), ==, 0);
+    g_assert_cmpint(emu_create_window(&e, 12, 16 * GiB, 3, &start), ==, 0);
+    /* 7 pages from index 1 of a fresh leaf: 4 at once, then 3 */
+    g_assert_cmpint(emu_map(&e, start + 4 * KiB, mem, 28 * KiB,
+                            VFIO_DMA_MAP_FLAG_READ |
+                            VFIO_DMA_MAP_FLAG_WRITE), ==, 0);
+    check_fill(&e, start, mem, false);
+    /* Pages 3..5 again, elsewhere and read-only: the leaf is not fresh */
+    g_assert_cmpint(emu_map(&e, start + 12 * KiB, mem + 512 * KiB, 12 * KiB,
+                            VFIO_DMA_MAP_FLAG_READ), ==, 0);
+    check_fill(&e, start, mem, true);
+    vfio_host_emu_windows(e.h, w, 2);
+    g_assert_cmpuint(w[1].mapped_pages, ==, 7);
+    emu_close(&e);
+    g_aligned_free(mem);
+}
+
 /* Memlock: registered bytes and table sizes are charged and enforced. */
 static void test_memlock(void)
 {
@@ -820,6 +872,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vfio-host-emu/dma-window", test_dma_window);
     g_test_add_func("/vfio-host-emu/dma-no-master", test_dma_no_master);
     g_test_add_func("/vfio-host-emu/multilevel", test_multilevel);
+    g_test_add_func("/vfio-host-emu/fill-fresh-leaf", test_fill_fresh_leaf);
     g_test_add_func("/vfio-host-emu/memlock", test_memlock);
     g_test_add_func("/vfio-host-emu/default-window", test_default_window);
     g_test_add_func("/vfio-host-emu/fds-order", test_fds_order);
