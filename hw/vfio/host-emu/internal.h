@@ -1,8 +1,8 @@
 /*
  * The emulated POWER host for VFIO: state shared by emu.c (object,
  * fds, container and group requests), prereg.c (memlock and
- * preregistration), tce.c (windows, TCE tables) and dev.c (the edu
- * function).
+ * preregistration), tce.c (windows, MAP/UNMAP), table.c (the TCE tables'
+ * levels) and dev.c (the edu function).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -129,6 +129,20 @@ int emu_register(EmuContainer *c,
                  struct vfio_iommu_spapr_register_memory *r);
 int emu_unregister(EmuContainer *c,
                    struct vfio_iommu_spapr_register_memory *r);
+
+/* table.c: multi-level TCE tables */
+#define TCE_PERM_MASK           3ULL
+uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
+                        unsigned levels, unsigned *level_bits);
+EmuTceTable *emu_table_new(unsigned slot, unsigned page_shift,
+                           uint64_t window_size, unsigned levels,
+                           unsigned level_bits);
+void emu_table_destroy(EmuTceTable *t);
+uint64_t *emu_table_entry(EmuTceTable *t, uint64_t idx, bool alloc,
+                          bool *fresh);
+void emu_table_fill_fresh(uint64_t *e, uint64_t n, uint64_t tce,
+                          uint64_t ps);
+bool emu_table_walk(EmuTceTable *t, VFIOHostEmuTceFn *fn, void *opaque);
 
 /* tce.c: windows and TCEs */
 int emu_container_tce_ioctl(EmuContainer *c, unsigned long req, void *arg);
