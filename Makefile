@@ -36,9 +36,12 @@ $(BUILD)/config.mak: configure
 -include $(BUILD)/config.mak
 
 SRC_DIRS := util qom crypto trace hw/core system chardev hw/pci hw/ppc hw/misc \
-            hw/vfio migration monitor
+            hw/vfio hw/vfio/host-emu migration monitor
 TRACE_DIRS := $(patsubst %/trace-events,%,$(wildcard $(addsuffix /trace-events,$(SRC_DIRS))))
-TRACE_GROUPS := $(subst /,_,$(TRACE_DIRS))
+# A directory's trace group: '/' and '-' become '_' (hw/vfio/host-emu ->
+# hw_vfio_host_emu), so the group is a C identifier.
+trace_group = $(subst -,_,$(subst /,_,$(1)))
+TRACE_GROUPS := $(foreach d,$(TRACE_DIRS),$(call trace_group,$(d)))
 TRACE_H := $(patsubst %,$(BUILD)/trace/trace-%.h,$(TRACE_GROUPS))
 TRACE_C := $(patsubst %,$(BUILD)/trace/trace-%.c,$(TRACE_GROUPS))
 
@@ -83,14 +86,16 @@ all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
 
 # hw/ppc/trace-events -> $(BUILD)/trace/trace-hw_ppc.{h,c}
 .SECONDARY:
-.SECONDEXPANSION:
-$(BUILD)/trace/trace-%.h: $$(subst _,/,$$*)/trace-events scripts/tracetool.py
-	@mkdir -p $(@D)
-	$(Q)$(PYTHON) scripts/tracetool.py --group $* --format h $<=$@
+define trace_rules
+$(BUILD)/trace/trace-$(call trace_group,$(1)).h: $(1)/trace-events scripts/tracetool.py
+	@mkdir -p $$(@D)
+	$(Q)$(PYTHON) scripts/tracetool.py --group $(call trace_group,$(1)) --format h $$<=$$@
 
-$(BUILD)/trace/trace-%.c: $$(subst _,/,$$*)/trace-events scripts/tracetool.py
-	@mkdir -p $(@D)
-	$(Q)$(PYTHON) scripts/tracetool.py --group $* --format c $<=$@
+$(BUILD)/trace/trace-$(call trace_group,$(1)).c: $(1)/trace-events scripts/tracetool.py
+	@mkdir -p $$(@D)
+	$(Q)$(PYTHON) scripts/tracetool.py --group $(call trace_group,$(1)) --format c $$<=$$@
+endef
+$(foreach d,$(TRACE_DIRS),$(eval $(call trace_rules,$(d))))
 
 $(BUILD)/obj/trace-gen/%.o: $(BUILD)/trace/%.c | $(TRACE_H)
 	@mkdir -p $(@D)

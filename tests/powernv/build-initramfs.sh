@@ -67,7 +67,7 @@ done
 
 $PNV_CROSS-gcc -std=gnu11 -O2 -Wall -Wextra -Werror \
     -Wno-missing-field-initializers -static -o "$R/bin/vfio-errno-test" \
-    "$PNV_SRC/vfio-errno-test.c" "$PNV_SRC/vfio-errno-table.c"
+    "$PNV_SRC/vfio-errno-test.c" "$PNV_SRC/../unit/vfio-errno-table.c"
 
 # spapr-ddw and its qtest clients, dynamically linked: ship the loader,
 # libc and the sysroot's libraries in /lib64, where ld64.so.2 looks.

@@ -1,5 +1,6 @@
 /*
- * Run the VFIO SPAPR TCE v2 errno table (vfio-errno-table.c) against the
+ * Run the VFIO SPAPR TCE v2 errno table (tests/unit/vfio-errno-table.c,
+ * the one the emulated host's unit test runs too) against the
  * real kernel of a PowerNV host, and move bytes with QEMU's edu device
  * through the windows the table maps.
  *
@@ -31,7 +32,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
-#include "vfio-errno-table.h"
+#include "../unit/vfio-errno-table.h"
 
 #define EDU_ID          0x00
 #define EDU_LIVENESS    0x04

@@ -5,7 +5,7 @@
  * edu-like PCI function; helpers drive the guest side of PHB 0 and check
  * that host and guest tables agree.
  *
- * Why a scripted host next to the emulated one (hw/vfio/host-emu*.c):
+ * Why a scripted host next to the emulated one (hw/vfio/host-emu/):
  * test-vfio-container.c needs answers no kernel gives on demand: the n-th
  * MAP_DMA failing (fail_map_at: the guest's table must be put back),
  * REGISTER_MEMORY refused (fail_register), a host without v2 (offer_v2:

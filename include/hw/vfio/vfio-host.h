@@ -5,7 +5,7 @@
  * the host only through these operations, with the real kernel UAPI
  * requests and structs of <linux/vfio.h>.  Two transports implement them:
  *   - linux (hw/vfio/host-linux.c): /dev/vfio, real ioctl(2), pread(2);
- *   - emu (hw/vfio/host-emu.c): an emulated POWER host, "-object
+ *   - emu (hw/vfio/host-emu/): an emulated POWER host, "-object
  *     vfio-spapr-host-emu,id=ID", answering each request as a Linux 6.12
  *     SPAPR TCE v2 IOMMU does (docs/devel/spapr-tce-v2-host.md).
  *

@@ -1,7 +1,8 @@
 /*
- * The emulated POWER host for VFIO: state shared by host-emu.c (object,
- * fds, container and group requests), host-emu-tce.c (preregistration,
- * windows, TCE tables) and host-emu-dev.c (the edu function).
+ * The emulated POWER host for VFIO: state shared by emu.c (object,
+ * fds, container and group requests), prereg.c (memlock and
+ * preregistration), tce.c (windows, MAP/UNMAP), table.c (the TCE tables'
+ * levels) and dev.c (the edu function).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -118,7 +119,7 @@ VFIOHostEmu *vfio_host_emu_from(VFIOHost *h);
 /* Traces why a request is refused; returns -err. */
 int emu_refuse(const char *req, int err, const char *why);
 
-/* host-emu-prereg.c: memlock and preregistration */
+/* prereg.c: memlock and preregistration */
 int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes);
 void emu_memlock_uncharge(VFIOHostEmu *s, uint64_t bytes);
 unsigned emu_backing_shift(VFIOHostEmu *s, uint64_t ua, uint64_t size);
@@ -129,7 +130,21 @@ int emu_register(EmuContainer *c,
 int emu_unregister(EmuContainer *c,
                    struct vfio_iommu_spapr_register_memory *r);
 
-/* host-emu-tce.c: windows and TCEs */
+/* table.c: multi-level TCE tables */
+#define TCE_PERM_MASK           3ULL
+uint64_t emu_table_size(unsigned page_shift, uint64_t window_size,
+                        unsigned levels, unsigned *level_bits);
+EmuTceTable *emu_table_new(unsigned slot, unsigned page_shift,
+                           uint64_t window_size, unsigned levels,
+                           unsigned level_bits);
+void emu_table_destroy(EmuTceTable *t);
+uint64_t *emu_table_entry(EmuTceTable *t, uint64_t idx, bool alloc,
+                          bool *fresh);
+void emu_table_fill_fresh(uint64_t *e, uint64_t n, uint64_t tce,
+                          uint64_t ps);
+bool emu_table_walk(EmuTceTable *t, VFIOHostEmuTceFn *fn, void *opaque);
+
+/* tce.c: windows and TCEs */
 int emu_container_tce_ioctl(EmuContainer *c, unsigned long req, void *arg);
 void emu_container_release_iommu(EmuContainer *c);
 void emu_container_attach_iommu(EmuContainer *c);
@@ -138,7 +153,7 @@ bool emu_tce_lookup(EmuContainer *c, uint64_t iova, uint64_t *ua, int *perm,
 bool emu_tce_foreach(EmuContainer *c, VFIOHostEmuTceFn *fn, void *opaque);
 unsigned emu_windows(EmuContainer *c, VFIOHostEmuWindow *w, unsigned max);
 
-/* host-emu-dev.c: the edu function behind the device fd */
+/* dev.c: the edu function behind the device fd */
 void emu_dev_init(VFIOHostEmu *s);
 void emu_dev_finalize(VFIOHostEmu *s);
 void emu_dev_reset(VFIOHostEmu *s);

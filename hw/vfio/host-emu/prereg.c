@@ -14,7 +14,7 @@
 #include <sys/mman.h>
 #include <linux/vfio.h>
 #include "qemu/cutils.h"
-#include "host-emu-internal.h"
+#include "internal.h"
 #include "trace.h"
 
 int emu_memlock_charge(VFIOHostEmu *s, uint64_t bytes)

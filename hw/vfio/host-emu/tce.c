@@ -24,66 +24,19 @@
  * memlock charge is the kernel's get_table_size(): the table twice (the
  * hardware table and its userspace shadow).  Entries hold the userspace
  * address | TCE_READ(1) | TCE_WRITE(2), as the kernel's shadow does; level
- * pages are allocated on first use.
+ * pages are allocated on first use (table.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
 #include <linux/vfio.h>
 #include "qemu/cutils.h"
-#include "host-emu-internal.h"
+#include "internal.h"
 #include "trace.h"
 
-#define TCE_PERM_MASK   3ULL
 #define TCE_LEVEL_LIMIT 55
 
-/* TCE tables */
-
-static uint64_t *emu_level_ptr(uint64_t entry)
-{
-    return (uint64_t *)(uintptr_t)(entry & ~TCE_PERM_MASK);
-}
-
-/* The leaf entry for index idx; with alloc, missing levels are made. */
-static uint64_t *emu_tce_entry(EmuTceTable *t, uint64_t idx, bool alloc)
-{
-    uint64_t mask = (1ULL << t->level_bits) - 1;
-    uint64_t *level = t->root;
-
-    for (unsigned l = t->levels - 1; l > 0; l--) {
-        uint64_t *e = &level[(idx >> (l * t->level_bits)) & mask];
-
-        if (!*e) {
-            uint64_t *next = !alloc ? NULL :
-                             t->slab_pages ? qemu_slab_alloc0(&t->slab) :
-                             g_try_new0(uint64_t, mask + 1);
-
-            if (!next) {
-                return NULL;
-            }
-            *e = (uintptr_t)next | TCE_PERM_MASK;
-            t->level_pages++;
-        }
-        level = emu_level_ptr(*e);
-    }
-    return &level[idx & mask];
-}
-
-/* Frees the pages below level (slab pages go with the slab). */
-static void emu_level_free(EmuTceTable *t, uint64_t *level, unsigned depth,
-                           uint64_t n)
-{
-    if (depth > 1) {
-        for (uint64_t i = 0; i < n; i++) {
-            if (level[i]) {
-                emu_level_free(t, emu_level_ptr(level[i]), depth - 1, n);
-            }
-        }
-    }
-    if (level != t->root && !t->slab_pages) {
-        g_free(level);
-    }
-}
+/* TCE tables (table.c holds their levels) */
 
 /* A TCE goes: its region has one mapping less (v2). */
 static void emu_tce_unuse(EmuContainer *c, uint64_t tce, unsigned shift,
@@ -115,7 +68,7 @@ static void emu_tce_clear(EmuContainer *c, EmuTceTable *t, uint64_t first,
     /* Once no valid TCE is left there is nothing more to clear. */
     while (idx < end && t->mapped) {
         uint64_t n = MIN(end - idx, leaf - (idx & (leaf - 1)));
-        uint64_t *e = emu_tce_entry(t, idx, false);
+        uint64_t *e = emu_table_entry(t, idx, false, NULL);
 
         for (uint64_t i = 0; e && i < n; i++) {
             if (e[i]) {
@@ -143,42 +96,9 @@ static EmuTceTable *emu_table_find(EmuContainer *c, uint64_t iova)
 static void emu_table_free(EmuContainer *c, EmuTceTable *t)
 {
     emu_tce_clear(c, t, 0, t->entries);
-    emu_level_free(t, t->root, t->levels, 1ULL << t->level_bits);
-    g_free(t->root);
-    if (t->slab_pages) {
-        qemu_slab_destroy(&t->slab);
-    }
     emu_memlock_uncharge(c->host, t->charged);
     c->tables[t->slot] = NULL;
-    g_free(t);
-}
-
-/*
- * The kernel's get_table_size() for a valid geometry (bytes to charge), and
- * the log2 of the entries in one level page.
- */
-static uint64_t emu_table_size(VFIOHostEmu *s, unsigned page_shift,
-                               uint64_t window_size, unsigned levels,
-                               unsigned *level_bits)
-{
-    /*
-     * Level pages of at least 4K, whatever the kernel's page size: the
-     * 64K-page kernel's larger level pages (and the entry limit they
-     * bring, a row of the errno table) are not part of the documented API
-     * this host follows.
-     */
-    unsigned entries_shift = ctz64(window_size) - page_shift;
-    unsigned per_level = (entries_shift + levels - 1) / levels;
-    uint64_t direct = 1ULL << MAX(per_level + 3, EMU_PAGE_SHIFT);
-    uint64_t tce_size = MAX(EMU_PAGE_SIZE, 1ULL << (entries_shift + 3));
-    uint64_t bytes = 0;
-
-    *level_bits = ctz64(direct) - 3;
-    for (unsigned l = 0; l < levels; l++) {
-        bytes += QEMU_ALIGN_UP(tce_size, direct);
-        tce_size = MAX(tce_size / direct * 8, direct);
-    }
-    return bytes * 2;
+    emu_table_destroy(t);
 }
 
 /* Page size, levels and size: EINVAL before anything is charged. */
@@ -193,33 +113,6 @@ static int emu_window_check(VFIOHostEmu *s, unsigned page_shift,
         return emu_refuse("TCE_CREATE", EINVAL, "levels or window size");
     }
     return 0;
-}
-
-static EmuTceTable *emu_table_new(unsigned slot, unsigned page_shift,
-                                  uint64_t window_size, unsigned levels,
-                                  unsigned level_bits)
-{
-    EmuTceTable *t = g_new0(EmuTceTable, 1);
-
-    t->root = g_try_new0(uint64_t, 1ULL << level_bits);
-    if (!t->root) {
-        g_free(t);
-        return NULL;
-    }
-    t->slot = slot;
-    t->start = slot ? VFIO_HOST_EMU_DMA64_START : VFIO_HOST_EMU_DMA32_START;
-    t->size = window_size;
-    t->page_shift = page_shift;
-    t->levels = levels;
-    t->level_bits = level_bits;
-    t->entries = window_size >> page_shift;
-    t->level_pages = 1;
-    /* Dense tables fill faster from huge-page backed slabs. */
-    t->slab_pages = levels > 1 && (8ULL << level_bits) <= 2 * 1024 * 1024;
-    if (t->slab_pages) {
-        qemu_slab_init(&t->slab, 8ULL << level_bits);
-    }
-    return t;
 }
 
 static int emu_window_create(EmuContainer *c, unsigned page_shift,
@@ -242,7 +135,7 @@ static int emu_window_create(EmuContainer *c, unsigned page_shift,
     if (ret) {
         return ret;
     }
-    bytes = emu_table_size(c->host, page_shift, window_size, levels,
+    bytes = emu_table_size(page_shift, window_size, levels,
                            &level_bits);
     if (emu_memlock_charge(c->host, bytes)) {
         return emu_refuse(req, ENOMEM, "memlock limit");
@@ -297,7 +190,7 @@ void emu_container_attach_iommu(EmuContainer *c)
     t->size = VFIO_HOST_EMU_DMA32_SIZE;
     t->start = VFIO_HOST_EMU_DMA32_START;
     t->entries = t->size >> t->page_shift;
-    emu_table_size(c->host, t->page_shift, t->size, 1, &t->level_bits);
+    emu_table_size(t->page_shift, t->size, 1, &t->level_bits);
     t->root = g_new0(uint64_t, 1ULL << t->level_bits);
     t->level_pages = 1;
     c->tables[0] = t;
@@ -348,11 +241,16 @@ static int emu_tce_source_v2(EmuContainer *c, uint64_t ua, unsigned shift,
 
 /* Writes n consecutive entries of one leaf page. */
 static void emu_tce_fill(EmuContainer *c, EmuTceTable *t, uint64_t *e,
-                         uint64_t n, uint64_t ua, int perm)
+                         bool fresh, uint64_t n, uint64_t ua, int perm)
 {
     uint64_t ps = 1ULL << t->page_shift;
     EmuPrereg *cache = NULL;
 
+    t->mapped += n;
+    if (fresh) {
+        emu_table_fill_fresh(e, n, ua | perm, ps);
+        return;
+    }
     for (uint64_t i = 0; i < n; i++, ua += ps) {
         if (e[i]) {
             emu_tce_unuse(c, e[i], t->page_shift, &cache);
@@ -360,7 +258,6 @@ static void emu_tce_fill(EmuContainer *c, EmuTceTable *t, uint64_t *e,
         }
         e[i] = ua | perm;
     }
-    t->mapped += n;
 }
 
 /*
@@ -379,6 +276,7 @@ static int emu_tce_build(EmuContainer *c, EmuTceTable *t, uint64_t first,
         uint64_t idx = first + done;
         uint64_t n = MIN(pages - done, leaf - (idx & (leaf - 1)));
         uint64_t *e;
+        bool fresh;
 
         if (c->iommu == EMU_IOMMU_V2) {
             ret = emu_tce_source_v2(c, ua, t->page_shift, &p);
@@ -387,12 +285,12 @@ static int emu_tce_build(EmuContainer *c, EmuTceTable *t, uint64_t first,
             }
             n = MIN(n, (p->ua + p->size - ua) >> t->page_shift);
         }
-        e = emu_tce_entry(t, idx, true);
+        e = emu_table_entry(t, idx, true, &fresh);
         if (!e) {
             ret = emu_refuse("MAP_DMA", ENOMEM, "table level allocation");
             break;
         }
-        emu_tce_fill(c, t, e, n, ua, perm);
+        emu_tce_fill(c, t, e, fresh, n, ua, perm);
         if (p) {
             p->mapped += n;
         }
@@ -666,7 +564,7 @@ bool emu_tce_lookup(EmuContainer *c, uint64_t iova, uint64_t *ua, int *perm,
     if (!t) {
         return false;
     }
-    e = emu_tce_entry(t, (iova - t->start) >> t->page_shift, false);
+    e = emu_table_entry(t, (iova - t->start) >> t->page_shift, false, NULL);
     if (!e || !*e) {
         return false;
     }
@@ -676,37 +574,12 @@ bool emu_tce_lookup(EmuContainer *c, uint64_t iova, uint64_t *ua, int *perm,
     return true;
 }
 
-static bool emu_walk(EmuTceTable *t, uint64_t *level, unsigned depth,
-                     uint64_t base, VFIOHostEmuTceFn *fn, void *opaque)
-{
-    uint64_t n = 1ULL << t->level_bits;
-
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t idx = (base << t->level_bits) | i;
-
-        if (!level[i]) {
-            continue;
-        }
-        if (depth > 1) {
-            if (!emu_walk(t, emu_level_ptr(level[i]), depth - 1, idx, fn,
-                          opaque)) {
-                return false;
-            }
-        } else if (!fn(t->start + (idx << t->page_shift),
-                       level[i] & ~TCE_PERM_MASK, level[i] & TCE_PERM_MASK,
-                       t->page_shift, opaque)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool emu_tce_foreach(EmuContainer *c, VFIOHostEmuTceFn *fn, void *opaque)
 {
     for (unsigned i = 0; i < EMU_MAX_WINDOWS; i++) {
         EmuTceTable *t = c->tables[i];
 
-        if (t && !emu_walk(t, t->root, t->levels, 0, fn, opaque)) {
+        if (t && !emu_table_walk(t, fn, opaque)) {
             return false;
         }
     }

@@ -25,7 +25,7 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include "qemu/bswap.h"
-#include "host-emu-internal.h"
+#include "internal.h"
 #include "trace.h"
 
 #define EMU_BAR0_SIZE       EDU_MMIO_SIZE

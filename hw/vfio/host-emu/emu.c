@@ -37,7 +37,7 @@
 #include "qemu/cutils.h"
 #include "exec/memory.h"
 #include "qom/object.h"
-#include "host-emu-internal.h"
+#include "internal.h"
 #include "trace.h"
 
 #define VFIO_HOST_EMU(obj) \
