@@ -161,15 +161,6 @@ JsonNode *qmp_node_str(const char *s)
     return n;
 }
 
-void qmp_object_set_uint(JsonObject *obj, const char *name, uint64_t v)
-{
-    if (v > INT64_MAX) {
-        json_object_set_double_member(obj, name, (double)v);
-    } else {
-        json_object_set_int_member(obj, name, (int64_t)v);
-    }
-}
-
 /* Requests */
 
 char *qmp_node_to_text(JsonNode *node)
@@ -347,7 +338,7 @@ static bool json_node_finite(JsonNode *n)
 char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
                          const char *stream_err)
 {
-    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GError) gerr = NULL;
     g_autofree char *desc = NULL, *id_text = NULL;
     const char *strict_err = NULL;
@@ -371,6 +362,9 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
         return reply_error(NULL, "GenericError", desc);
     }
     root = json_parser_get_root(parser);
+    if (root) {
+        qmp_json_fix_integers(text, len, root);
+    }
     if (root && !json_node_finite(root)) {
         return reply_error(NULL, "GenericError",
                            "JSON parse error, number out of range");
