@@ -379,6 +379,37 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
     return reply;
 }
 
+/*
+ * The commands that in QEMU wait for the vCPUs to pause (so for a
+ * hypercall in progress to return): see "DOC: long guest calls".
+ */
+bool qmp_request_waits_for_vcpus(const char *text, size_t len)
+{
+    static const char *const waiting[] = {
+        "system_reset", "system_powerdown", "stop", "cont", "migrate",
+        "device_add", "device_del",
+    };
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonNode *root, *exec;
+
+    if (!json_parser_load_from_data(parser, text, len, NULL) ||
+        !(root = json_parser_get_root(parser)) ||
+        !JSON_NODE_HOLDS_OBJECT(root)) {
+        return false;       /* refused at once, as ever */
+    }
+    exec = json_object_get_member(json_node_get_object(root), "execute");
+    if (!exec || !JSON_NODE_HOLDS_VALUE(exec) ||
+        json_node_get_value_type(exec) != G_TYPE_STRING) {
+        return false;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(waiting); i++) {
+        if (!strcmp(json_node_get_string(exec), waiting[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 JsonObject *qmp_version_object(void)
 {
     JsonObject *ver = json_object_new(), *qemu = json_object_new();

@@ -15,10 +15,14 @@
  * client, standing in for the vCPU) gets its answer when finish runs and
  * sends nothing else meanwhile.
  *
- * Ordering: whatever would pause vCPUs calls guest_call_drain() first,
- * which runs the remaining slices to the end, so the call completes
- * before the reset, stop or switchover, as in QEMU.  On quit the call is
- * abandoned (freed, unanswered): the process is going away.
+ * Ordering: a QMP command that would pause vCPUs waits (its monitor reads
+ * nothing more) until the call has ended, through guest_call_when_done();
+ * other monitors are served meanwhile.  Whatever else would pause vCPUs
+ * (HMP, a migration reaching its switchover, a TCE table change) calls
+ * guest_call_drain() first, which runs the remaining slices to the end.
+ * Either way the call completes before the reset, stop or switchover,
+ * as in QEMU.  On quit the call is abandoned (freed, unanswered): the
+ * process is going away.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -31,6 +35,44 @@ static void *call_opaque;
 static guint call_source;
 static bool call_stepping;      /* a slice runs: no drain from within */
 static uint64_t call_slices;
+
+typedef struct GuestCallWaiter {
+    void (*fn)(void *opaque);
+    void *opaque;
+} GuestCallWaiter;
+
+static GArray *call_waiters;
+
+/*
+ * At a higher priority than the qtest client's resumption (an idle of
+ * default-idle priority), so that what waited runs before its next line.
+ */
+static gboolean guest_call_run_waiters(gpointer unused)
+{
+    g_autoptr(GArray) w = call_waiters;
+
+    call_waiters = NULL;
+    for (guint i = 0; w && i < w->len; i++) {
+        GuestCallWaiter *cw = &g_array_index(w, GuestCallWaiter, i);
+
+        cw->fn(cw->opaque);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void guest_call_when_done(void (*fn)(void *opaque), void *opaque)
+{
+    GuestCallWaiter w = { fn, opaque };
+
+    if (!call_waiters) {
+        call_waiters = g_array_new(false, false, sizeof(GuestCallWaiter));
+        if (!call_ops) {
+            g_idle_add_full(G_PRIORITY_DEFAULT, guest_call_run_waiters,
+                            NULL, NULL);
+        }
+    }
+    g_array_append_val(call_waiters, w);
+}
 
 bool guest_call_in_flight(void)
 {
@@ -48,6 +90,10 @@ static void guest_call_end(void)
     if (call_source) {
         g_source_remove(call_source);
         call_source = 0;
+    }
+    if (call_waiters) {
+        g_idle_add_full(G_PRIORITY_DEFAULT, guest_call_run_waiters, NULL,
+                        NULL);
     }
     ops->finish(opaque);
 }
@@ -106,6 +152,10 @@ void guest_call_abandon(void)
         return;
     }
     trace_guest_call_abandon(call_slices);
+    if (call_waiters) {
+        g_array_free(call_waiters, true);
+        call_waiters = NULL;
+    }
     call_ops = NULL;
     call_opaque = NULL;
     if (call_source) {

@@ -68,6 +68,7 @@ static FILE *qtest_log;
 static bool discarding;         /* skipping an over-long line */
 static GString *held_input;     /* read, not yet answered: reply waiting */
 static bool answer_pending;     /* a verb answers later */
+static bool answer_orphaned;    /* ... to a client that has gone */
 static guint resume_source;
 
 void qtest_set_command_cb(QTestCommandCb *cb)
@@ -556,7 +557,12 @@ void qtest_reply_later(const char *fmt, ...)
     g_string_append_vprintf(out, fmt, ap);
     va_end(ap);
     answer_pending = false;
-    qtest_send(out->str);
+    if (answer_orphaned) {
+        answer_orphaned = false;    /* not for the next client */
+        qtest_log_line("dropped", out->str);
+    } else {
+        qtest_send(out->str);
+    }
     if (!resume_source) {
         resume_source = g_idle_add(qtest_resume, NULL);
     }
@@ -566,6 +572,11 @@ static void (*qtest_close_cb)(void);
 
 static void qtest_event(void *opaque, QEMUChrEvent event)
 {
+    if (event == CHR_EVENT_CLOSED && answer_pending) {
+        /* what the client sent after the pending call was its own too */
+        answer_orphaned = true;
+        g_string_truncate(held_input, 0);
+    }
     if (event == CHR_EVENT_CLOSED && qtest_close_cb) {
         qtest_close_cb();
     }

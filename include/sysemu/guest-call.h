@@ -24,6 +24,11 @@ void guest_call_start(const GuestCallOps *ops, void *opaque);
  * device hotplug, table changes) first lets the call complete.
  */
 void guest_call_drain(void);
+/*
+ * Runs fn(opaque) from the main loop once the call in flight has ended
+ * (after its answer, before the caller's next request is read).
+ */
+void guest_call_when_done(void (*fn)(void *opaque), void *opaque);
 /* On the way out (quit): the call is dropped, nothing more runs. */
 void guest_call_abandon(void);
 

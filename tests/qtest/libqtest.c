@@ -267,6 +267,20 @@ char *qtest_receive_line(QTestState *s)
     return g_steal_pointer(&buf);
 }
 
+bool qtest_peek_line(QTestState *s, char **line)
+{
+    size_t cap = 0;
+
+    *line = NULL;
+    if (getline(line, &cap, s->from) <= 0) {
+        free(*line);
+        *line = NULL;
+        return false;
+    }
+    g_strchomp(*line);
+    return true;
+}
+
 /* Answers are read whole, so nothing sits in s->from's buffer here. */
 bool qtest_answer_arrived(QTestState *s)
 {

@@ -42,6 +42,8 @@ char *qtest_raw(QTestState *s, const char *line);
 void qtest_send_line(QTestState *s, const char *line);
 char *qtest_receive_line(QTestState *s);
 bool qtest_answer_arrived(QTestState *s);
+/* The next line, or false if the server closed the connection. */
+bool qtest_peek_line(QTestState *s, char **line);
 gchar **qtest_okf(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 uint8_t qtest_readb(QTestState *s, uint64_t addr);
