@@ -325,7 +325,9 @@ static char *qdev_property_help_line(JsonObject *p)
         g_string_append(s, desc);
     }
     if (def) {
-        g_autofree char *text = json_to_string(def, false);
+        g_autofree char *text = qmp_node_is_uint_tag(def) ?
+                                qmp_node_number_text(def) :
+                                json_to_string(def, false);
 
         g_string_append_printf(s, " (default: %s)", text);
     }
