@@ -31,6 +31,7 @@
 #include "migration/savevm.h"
 #include "migration/channel.h"
 #include "system/vl-hooks.h"
+#include "sysemu/guest-call.h"
 #include "trace.h"
 
 #define MIG_BUDGET          (1u << 20)
@@ -243,6 +244,7 @@ static void migration_produce_final(MigWriter *w)
 {
     size_t before;
 
+    guest_call_drain();         /* device state after the call completes */
     if (mig.status != MIGRATION_STATUS_DEVICE) {
         migration_stop_guest();
     }

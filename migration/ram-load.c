@@ -6,6 +6,14 @@
  * stream be discarded: those pages go back to zero, and anonymous RAM is
  * returned to the host.
  *
+ * A destination is blank, unless a qtest client wrote to it while it
+ * waited for the stream: before the stream first overwrites a page that
+ * is not blank, a copy is kept (MIG_RAM_SAVED_MAX bytes in all, taken
+ * with g_try_malloc), and a refusal puts it back.  Past that bound, or
+ * when the copy or a bitmap cannot be had, the stream is refused before
+ * the page is touched, so "refused leaves the destination unchanged"
+ * always holds.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
@@ -26,8 +34,10 @@ static size_t ram_load_bitmap_len(const RamBlockInfo *b)
 bool ram_load_blocks(RamLoadState *rs, MigReader *r, Error **errp)
 {
     uint32_t count = mig_get_be32(r);
+    uint64_t saved_max = rs->saved_max;
 
     memset(rs, 0, sizeof(*rs));
+    rs->saved_max = saved_max ? saved_max : MIG_RAM_SAVED_MAX;
     rs->nr_blocks = ram_blocks_collect(rs->blocks);
     if (count != rs->nr_blocks) {
         error_setg(errp, "RAM: %u blocks in the stream, %u here", count,
@@ -64,23 +74,59 @@ static RamBlockInfo *ram_load_find(RamLoadState *rs, uint64_t gpa,
     return NULL;
 }
 
-static void ram_load_mark(RamLoadState *rs, unsigned i, uint64_t page)
+static bool ram_load_marked(RamLoadState *rs, unsigned i, uint64_t page)
+{
+    return rs->written[i] &&
+           (rs->written[i][page / BITS_PER_WORD] >> (page % BITS_PER_WORD) &
+            1);
+}
+
+/* Keeps what host (not blank, not written by the stream yet) holds. */
+static bool ram_load_save(RamLoadState *rs, uint8_t *host, Error **errp)
+{
+    uint8_t *copy;
+
+    if (rs->saved_bytes + MIG_PAGE_SIZE > rs->saved_max ||
+        !(copy = g_try_malloc(MIG_PAGE_SIZE))) {
+        error_setg(errp, "RAM: more pages written on this destination "
+                   "before the stream than can be kept (%" PRIu64 " KiB)",
+                   rs->saved_max >> 10);
+        return false;
+    }
+    if (!rs->saved) {
+        rs->saved = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    }
+    memcpy(copy, host, MIG_PAGE_SIZE);
+    g_hash_table_insert(rs->saved, host, copy);
+    rs->saved_bytes += MIG_PAGE_SIZE;
+    return true;
+}
+
+/* Marks a page the stream writes, first keeping what it holds. */
+static bool ram_load_mark(RamLoadState *rs, unsigned i, uint64_t page,
+                          uint8_t *host, Error **errp)
 {
     size_t len = ram_load_bitmap_len(&rs->blocks[i]);
 
+    if (ram_load_marked(rs, i, page)) {
+        return true;
+    }
     if (!rs->written[i]) {
         void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-        /* without a bitmap, a refusal discards the whole block */
-        rs->written[i] = p == MAP_FAILED ? NULL : p;
-        if (!rs->written[i]) {
-            rs->unmarked |= 1u << i;
-            return;
+        if (p == MAP_FAILED) {
+            error_setg(errp, "RAM: no memory for the bitmap of block %u", i);
+            return false;
         }
+        rs->written[i] = p;
+    }
+    if (!ram_page_is_zero(host) && !ram_load_save(rs, host, errp)) {
+        return false;
     }
     rs->written[i][page / BITS_PER_WORD] |= 1UL << (page % BITS_PER_WORD);
     rs->pages_written++;
+    return true;
 }
 
 bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
@@ -110,7 +156,10 @@ bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
     if (!data && ram_page_is_zero(host)) {
         return true;        /* a blank page stays unbacked */
     }
-    ram_load_mark(rs, idx, (gpa - b->gpa) >> MIG_PAGE_SHIFT);
+    if (!ram_load_mark(rs, idx, (gpa - b->gpa) >> MIG_PAGE_SHIFT, host,
+                       errp)) {
+        return false;       /* before the page changed */
+    }
     if (data) {
         memcpy(host, data, MIG_PAGE_SIZE);
     } else {
@@ -161,13 +210,20 @@ static void ram_load_discard_block(RamLoadState *rs, unsigned i)
 
 void ram_load_discard(RamLoadState *rs)
 {
-    trace_migration_ram_discard(rs->pages_written);
+    GHashTableIter it;
+    gpointer host, copy;
+
+    trace_migration_ram_discard(rs->pages_written,
+                                rs->saved_bytes >> MIG_PAGE_SHIFT);
     for (unsigned i = 0; i < rs->nr_blocks; i++) {
         if (rs->written[i]) {
             ram_load_discard_block(rs, i);
-        } else if (rs->unmarked & (1u << i)) {
-            /* its bitmap could not be allocated: the whole block goes */
-            ram_load_zero(&rs->blocks[i], 0, rs->blocks[i].size);
+        }
+    }
+    if (rs->saved) {
+        g_hash_table_iter_init(&it, rs->saved);
+        while (g_hash_table_iter_next(&it, &host, &copy)) {
+            memcpy(host, copy, MIG_PAGE_SIZE);
         }
     }
     ram_load_cleanup(rs);
@@ -181,6 +237,10 @@ void ram_load_cleanup(RamLoadState *rs)
             rs->written[i] = NULL;
         }
     }
+    if (rs->saved) {
+        g_hash_table_destroy(rs->saved);
+        rs->saved = NULL;
+    }
+    rs->saved_bytes = 0;
     rs->pages_written = 0;
-    rs->unmarked = 0;
 }

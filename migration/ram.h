@@ -55,24 +55,34 @@ uint64_t ram_save_remaining(const RamSaveState *rs);
 
 /*
  * Destination (migration/ram-load.c): pages are written as their records
- * arrive; the pages written are remembered, so that the RAM of a refused
- * stream can be discarded (the destination's RAM is blank before an
- * incoming migration: it has never run).
+ * arrive; the pages written are remembered, with what a non-blank page
+ * held before, so that a refused stream leaves RAM as it was.
  */
 typedef struct RamLoadState {
     RamBlockInfo blocks[MIG_RAM_MAX_BLOCKS];
     unsigned nr_blocks;
     unsigned long *written[MIG_RAM_MAX_BLOCKS];  /* lazily backed bitmaps */
-    uint32_t unmarked;          /* blocks whose bitmap could not be had */
+    GHashTable *saved;          /* host page -> its content before */
+    uint64_t saved_bytes;
+    uint64_t saved_max;         /* 0: MIG_RAM_SAVED_MAX */
     uint64_t pages_written;
 } RamLoadState;
+
+/*
+ * What the previous content of pages the stream overwrites may take (a
+ * destination's RAM is blank unless a qtest client wrote to it).
+ */
+#define MIG_RAM_SAVED_MAX   (64ULL << 20)
 
 /* The block list record; false if it does not match this machine. */
 bool ram_load_blocks(RamLoadState *rs, MigReader *r, Error **errp);
 /* One page record; with dry_run only checked. */
 bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
                    Error **errp);
-/* Zeroes (and gives back to the host) every page the stream wrote. */
+/*
+ * Puts back every page the stream wrote: blank ones are zeroed (and
+ * given back to the host), others get their saved content.
+ */
 void ram_load_discard(RamLoadState *rs);
 void ram_load_cleanup(RamLoadState *rs);
 

@@ -8,10 +8,10 @@
  * bytes are cut into records, and only an incomplete record is kept
  * between two pieces.  So memory does not grow with the stream:
  *
- * - RAM page records are checked and written into guest RAM at once (the
- *   destination is blank: it has never run).  The pages written are
- *   remembered, and a stream refused at any point, or abandoned, has
- *   them discarded (zeroed and returned to the host).
+ * - RAM page records are checked and written into guest RAM at once.
+ *   The pages written are remembered (with what a page that was not
+ *   blank held before, migration/ram-load.c), and a stream refused at
+ *   any point, or abandoned, has them put back.
  * - Device records are read as they arrive into a fresh state struct per
  *   device and validated against the device, which nothing changes
  *   (include/migration/vmstate.h), and kept, all of them together under
@@ -104,6 +104,11 @@ MigLoad *savevm_load_new(unsigned what, uint64_t device_limit)
 void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit)
 {
     l->plain_limit = MIN(limit, l->plain_limit);
+}
+
+void savevm_load_set_saved_limit(MigLoad *l, uint64_t limit)
+{
+    l->ram.saved_max = MIN(limit, MIG_RAM_SAVED_MAX);
 }
 
 bool savevm_load_ended(const MigLoad *l)

@@ -41,6 +41,8 @@ typedef struct MigLoad MigLoad;
 MigLoad *savevm_load_new(unsigned what, uint64_t device_limit);
 /* Tests: a smaller cap on the plain stream than this RAM size allows. */
 void savevm_load_set_plain_limit(MigLoad *l, uint64_t limit);
+/* A lower bound than MIG_RAM_SAVED_MAX on kept page contents (tests). */
+void savevm_load_set_saved_limit(MigLoad *l, uint64_t limit);
 bool savevm_load_feed(MigLoad *l, const uint8_t *data, size_t len,
                       Error **errp);
 bool savevm_load_finish(MigLoad *l, Error **errp);

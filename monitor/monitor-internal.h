@@ -65,6 +65,10 @@ char *qmp_node_to_text(JsonNode *node);
 bool qmp_json_check(const char *text, size_t len, char **id_text,
                     const char **err);
 char *qmp_json_to_text(JsonNode *node);
+/* Whether the request (a text) is a command that waits for vCPUs. */
+bool qmp_request_waits_for_vcpus(const char *text, size_t len);
+/* After the check: integers beyond int64 put right in root (unsealed). */
+void qmp_json_fix_integers(const char *text, size_t len, JsonNode *root);
 /* stop and cont for both monitors (autostart while a migration comes in) */
 void monitor_vm_stop(void);
 void monitor_vm_cont(void);

@@ -11,6 +11,12 @@
  * are single lines ending in CR LF, as QEMU writes them.  Events go to
  * every connected QMP session that has negotiated capabilities.
  *
+ * While a long guest call is in flight ("DOC: long guest calls"), a QMP
+ * command that would pause vCPUs in QEMU (qmp_request_waits_for_vcpus)
+ * waits for it: that monitor stops reading, keeps what it had read, and
+ * handles it all in order once the call has ended.  Other monitors, and
+ * other commands, are answered meanwhile.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
@@ -19,6 +25,7 @@
 #include "chardev/char.h"
 #include "monitor/hmp.h"
 #include "monitor-internal.h"
+#include "sysemu/guest-call.h"
 #include "trace.h"
 
 /* A human monitor line longer than this is dropped. */
@@ -33,7 +40,14 @@ typedef struct Monitor {
     QmpStream stream;
     GString *line;              /* human monitor input */
     bool line_overflow;
+    GQueue *waiting;            /* QmpWaiting: read, held for a guest call */
 } Monitor;
+
+typedef struct QmpWaiting {
+    char *text;
+    size_t len;
+    char *err;
+} QmpWaiting;
 
 typedef struct EventObserver {
     QmpEventObserver *fn;
@@ -60,10 +74,76 @@ static void monitor_put_line(Monitor *mon, const char *text)
     monitor_puts(mon, "\r\n");
 }
 
+static void qmp_waiting_free(gpointer p)
+{
+    QmpWaiting *w = p;
+
+    g_free(w->text);
+    g_free(w->err);
+    g_free(w);
+}
+
+static void qmp_handle(Monitor *mon, const char *text, size_t len,
+                       const char *err);
+
+/* The guest call has ended: what the monitor held is handled in order. */
+static void qmp_release(void *opaque)
+{
+    Monitor *mon = opaque;
+    g_autoptr(GQueue) held = mon->waiting;
+    QmpWaiting *w;
+
+    mon->waiting = NULL;
+    trace_monitor_qmp_release(mon->chr_id, g_queue_get_length(held));
+    while ((w = g_queue_pop_head(held))) {
+        if (mon->open) {
+            qmp_handle(mon, w->text, w->len, w->err);
+        }
+        qmp_waiting_free(w);
+    }
+    qemu_chr_accept_input(mon->chr, true);
+}
+
+/*
+ * Holds a message while a guest call is in flight, if it or an earlier
+ * one must wait for it (bounded: the monitor stops reading meanwhile).
+ */
+static bool qmp_hold(Monitor *mon, const char *text, size_t len,
+                     const char *err)
+{
+    QmpWaiting *w;
+
+    if (!mon->waiting) {
+        if (err || !guest_call_in_flight() ||
+            !qmp_request_waits_for_vcpus(text, len)) {
+            return false;
+        }
+        mon->waiting = g_queue_new();
+        qemu_chr_accept_input(mon->chr, false);
+        guest_call_when_done(qmp_release, mon);
+        trace_monitor_qmp_hold(mon->chr_id);
+    }
+    w = g_new0(QmpWaiting, 1);
+    w->text = g_strndup(text, len);
+    w->len = len;
+    w->err = g_strdup(err);
+    g_queue_push_tail(mon->waiting, w);
+    return true;
+}
+
 static void qmp_stream_message(void *opaque, const char *text, size_t len,
                                const char *err)
 {
     Monitor *mon = opaque;
+
+    if (!qmp_hold(mon, text, len, err)) {
+        qmp_handle(mon, text, len, err);
+    }
+}
+
+static void qmp_handle(Monitor *mon, const char *text, size_t len,
+                       const char *err)
+{
     g_autofree char *reply = NULL;
 
     cur_mon = mon;
@@ -144,6 +224,10 @@ static void monitor_event(void *opaque, QEMUChrEvent event)
     }
     mon->open = false;
     mon->sess.negotiated = false;
+    if (mon->waiting) {
+        /* a new client starts afresh; qmp_release still runs, on nothing */
+        g_queue_clear_full(mon->waiting, qmp_waiting_free);
+    }
     if (mon->is_qmp) {
         trace_monitor_qmp_close(mon->chr_id);
         qmp_stream_reset(&mon->stream);

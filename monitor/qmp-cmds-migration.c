@@ -74,8 +74,8 @@ static char *json_scalar_text(JsonNode *n)
     if (t == G_TYPE_BOOLEAN) {
         return g_strdup(json_node_get_boolean(n) ? "on" : "off");
     }
-    if (t == G_TYPE_INT64) {
-        return g_strdup_printf("%" PRId64, json_node_get_int(n));
+    if (t == G_TYPE_INT64 || qmp_node_is_uint_tag(n)) {
+        return qmp_node_number_text(n);
     }
     if (t == G_TYPE_STRING) {
         return g_strdup(json_node_get_string(n));

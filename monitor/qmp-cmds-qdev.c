@@ -13,9 +13,32 @@
 #include "qom/qom-qmp.h"
 #include "monitor-internal.h"
 
+/*
+ * device_add's arguments for keyval_parse_json(): integers above
+ * INT64_MAX as their digits (json-glib's parser would wrap them), which
+ * the property parsers take as they take any number.
+ */
+static JsonNode *device_add_args(JsonObject *args)
+{
+    JsonObject *copy = json_object_new();
+    JsonObjectIter it;
+    const char *name;
+    JsonNode *member;
+
+    json_object_iter_init(&it, args);
+    while (json_object_iter_next(&it, &name, &member)) {
+        g_autofree char *digits = qmp_node_is_uint_tag(member) ?
+                                  qmp_node_number_text(member) : NULL;
+
+        json_object_set_member(copy, name, digits ? qmp_node_str(digits)
+                                                  : json_node_copy(member));
+    }
+    return qmp_node_object(copy);
+}
+
 static JsonNode *qmp_device_add(JsonObject *args, Error **errp)
 {
-    g_autoptr(JsonNode) node = qmp_node_object(json_object_ref(args));
+    g_autoptr(JsonNode) node = device_add_args(args);
     g_autofree char *text = qmp_node_to_text(node);
     g_autoptr(GPtrArray) opts = keyval_parse_json(text, errp);
 
@@ -81,12 +104,8 @@ static JsonNode *prop_value_to_node(const PropValue *v)
         json_node_set_boolean(n, v->b);
         break;
     case PROP_KIND_UINT:
-        if (v->u > INT64_MAX) {
-            json_node_set_double(n, (double)v->u);
-        } else {
-            json_node_set_int(n, (int64_t)v->u);
-        }
-        break;
+        json_node_unref(n);
+        return qmp_node_uint(v->u);
     case PROP_KIND_INT:
         json_node_set_int(n, v->i);
         break;
@@ -152,6 +171,10 @@ static char *json_value_to_prop_string(const char *prop_type,
                                        : G_TYPE_INVALID;
     GType want = prop_json_type(prop_type);
 
+    if (qmp_node_is_uint_tag(n) &&
+        (want == G_TYPE_INT64 || want == G_TYPE_INVALID)) {
+        return qmp_node_number_text(n);     /* beyond INT64_MAX */
+    }
     if ((want != G_TYPE_INVALID && t != want) ||
         (t != G_TYPE_BOOLEAN && t != G_TYPE_INT64 && t != G_TYPE_STRING)) {
         error_setg(errp, "Invalid parameter type for '%s', expected: %s",
@@ -302,7 +325,9 @@ static char *qdev_property_help_line(JsonObject *p)
         g_string_append(s, desc);
     }
     if (def) {
-        g_autofree char *text = json_to_string(def, false);
+        g_autofree char *text = qmp_node_is_uint_tag(def) ?
+                                qmp_node_number_text(def) :
+                                json_to_string(def, false);
 
         g_string_append_printf(s, " (default: %s)", text);
     }

@@ -161,15 +161,6 @@ JsonNode *qmp_node_str(const char *s)
     return n;
 }
 
-void qmp_object_set_uint(JsonObject *obj, const char *name, uint64_t v)
-{
-    if (v > INT64_MAX) {
-        json_object_set_double_member(obj, name, (double)v);
-    } else {
-        json_object_set_int_member(obj, name, (int64_t)v);
-    }
-}
-
 /* Requests */
 
 char *qmp_node_to_text(JsonNode *node)
@@ -347,7 +338,7 @@ static bool json_node_finite(JsonNode *n)
 char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
                          const char *stream_err)
 {
-    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GError) gerr = NULL;
     g_autofree char *desc = NULL, *id_text = NULL;
     const char *strict_err = NULL;
@@ -371,6 +362,9 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
         return reply_error(NULL, "GenericError", desc);
     }
     root = json_parser_get_root(parser);
+    if (root) {
+        qmp_json_fix_integers(text, len, root);
+    }
     if (root && !json_node_finite(root)) {
         return reply_error(NULL, "GenericError",
                            "JSON parse error, number out of range");
@@ -383,6 +377,37 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
     reply = request_handle(sess, json_node_get_object(root));
     qmp_request_id_text = NULL;
     return reply;
+}
+
+/*
+ * The commands that in QEMU wait for the vCPUs to pause (so for a
+ * hypercall in progress to return): see "DOC: long guest calls".
+ */
+bool qmp_request_waits_for_vcpus(const char *text, size_t len)
+{
+    static const char *const waiting[] = {
+        "system_reset", "system_powerdown", "stop", "cont", "migrate",
+        "device_add", "device_del",
+    };
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonNode *root, *exec;
+
+    if (!json_parser_load_from_data(parser, text, len, NULL) ||
+        !(root = json_parser_get_root(parser)) ||
+        !JSON_NODE_HOLDS_OBJECT(root)) {
+        return false;       /* refused at once, as ever */
+    }
+    exec = json_object_get_member(json_node_get_object(root), "execute");
+    if (!exec || !JSON_NODE_HOLDS_VALUE(exec) ||
+        json_node_get_value_type(exec) != G_TYPE_STRING) {
+        return false;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(waiting); i++) {
+        if (!strcmp(json_node_get_string(exec), waiting[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 JsonObject *qmp_version_object(void)

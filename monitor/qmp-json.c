@@ -14,14 +14,19 @@
  * Output: always valid UTF-8 JSON.  Strings are escaped (control
  * characters, and any byte that is not valid UTF-8 becomes U+FFFD);
  * integers are written as integers, those from 2^63 to 2^64 - 1 too
- * (kept in a double, see qmp_object_set_uint(): exact for the page-aligned
- * addresses and sizes they are); other numbers in C-locale %.17g form,
- * with null for the infinities json-glib can hold.
+ * (tagged nodes, "DOC: QMP unsigned integers"); other numbers in C-locale
+ * %.17g form, with null for the infinities json-glib can hold.
+ *
+ * After the check, qmp_json_fix_integers() walks the text and json-glib's
+ * tree side by side and puts right what json-glib's parser wraps: an
+ * integer literal above INT64_MAX becomes a tagged uint64 node, one
+ * beyond the 64-bit ranges a double.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
 #include <math.h>
+#include "qemu/cutils.h"
 #include "monitor-internal.h"
 
 typedef struct JsonCheck {
@@ -328,6 +333,104 @@ bool qmp_json_check(const char *text, size_t len, char **id_text,
     return true;
 }
 
+/* Input: integers json-glib wraps */
+
+/*
+ * An integer literal outside int64 (json-glib wrapped it): a double is
+ * put right in n, a uint64 above INT64_MAX is returned as its tagged
+ * replacement (json-glib cannot turn a value node into an object).
+ */
+static JsonNode *jc_fix_number(JsonNode *n, const char *s, size_t len)
+{
+    g_autofree char *lit = g_strndup(s, len);
+    uint64_t u;
+    gint64 i;
+
+    if (strpbrk(lit, ".eE") ||
+        g_ascii_string_to_signed(lit, 10, INT64_MIN, INT64_MAX, &i, NULL)) {
+        return NULL;    /* a double, or an int64 json-glib holds exactly */
+    }
+    if (lit[0] != '-' && qemu_strtou64(lit, &u)) {
+        return qmp_node_uint(u);
+    }
+    json_node_set_double(n, g_ascii_strtod(lit, NULL));
+    return NULL;
+}
+
+/* Puts the array's replaced elements (repl[i] non-NULL) in place. */
+static void jc_fix_array(JsonNode *n, GPtrArray *repl)
+{
+    JsonArray *a = json_node_get_array(n), *fixed;
+
+    fixed = json_array_sized_new(repl->len);
+    for (guint i = 0; i < repl->len; i++) {
+        JsonNode *r = g_ptr_array_index(repl, i);
+
+        json_array_add_element(fixed, r ? r : json_node_copy(
+                                   json_array_get_element(a, i)));
+    }
+    json_node_take_array(n, fixed);
+}
+
+/*
+ * Walks a checked text and its tree (n may be NULL: nothing to fix);
+ * returns a replacement for n, or NULL.
+ */
+static JsonNode *jc_fix(JsonCheck *c, JsonNode *n)
+{
+    JsonObject *o = n && JSON_NODE_HOLDS_OBJECT(n) ?
+                    json_node_get_object(n) : NULL;
+    JsonArray *a = n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n)
+                                                 : NULL;
+    g_autoptr(GPtrArray) repl = NULL;
+    const char *start;
+    bool replaced = false;
+
+    jc_ws(c);
+    start = c->p;
+    if (*c->p != '{' && *c->p != '[') {
+        jc_value(c, 0);
+        return n && (*start == '-' || g_ascii_isdigit(*start)) ?
+               jc_fix_number(n, start, c->p - start) : NULL;
+    }
+    repl = g_ptr_array_new();
+    c->p++;
+    for (jc_ws(c); *c->p != '}' && *c->p != ']'; jc_ws(c)) {
+        g_autoptr(GString) key = g_string_new(NULL);
+        JsonNode *elem = a && repl->len < json_array_get_length(a) ?
+                         json_array_get_element(a, repl->len) : NULL, *r;
+
+        if (*start == '{') {
+            jc_string(c, key);
+            jc_ws(c);
+            c->p++;                 /* ':' */
+            elem = o ? json_object_get_member(o, key->str) : NULL;
+        }
+        r = jc_fix(c, elem);
+        if (r && o) {
+            json_object_set_member(o, key->str, r);
+        }
+        replaced |= r != NULL;
+        g_ptr_array_add(repl, r);
+        jc_ws(c);
+        if (*c->p == ',') {
+            c->p++;
+        }
+    }
+    c->p++;
+    if (a && replaced && repl->len == json_array_get_length(a)) {
+        jc_fix_array(n, repl);
+    }
+    return NULL;
+}
+
+void qmp_json_fix_integers(const char *text, size_t len, JsonNode *root)
+{
+    JsonCheck c = { .p = text, .end = text + len };
+
+    jc_fix(&c, root);
+}
+
 /* Output */
 
 static void jw_string(GString *out, const char *s)
@@ -362,10 +465,6 @@ static void jw_double(GString *out, double d)
 
     if (!isfinite(d)) {
         g_string_append(out, "null");
-    } else if (d >= 0x1p63 && d <= 0x1p64 && d == floor(d)) {
-        /* a uint64 beyond int64 (qmp_object_set_uint) */
-        g_string_append_printf(out, "%" PRIu64,
-                               d == 0x1p64 ? UINT64_MAX : (uint64_t)d);
     } else {
         g_string_append(out, g_ascii_formatd(buf, sizeof(buf), "%.17g", d));
     }
@@ -392,8 +491,13 @@ static void jw_object(GString *out, JsonObject *o)
 
 static void jw_node(GString *out, JsonNode *n)
 {
+    uint64_t u;
+
     if (!n || JSON_NODE_HOLDS_NULL(n)) {
         g_string_append(out, "null");
+    } else if (JSON_NODE_HOLDS_OBJECT(n) && qmp_node_is_uint_tag(n) &&
+               qmp_node_get_uint(n, &u)) {
+        g_string_append_printf(out, "%" PRIu64, u);
     } else if (JSON_NODE_HOLDS_OBJECT(n)) {
         jw_object(out, json_node_get_object(n));
     } else if (JSON_NODE_HOLDS_ARRAY(n)) {

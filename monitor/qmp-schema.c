@@ -162,11 +162,16 @@ static bool qmp_builtin_ok(const char *t, JsonNode *n)
     if (!strcmp(t, "any")) {
         return true;
     }
+    if (qmp_node_is_uint_tag(n)) {
+        /* above INT64_MAX: "DOC: QMP unsigned integers" */
+        return !strcmp(t, "uint64") || !strcmp(t, "size") ||
+               !strcmp(t, "number");
+    }
     if (!strcmp(t, "null")) {
         return JSON_NODE_HOLDS_NULL(n);
     }
     if (!strcmp(t, "object")) {
-        return JSON_NODE_HOLDS_OBJECT(n);
+        return JSON_NODE_HOLDS_OBJECT(n);   /* not a tagged integer: above */
     }
     if (!strcmp(t, "str")) {
         return vt == G_TYPE_STRING;
@@ -217,7 +222,7 @@ bool qmp_schema_check_value(const char *t, JsonNode *n, const char *name,
             return false;
         }
     } else {
-        ok = JSON_NODE_HOLDS_OBJECT(n);
+        ok = JSON_NODE_HOLDS_OBJECT(n) && !qmp_node_is_uint_tag(n);
     }
     if (!ok) {
         error_setg(errp, "Invalid parameter type for '%s', expected: %s",

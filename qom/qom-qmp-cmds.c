@@ -60,7 +60,6 @@ static JsonNode *qom_default_node(ObjectProperty *prop)
                                     UINT64_MAX, &v, NULL)) {
         return NULL;
     }
-    n = json_node_new(JSON_NODE_VALUE);
     if (!strcmp(prop->type, "uint8")) {
         v = (uint8_t)v;
     } else if (!strcmp(prop->type, "uint16")) {
@@ -68,12 +67,14 @@ static JsonNode *qom_default_node(ObjectProperty *prop)
     } else if (!strcmp(prop->type, "uint32")) {
         v = (uint32_t)v;
     }
+    if (strcmp(prop->type, "bool") && !g_str_has_prefix(prop->type, "int")) {
+        return qmp_node_uint(v);    /* exact up to 2^64 - 1 */
+    }
+    n = json_node_new(JSON_NODE_VALUE);
     if (!strcmp(prop->type, "bool")) {
         json_node_set_boolean(n, v != 0);
     } else if (!strcmp(prop->type, "int32")) {
         json_node_set_int(n, (int32_t)v);
-    } else if (v > INT64_MAX) {
-        json_node_set_double(n, (double)v);
     } else {
         json_node_set_int(n, (int64_t)v);
     }

@@ -31,6 +31,10 @@
  * extra words; we refuse them.)  Nothing a client sends can end the
  * process.
  *
+ * A machine verb may answer later (a long hypercall, see "DOC: long
+ * guest calls"): until it does, no further line is read, as while a
+ * reply waits.
+ *
  * Flow control: a reply of any size within the limits goes out whole,
  * written as the client takes it; while a reply waits, no further line
  * is read, so a client that does not read stalls only itself (its own
@@ -54,6 +58,7 @@
 
 struct QTestReply {
     GString *out;
+    bool later;                 /* qtest_reply_defer(): no reply now */
 };
 
 static QTestCommandCb *machine_cb;
@@ -62,6 +67,9 @@ static GString *inbuf;
 static FILE *qtest_log;
 static bool discarding;         /* skipping an over-long line */
 static GString *held_input;     /* read, not yet answered: reply waiting */
+static bool answer_pending;     /* a verb answers later */
+static bool answer_orphaned;    /* ... to a client that has gone */
+static guint resume_source;
 
 void qtest_set_command_cb(QTestCommandCb *cb)
 {
@@ -95,6 +103,11 @@ void qtest_reply_err(QTestReply *r, const char *fmt, ...)
     va_start(ap, fmt);
     g_string_append_vprintf(r->out, fmt, ap);
     va_end(ap);
+}
+
+void qtest_reply_defer(QTestReply *r)
+{
+    r->later = true;
 }
 
 static AddressSpace *qtest_as(void)
@@ -420,6 +433,10 @@ static char *qtest_answer_line(const char *line)
     } else {
         qtest_process_command(&r, words);
     }
+    if (r.later) {
+        g_string_free(r.out, true);
+        return NULL;
+    }
     return g_string_free(r.out, false);
 }
 
@@ -448,7 +465,7 @@ static void qtest_send(const char *line)
 /* A reply is waiting for the client: hold the rest, stop reading. */
 static bool qtest_hold(const uint8_t *buf, size_t len)
 {
-    if (!qemu_chr_pending(qtest_chr)) {
+    if (!answer_pending && !qemu_chr_pending(qtest_chr)) {
         return false;
     }
     g_string_append_len(held_input, (const char *)buf, len);
@@ -482,7 +499,11 @@ static void qtest_read(void *opaque, const uint8_t *buf, size_t len)
             g_strchomp(inbuf->str);
             qtest_log_line("R", inbuf->str);
             ans = qtest_answer_line(inbuf->str);
-            qtest_send(ans);
+            if (ans) {
+                qtest_send(ans);
+            } else {
+                answer_pending = true;
+            }
         } else {
             qtest_send("ERR line too long");
             discarding = false;
@@ -498,7 +519,7 @@ static void qtest_drained(void *opaque)
 {
     g_autoptr(GString) held = NULL;
 
-    if (!held_input->len) {
+    if (answer_pending || !held_input->len) {
         return;
     }
     held = held_input;
@@ -509,10 +530,53 @@ static void qtest_drained(void *opaque)
     }
 }
 
+/*
+ * After the deferred answer: what was held is read from an idle source,
+ * so a monitor command that waited for the call (system_reset) runs
+ * before the client's next line, as it would between two vCPU
+ * instructions.
+ */
+static gboolean qtest_resume(gpointer opaque)
+{
+    resume_source = 0;
+    if (held_input->len) {
+        qtest_drained(NULL);
+    } else if (!qemu_chr_pending(qtest_chr)) {
+        qemu_chr_accept_input(qtest_chr, true);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void qtest_reply_later(const char *fmt, ...)
+{
+    g_autoptr(GString) out = g_string_new("OK ");
+    va_list ap;
+
+    g_assert(answer_pending);
+    va_start(ap, fmt);
+    g_string_append_vprintf(out, fmt, ap);
+    va_end(ap);
+    answer_pending = false;
+    if (answer_orphaned) {
+        answer_orphaned = false;    /* not for the next client */
+        qtest_log_line("dropped", out->str);
+    } else {
+        qtest_send(out->str);
+    }
+    if (!resume_source) {
+        resume_source = g_idle_add(qtest_resume, NULL);
+    }
+}
+
 static void (*qtest_close_cb)(void);
 
 static void qtest_event(void *opaque, QEMUChrEvent event)
 {
+    if (event == CHR_EVENT_CLOSED && answer_pending) {
+        /* what the client sent after the pending call was its own too */
+        answer_orphaned = true;
+        g_string_truncate(held_input, 0);
+    }
     if (event == CHR_EVENT_CLOSED && qtest_close_cb) {
         qtest_close_cb();
     }

@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include "sysemu/sysemu.h"
+#include "sysemu/guest-call.h"
 
 static RunState current_runstate = RUN_STATE_PRELAUNCH;
 static ShutdownCause shutdown_requested;
@@ -58,6 +59,7 @@ void vm_start(void)
 
 void vm_stop(RunState s)
 {
+    guest_call_drain();         /* a call in flight completes first */
     runstate_set(s);
 }
 

@@ -19,6 +19,7 @@
 #include "vl-internal.h"
 #include "vl-hooks.h"
 #include "migration/migration.h"
+#include "sysemu/guest-call.h"
 
 static QEMU_NORETURN void die_err(Error *err)
 {
@@ -194,6 +195,7 @@ int vl_main_loop(void)
             qemu_clock_run_due();
         }
     }
+    guest_call_abandon();
     qemu_chr_close_all();
     qemu_log_close();
     return 0;

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include "hw/boards.h"
 #include "sysemu/sysemu.h"
+#include "sysemu/guest-call.h"
 
 static MachineState *current_machine;
 
@@ -310,6 +311,7 @@ void qemu_system_reset(void)
     MachineState *ms = current_machine_get();
     MachineClass *mc = ms ? MACHINE_GET_CLASS(ms) : NULL;
 
+    guest_call_drain();         /* the vCPUs pause first */
     if (mc && mc->reset) {
         mc->reset(ms);
     } else {

@@ -10,6 +10,7 @@
 #include "sysemu/sysemu.h"
 #include "monitor/qdev.h"
 #include "qom/qom-qmp.h"
+#include "sysemu/guest-call.h"
 
 static void print_device_type(ObjectClass *klass, void *opaque)
 {
@@ -138,6 +139,8 @@ DeviceState *qdev_device_add(GPtrArray *opts, bool hotplug, Error **errp)
     g_autofree char *id = keyval_take(opts, "id");
     g_autofree char *path = keyval_take(opts, "bus");
     DeviceClass *dc;
+
+    guest_call_drain();         /* hotplug pauses the vCPUs first */
     DeviceState *dev;
     BusState *bus;
     Error *local_err = NULL;
@@ -190,6 +193,8 @@ bool qdev_device_del_check(DeviceState *dev, Error **errp)
 bool qdev_device_del(const char *id, Error **errp)
 {
     DeviceState *dev = qdev_find_by_id(id);
+
+    guest_call_drain();
 
     if (!dev) {
         error_setg(errp, "Device '%s' not found", id);

@@ -23,6 +23,7 @@
 #include "hw/ppc/spapr_tce_source.h"
 #include "migration/vmstate.h"
 #include "spapr_iommu_internal.h"
+#include "sysemu/guest-call.h"
 #include "trace.h"
 
 #define TCE_INDIRECT_MAX        512
@@ -300,6 +301,11 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
         return H_PARAMETER;
     }
     fit = spapr_tce_fit(tcet, ioba & tce_page_mask(tcet), npages, &index);
+    if (fit && spapr_tce_stuff_is_long(tcet, tce_value, fit)) {
+        /* traced per slice and at its end (spapr_hcall) */
+        return spapr_tce_stuff_long(tcet, index, fit, tce_value, npages,
+                                    ioba);
+    }
     if (fit) {
         spapr_tce_source_const(&src, tce_value, fit, tce_page_size(tcet));
         ret = spapr_tce_hcall_write(tcet, index, &src);
@@ -320,6 +326,7 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
     uint64_t size;
     Error *local_err = NULL;
 
+    guest_call_drain();         /* a long H_STUFF_TCE ends first */
     if (tcet->nb_table) {
         error_setg(errp, "TCE table 0x%x is already enabled", tcet->liobn);
         return false;
@@ -352,6 +359,7 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
 
 void spapr_tce_table_disable(SpaprTceTable *tcet)
 {
+    guest_call_drain();
     if (!tcet->nb_table) {
         return;
     }

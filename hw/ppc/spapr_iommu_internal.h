@@ -58,6 +58,15 @@ bool spapr_tce_budget_reserve(const SpaprTceTable *tcet, uint64_t cost,
 bool spapr_tce_budget_allows(SpaprTceTable *tcet, const SpaprTceSource *src,
                              Error **errp);
 
+/* Long H_STUFF_TCE (spapr_iommu_job.c): entries per main-loop slice */
+#define SPAPR_TCE_JOB_SLICE     4096
+/* Whether stuffing n entries with tce costs one host map per entry. */
+bool spapr_tce_stuff_is_long(SpaprTceTable *tcet, uint64_t tce, uint64_t n);
+/* Stuffs fit entries from index, as a job if the caller can wait. */
+target_ulong spapr_tce_stuff_long(SpaprTceTable *tcet, uint64_t index,
+                                  uint64_t fit, uint64_t tce,
+                                  uint64_t npages, uint64_t ioba);
+
 /* One section per table, instance id = LIOBN (spapr_iommu_vmstate.c). */
 extern const VMStateDescription vmstate_spapr_tce_table;
 

@@ -12,6 +12,7 @@
 #include "hw/ppc/spapr_tce_store.h"
 #include "hw/ppc/spapr_tce_source.h"
 #include "spapr_iommu_internal.h"
+#include "sysemu/guest-call.h"
 #include "trace.h"
 
 bool spapr_tce_event_flush(TceEvent *r)
@@ -264,6 +265,7 @@ bool spapr_tce_write_fits(SpaprTceTable *tcet, uint64_t index,
 bool spapr_tce_write(SpaprTceTable *tcet, uint64_t index, SpaprTceSource *src,
                      Error **errp)
 {
+    guest_call_drain();         /* a long H_STUFF_TCE ends first */
     return spapr_tce_write_fits(tcet, index, src, errp) &&
            spapr_tce_budget_allows(tcet, src, errp) &&
            spapr_tce_write_unbudgeted(tcet, index, src, errp);

@@ -129,12 +129,10 @@ static JsonNode *qmp_query_spapr_dma_windows(JsonObject *args, Error **errp)
 
 static uint64_t member_u64(JsonObject *o, const char *name)
 {
-    JsonNode *n = json_object_get_member(o, name);
+    uint64_t v = 0;
 
-    if (json_node_get_value_type(n) == G_TYPE_DOUBLE) {
-        return UINT64_MAX;      /* only sizes beyond INT64_MAX */
-    }
-    return (uint64_t)json_node_get_int(n);
+    qmp_node_get_uint(json_object_get_member(o, name), &v);
+    return v;
 }
 
 static void hmp_spapr_window(GString *out, JsonObject *w)

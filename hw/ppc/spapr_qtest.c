@@ -8,7 +8,9 @@
  *   hcall OPCODE [ARG...]           -> OK R3 R4 R5 R6 R7 R8 R9 R10 R11
  *
  * hcall takes up to 9 arguments (r4-r12); r3 is the return code and r4 on
- * hold the handler's outputs, or the inputs it left alone.
+ * hold the handler's outputs, or the inputs it left alone.  A long call
+ * (see "DOC: long TCE hypercalls") answers when it completes; monitors
+ * are served meanwhile.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -37,6 +39,21 @@ static void qtest_rtas(QTestReply *r, char **w)
     qtest_reply_ok(r, "0");
 }
 
+#define HCALL_REPLY_FMT "0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" \
+    PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" \
+    PRIx64
+
+/* The inputs of the call in flight: a long call leaves them alone. */
+static target_ulong pending_args[SPAPR_HCALL_NARGS];
+
+static void qtest_hcall_done(target_ulong ret)
+{
+    target_ulong *a = pending_args;
+
+    qtest_reply_later(HCALL_REPLY_FMT, ret, a[0], a[1], a[2], a[3], a[4],
+                      a[5], a[6], a[7]);
+}
+
 static void qtest_hcall(QTestReply *r, char **w)
 {
     target_ulong args[SPAPR_HCALL_NARGS] = { 0 };
@@ -55,11 +72,14 @@ static void qtest_hcall(QTestReply *r, char **w)
             return;
         }
     }
-    ret = spapr_hypercall(spapr_machine_get(), opcode, args);
-    qtest_reply_ok(r, "0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
-                   " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
-                   " 0x%" PRIx64, ret, args[0], args[1], args[2], args[3],
-                   args[4], args[5], args[6], args[7]);
+    memcpy(pending_args, args, sizeof(args));
+    if (!spapr_hypercall_async(spapr_machine_get(), opcode, args, &ret,
+                               qtest_hcall_done)) {
+        qtest_reply_defer(r);
+        return;
+    }
+    qtest_reply_ok(r, HCALL_REPLY_FMT, ret, args[0], args[1], args[2],
+                   args[3], args[4], args[5], args[6], args[7]);
 }
 
 static bool spapr_qtest_callback(QTestReply *r, char **words)

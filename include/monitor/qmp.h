@@ -93,8 +93,17 @@ JsonNode *qmp_return_empty(void);
 JsonNode *qmp_node_object(JsonObject *obj);     /* takes obj */
 JsonNode *qmp_node_array(JsonArray *arr);       /* takes arr */
 JsonNode *qmp_node_str(const char *s);
-/* Unsigned values as JSON integers (above INT64_MAX: as a double). */
+/*
+ * Unsigned values as JSON integers, exactly up to 2^64 - 1 (above
+ * INT64_MAX as a tagged node: "DOC: QMP unsigned integers").
+ */
 void qmp_object_set_uint(JsonObject *obj, const char *name, uint64_t v);
+JsonNode *qmp_node_uint(uint64_t v);
+bool qmp_node_is_uint_tag(JsonNode *n);
+/* A non-negative integer or a tagged one. */
+bool qmp_node_get_uint(JsonNode *n, uint64_t *v);
+/* An integer (tagged or not) as decimal text, else NULL (g_free). */
+char *qmp_node_number_text(JsonNode *n);
 
 /*
  * Sends {"event": name, "data": data, "timestamp": ...} to every QMP

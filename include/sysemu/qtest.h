@@ -23,6 +23,12 @@ bool qtest_server_init(const char *spec, const char *logfile, Error **errp);
 void qtest_set_close_cb(void (*cb)(void));
 void qtest_reply_ok(QTestReply *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void qtest_reply_err(QTestReply *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/*
+ * The verb answers later, with qtest_reply_later() ("OK " and fmt); no
+ * line is read from the client meanwhile.
+ */
+void qtest_reply_defer(QTestReply *r);
+void qtest_reply_later(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Parses a whole word as an unsigned number in any strtoull base. */
 bool qtest_parse_u64(const char *word, uint64_t *out);
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,23 +245,54 @@ void qtest_quit(QTestState *s)
     g_free(s);
 }
 
-char *qtest_raw(QTestState *s, const char *line)
+void qtest_send_line(QTestState *s, const char *line)
+{
+    fprintf(s->to, "%s\n", line);
+    fflush(s->to);
+}
+
+char *qtest_receive_line(QTestState *s)
 {
     g_autofree char *buf = NULL;
     size_t cap = 0;
     ssize_t n;
 
-    fprintf(s->to, "%s\n", line);
-    fflush(s->to);
     n = getline(&buf, &cap, s->from);
     if (n <= 0) {
         g_autofree char *err = qtest_stderr(s);
 
-        g_error("spapr-ddw closed the connection after '%.200s': %s",
-                line, err);
+        g_error("spapr-ddw closed the connection: %s", err);
     }
     g_strchomp(buf);
     return g_steal_pointer(&buf);
+}
+
+bool qtest_peek_line(QTestState *s, char **line)
+{
+    size_t cap = 0;
+
+    *line = NULL;
+    if (getline(line, &cap, s->from) <= 0) {
+        free(*line);
+        *line = NULL;
+        return false;
+    }
+    g_strchomp(*line);
+    return true;
+}
+
+/* Answers are read whole, so nothing sits in s->from's buffer here. */
+bool qtest_answer_arrived(QTestState *s)
+{
+    struct pollfd p = { .fd = fileno(s->from), .events = POLLIN };
+
+    return poll(&p, 1, 0) == 1;
+}
+
+char *qtest_raw(QTestState *s, const char *line)
+{
+    qtest_send_line(s, line);
+    return qtest_receive_line(s);
 }
 
 gchar **qtest_okf(QTestState *s, const char *fmt, ...)

@@ -34,6 +34,16 @@ pid_t qtest_pid(QTestState *s);
 /* Sends a raw line and returns the raw answer line (g_free it). */
 char *qtest_raw(QTestState *s, const char *line);
 /* Sends a line, asserts the answer starts with OK, returns its words. */
+/*
+ * A line sent without waiting for its answer, the answer read later, and
+ * whether an answer has arrived (not waiting for it): for calls that
+ * answer late while monitors are served.
+ */
+void qtest_send_line(QTestState *s, const char *line);
+char *qtest_receive_line(QTestState *s);
+bool qtest_answer_arrived(QTestState *s);
+/* The next line, or false if the server closed the connection. */
+bool qtest_peek_line(QTestState *s, char **line);
 gchar **qtest_okf(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 uint8_t qtest_readb(QTestState *s, uint64_t addr);

@@ -234,6 +234,53 @@ static void test_host_emu_props_fixed(void)
     qmp_test_end(s, c);
 }
 
+/* The reply's text to cmd (json-glib would wrap what we check). */
+static char *raw_reply(QMPClient *c, const char *cmd)
+{
+    qmp_send_raw(c, cmd, strlen(cmd));
+    return qmp_receive_line(c);
+}
+
+/*
+ * issue 13: a uint64 property set to 2^63 + 1 or 2^64 - 1 reads back
+ * exactly; ids echo exactly; an integer past 2^64 - 1 is refused.
+ */
+static void test_uint64_exact(void)
+{
+    static const char *const values[] = {
+        "9223372036854775809", "18446744073709551615", "9223372036854775807",
+    };
+    QTestState *s;
+    QMPClient *c = qmp_test_start(&s, "%s",
+                                  "-object vfio-spapr-host-emu,id=h0");
+    g_autofree char *big = NULL;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(values); i++) {
+        g_autofree char *set = g_strdup_printf(
+            "{\"execute\": \"qom-set\", \"arguments\": {\"path\": "
+            "\"/objects/h0\", \"property\": \"memlock-limit\", "
+            "\"value\": %s}, \"id\": %s}\n", values[i], values[i]);
+        g_autofree char *want_set = g_strdup_printf(
+            "{\"return\":{},\"id\":%s}", values[i]);
+        g_autofree char *want_get = g_strdup_printf(
+            "{\"return\":%s}", values[i]);
+        g_autofree char *r1 = raw_reply(c, set);
+        g_autofree char *r2 = raw_reply(c,
+            "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+            "\"/objects/h0\", \"property\": \"memlock-limit\"}}\n");
+
+        g_assert_cmpstr(r1, ==, want_set);
+        g_assert_cmpstr(r2, ==, want_get);
+    }
+    big = qmp_cmd_err(c, "GenericError", "{\"execute\": \"qom-set\", "
+                      "\"arguments\": {\"path\": \"/objects/h0\", "
+                      "\"property\": \"memlock-limit\", \"value\": "
+                      "18446744073709551616}}");
+    g_assert_cmpstr(big, ==, "Invalid parameter type for 'value', "
+                    "expected: integer");
+    qmp_test_end(s, c);
+}
+
 static void test_qom_set_types(void)
 {
     QTestState *s;
@@ -612,6 +659,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-ddw/device-del-errors", test_device_del_errors);
     g_test_add_func("/qmp-ddw/qom", test_qom);
     g_test_add_func("/qmp-ddw/qom-set-types", test_qom_set_types);
+    g_test_add_func("/qmp-ddw/uint64-exact", test_uint64_exact);
     g_test_add_func("/qmp-ddw/host-emu-props-fixed",
                     test_host_emu_props_fixed);
     g_test_add_func("/qmp-ddw/bringup", test_ddw_bringup);

@@ -8,7 +8,9 @@
  * - zeros after a valid start are refused at the first record;
  * - a device record claiming 4 GiB is refused from its header;
  * - a 4.3 GiB plain stream loads (64-bit counts) in a few MiB;
- * - a refused stream's RAM is discarded.
+ * - a refused stream's RAM is discarded, and pages written on the
+ *   destination before the stream come back as they were, within a
+ *   bounded copy budget.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -299,6 +301,94 @@ static void test_refused_ram_discarded(void)
     g_byte_array_unref(w.buf);
 }
 
+static void fill_ram(uint64_t gpa, uint8_t v, uint64_t len)
+{
+    address_space_set(&address_space_memory, gpa, v, len,
+                      MEMTXATTRS_UNSPECIFIED);
+}
+
+static uint32_t ram_word(uint64_t gpa)
+{
+    return address_space_ldl_be(&address_space_memory, gpa, NULL);
+}
+
+static void put_zero_page(MigWriter *w, uint64_t gpa)
+{
+    mig_put_u8(w, MIG_REC_RAM_PAGE);
+    mig_put_be64(w, gpa | MIG_PAGE_ZERO);
+}
+
+/*
+ * issue 13: pages a qtest client wrote on the destination before the
+ * stream (and a blank one) are as they were after a refusal, whatever
+ * the stream wrote over them, twice or as a zero page.
+ */
+static void test_refused_ram_restored(void)
+{
+    MigWriter w = { .buf = g_byte_array_new() };
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
+    Error *err = NULL;
+
+    fill_ram(0x500000, 0x11, MIG_PAGE_SIZE);
+    fill_ram(0x501000, 0x22, MIG_PAGE_SIZE);
+    put_header(&w, false);
+    put_layout(&w);
+    put_page(&w, 0x500000, 0x5a);
+    put_page(&w, 0x500000, 0x5c);
+    put_zero_page(&w, 0x501000);
+    put_page(&w, 0x502000, 0x5b);
+    g_assert_true(savevm_load_feed(l, w.buf->data, w.buf->len, &err));
+    g_assert_cmphex(ram_word(0x500000), ==, 0x5c5c5c5c);
+    g_assert_cmphex(ram_word(0x501ffc), ==, 0);
+    g_byte_array_set_size(w.buf, 0);
+    mig_put_u8(&w, 0xee);
+    g_assert_false(savevm_load_feed(l, w.buf->data, w.buf->len, &err));
+    error_free(err);
+    g_assert_cmphex(ram_word(0x500000), ==, 0x11111111);
+    g_assert_cmphex(ram_word(0x500ffc), ==, 0x11111111);
+    g_assert_cmphex(ram_word(0x501000), ==, 0x22222222);
+    g_assert_cmphex(ram_word(0x502000), ==, 0);
+    savevm_load_free(l);
+    fill_ram(0x500000, 0, 2 * MIG_PAGE_SIZE);
+    g_byte_array_unref(w.buf);
+}
+
+#define SAVED_LIMIT     (1ULL << 20)
+#define SAVED_BASE      0x800000ULL
+#define SAVED_PAGES     (SAVED_LIMIT / MIG_PAGE_SIZE + 16)
+
+/*
+ * More pre-written pages than the copy budget: the stream is refused at
+ * the first page it cannot keep a copy of, before touching it, and
+ * every page is as it was.
+ */
+static void saved_limit_body(void)
+{
+    MigWriter w = { .buf = g_byte_array_new() };
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
+
+    savevm_load_set_saved_limit(l, SAVED_LIMIT);
+    put_header(&w, false);
+    put_layout(&w);
+    for (uint64_t i = 0; i < SAVED_PAGES; i++) {
+        put_page(&w, SAVED_BASE + i * MIG_PAGE_SIZE, 0x77);
+    }
+    expect_refused(l, w.buf, "than can be kept (1024 KiB)");
+    savevm_load_free(l);
+    for (uint64_t i = 0; i < SAVED_PAGES; i++) {
+        g_assert_cmphex(ram_word(SAVED_BASE + i * MIG_PAGE_SIZE), ==,
+                        0x33333333);
+    }
+    g_byte_array_unref(w.buf);
+}
+
+static void test_saved_limit(void)
+{
+    fill_ram(SAVED_BASE, 0x33, SAVED_PAGES * MIG_PAGE_SIZE);
+    run_bounded(saved_limit_body);
+    fill_ram(SAVED_BASE, 0, SAVED_PAGES * MIG_PAGE_SIZE);
+}
+
 int main(int argc, char **argv)
 {
     char *qargv[] = {
@@ -315,5 +405,8 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/stream/over-4g", test_big_stream);
     g_test_add_func("/migration/stream/refused-ram-discarded",
                     test_refused_ram_discarded);
+    g_test_add_func("/migration/stream/refused-ram-restored",
+                    test_refused_ram_restored);
+    g_test_add_func("/migration/stream/saved-limit", test_saved_limit);
     return g_test_run();
 }

@@ -18,6 +18,17 @@ static JsonNode *test_echo(JsonObject *args, Error **errp)
     return qmp_node_object(o);
 }
 
+/* Echoes its uint64 argument u through qmp_object_set_uint(). */
+static JsonNode *test_uint(JsonObject *args, Error **errp)
+{
+    JsonObject *o = json_object_new();
+    uint64_t u = 0;
+
+    g_assert_true(qmp_node_get_uint(json_object_get_member(args, "u"), &u));
+    qmp_object_set_uint(o, "u", u);
+    return qmp_node_object(o);
+}
+
 static bool test_fail_inner(Error **errp)
 {
     error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
@@ -133,6 +144,54 @@ static void test_number_range(void)
                  "{\"s\": \"x\"}, \"id\": 0.5}",
                  "{\"return\":{\"s\":\"x\",\"b\":false,\"i\":-1},"
                  "\"id\":0.5}");
+}
+
+/* issue 13: integers up to 2^64 - 1 in and out exactly, ids too */
+static void test_uint64(void)
+{
+    QmpSession sess = { .negotiated = true };
+    static const char *const exact[] = {
+        "9223372036854775807", "9223372036854775808", "9223372036854775809",
+        "18446744073709549568", "18446744073709551615", "0",
+    };
+    static const char *const refused[][2] = {
+        { "u", "18446744073709551616" }, { "u", "-1" }, { "u", "1.5" },
+        { "i", "9223372036854775808" }, { "o", "18446744073709551615" },
+        { "i", "-9223372036854775809" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(exact); i++) {
+        g_autofree char *req = g_strdup_printf(
+            "{\"execute\": \"test-uint\", \"arguments\": {\"u\": %s}, "
+            "\"id\": %s}", exact[i], exact[i]);
+        g_autofree char *want = g_strdup_printf(
+            "{\"return\":{\"u\":%s},\"id\":%s}", exact[i], exact[i]);
+
+        assert_reply(&sess, req, want);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autofree char *req = g_strdup_printf(
+            "{\"execute\": \"test-uint\", \"arguments\": {\"u\": 1, "
+            "\"%s\": %s}}", refused[i][0], refused[i][1]);
+        g_autofree char *want = g_strdup_printf(
+            "{\"error\":{\"class\":\"GenericError\",\"desc\":"
+            "\"Invalid parameter type for '%s', expected: %s\"}}",
+            refused[i][0], refused[i][0][0] == 'o' ? "object" : "integer");
+
+        if (!strcmp(refused[i][0], "u")) {
+            g_free(req);
+            req = g_strdup_printf("{\"execute\": \"test-uint\", "
+                                  "\"arguments\": {\"u\": %s}}",
+                                  refused[i][1]);
+        }
+        assert_reply(&sess, req, want);
+    }
+    /* Nested, in an "any" argument, and a key no tag can be forged with */
+    assert_reply(&sess, "{\"execute\": \"test-uint\", \"arguments\": "
+                 "{\"u\": 5, \"a\": [18446744073709551615, {\"x\": "
+                 "9223372036854775809}], \"o\": {\"\\u00ffuint64\": "
+                 "\"7\"}}, \"id\": [18446744073709551615]}",
+                 "{\"return\":{\"u\":5},\"id\":[18446744073709551615]}");
 }
 
 static void test_error_class(void)
@@ -280,6 +339,8 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qmp_register_command("test-echo", "s:s,b:b?,i:i?,o:o?,a:a?", test_echo);
+    qmp_register_command("test-uint", "u:uint64,i:int?,o:o?,a:a?",
+                         test_uint);
     qmp_register_command("test-fail", "classed:b?,wrapped:b?", test_fail);
     g_test_add_func("/qmp-dispatch/negotiate", test_negotiate);
     g_test_add_func("/qmp-dispatch/args", test_args);
@@ -288,6 +349,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-dispatch/number-range", test_number_range);
     g_test_add_func("/qmp-dispatch/stream-error", test_stream_error);
     g_test_add_func("/qmp-dispatch/schema", test_schema);
+    g_test_add_func("/qmp-dispatch/uint64", test_uint64);
     g_test_add_func("/qmp-dispatch/events", test_events);
     g_test_add_func("/qmp-dispatch/hmp-lines", test_hmp_lines);
     return g_test_run();

@@ -183,13 +183,15 @@ static void test_output(void)
 
     qmp_object_set_uint(o, "big", 10000000000000000000ULL);
     qmp_object_set_uint(o, "max", UINT64_MAX);
+    qmp_object_set_uint(o, "odd", (1ULL << 63) + 1);
     qmp_object_set_uint(o, "small", 42);
     json_object_set_string_member(o, "bytes", "spapr\xff\x01\"\\e\xc3\xa9");
     json_object_set_double_member(o, "half", 0.5);
     root = qmp_node_object(o);
     text = qmp_node_to_text(root);
     g_assert_cmpstr(text, ==, "{\"big\":10000000000000000000,"
-                    "\"max\":18446744073709551615,\"small\":42,"
+                    "\"max\":18446744073709551615,"
+                    "\"odd\":9223372036854775809,\"small\":42,"
                     "\"bytes\":\"spapr\\ufffd\\u0001\\\"\\\\e\xc3\xa9\","
                     "\"half\":0.5}");
     g_assert_true(g_utf8_validate(text, -1, NULL));

@@ -120,6 +120,37 @@ void spapr_register_hypercall(target_ulong opcode, SpaprHcallFn *fn);
 target_ulong spapr_hypercall(SpaprMachineState *spapr, target_ulong opcode,
                              target_ulong *args);
 
+/*
+ * A long hypercall continues as a job, one bounded slice per main-loop
+ * iteration (see "DOC: long guest calls"), when its caller can wait.
+ */
+typedef struct SpaprHcallJob SpaprHcallJob;
+struct SpaprHcallJob {
+    /* One slice; true when the call is over, with ret set. */
+    bool (*step)(SpaprHcallJob *job);
+    void (*free)(SpaprHcallJob *job);
+    target_ulong opcode;
+    target_ulong ret;
+};
+/*
+ * From a handler: true if the call goes on as job (the handler's return
+ * value is then ignored); false if the caller cannot wait, and the
+ * handler runs the job to its end itself (spapr_hcall_job_run).
+ */
+bool spapr_hcall_continue(SpaprHcallJob *job);
+target_ulong spapr_hcall_job_run(SpaprHcallJob *job);
+/* The call's status once a job ends, or when it was never pending. */
+typedef void SpaprHcallDone(target_ulong ret);
+/*
+ * spapr_hypercall() for a caller that can wait (qtest's hcall verb): true
+ * with *ret set when the call completed now; false when it went on as a
+ * job and done() will get the status (args then hold the inputs, which
+ * such calls leave alone).
+ */
+bool spapr_hypercall_async(SpaprMachineState *spapr, target_ulong opcode,
+                           target_ulong *args, target_ulong *ret,
+                           SpaprHcallDone *done);
+
 SpaprMachineState *spapr_machine_get(void);
 void spapr_qtest_init(void);
 
