@@ -7,11 +7,12 @@
 #ifndef MONITOR_INTERNAL_H
 #define MONITOR_INTERNAL_H
 
+#include "qemu/json-strict.h"
 #include "monitor/qmp.h"
 
 /* Bounds on one QMP message: a client cannot make the monitor grow more. */
 #define QMP_STREAM_MAX_BYTES    (1u << 20)
-#define QMP_STREAM_MAX_DEPTH    1024
+#define QMP_STREAM_MAX_DEPTH    QEMU_JSON_MAX_DEPTH
 
 /*
  * Called with each complete JSON text, or with text NULL and err set when
@@ -57,18 +58,16 @@ bool qmp_schema_check_tables(Error **errp);
 JsonObject *qmp_version_object(void);
 char *qmp_node_to_text(JsonNode *node);
 /*
- * monitor/qmp-json.c: the strict check of an input text (false with *err
- * set: "duplicate key", ...), which also gives the text of the top-level
- * "id" member, whitespace removed (g_free; NULL without one); and valid
- * UTF-8 JSON output for any node.
+ * monitor/qmp-json.c: the strict check of an input text (qemu_json_check:
+ * false with *err set, "duplicate key", ...), which also gives the text
+ * of the top-level "id" member, whitespace removed (g_free; NULL without
+ * one); and valid UTF-8 JSON output for any node.
  */
 bool qmp_json_check(const char *text, size_t len, char **id_text,
                     const char **err);
 char *qmp_json_to_text(JsonNode *node);
 /* Whether the request (a text) is a command that waits for vCPUs. */
 bool qmp_request_waits_for_vcpus(const char *text, size_t len);
-/* After the check: integers beyond int64 put right in root (unsealed). */
-void qmp_json_fix_integers(const char *text, size_t len, JsonNode *root);
 /* stop and cont for both monitors (autostart while a migration comes in) */
 void monitor_vm_stop(void);
 void monitor_vm_cont(void);

@@ -363,7 +363,7 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
     }
     root = json_parser_get_root(parser);
     if (root) {
-        qmp_json_fix_integers(text, len, root);
+        qemu_json_fix_integers(text, len, root);
     }
     if (root && !json_node_finite(root)) {
         return reply_error(NULL, "GenericError",

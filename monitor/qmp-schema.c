@@ -163,7 +163,7 @@ static bool qmp_builtin_ok(const char *t, JsonNode *n)
         return true;
     }
     if (qmp_node_is_uint_tag(n)) {
-        /* above INT64_MAX: "DOC: QMP unsigned integers" */
+        /* above INT64_MAX: "DOC: JSON unsigned integers" */
         return !strcmp(t, "uint64") || !strcmp(t, "size") ||
                !strcmp(t, "number");
     }

@@ -32,6 +32,7 @@
 #define MONITOR_QMP_H
 
 #include <json-glib/json-glib.h>
+#include "qemu/json-uint.h"
 
 /* Returns the "return" value (owned by the caller), or NULL with errp set. */
 typedef JsonNode *QmpCommandFn(JsonObject *args, Error **errp);
@@ -95,15 +96,36 @@ JsonNode *qmp_node_array(JsonArray *arr);       /* takes arr */
 JsonNode *qmp_node_str(const char *s);
 /*
  * Unsigned values as JSON integers, exactly up to 2^64 - 1 (above
- * INT64_MAX as a tagged node: "DOC: QMP unsigned integers").
+ * INT64_MAX as a tagged node: "DOC: JSON unsigned integers",
+ * util/json-uint.c).
  */
-void qmp_object_set_uint(JsonObject *obj, const char *name, uint64_t v);
-JsonNode *qmp_node_uint(uint64_t v);
-bool qmp_node_is_uint_tag(JsonNode *n);
+static inline JsonNode *qmp_node_uint(uint64_t v)
+{
+    return qemu_json_uint_node(v);
+}
+
+static inline void qmp_object_set_uint(JsonObject *obj, const char *name,
+                                       uint64_t v)
+{
+    json_object_set_member(obj, name, qemu_json_uint_node(v));
+}
+
+static inline bool qmp_node_is_uint_tag(JsonNode *n)
+{
+    return qemu_json_is_uint_tag(n);
+}
+
 /* A non-negative integer or a tagged one. */
-bool qmp_node_get_uint(JsonNode *n, uint64_t *v);
+static inline bool qmp_node_get_uint(JsonNode *n, uint64_t *v)
+{
+    return qemu_json_get_uint(n, v);
+}
+
 /* An integer (tagged or not) as decimal text, else NULL (g_free). */
-char *qmp_node_number_text(JsonNode *n);
+static inline char *qmp_node_number_text(JsonNode *n)
+{
+    return qemu_json_number_text(n);
+}
 
 /*
  * Sends {"event": name, "data": data, "timestamp": ...} to every QMP

@@ -1,29 +1,32 @@
 /*
- * QMP integers from 2^63 to 2^64 - 1, exactly.
+ * JSON integers from 2^63 to 2^64 - 1, exactly.
  *
- * DOC: QMP unsigned integers
+ * DOC: JSON unsigned integers
  *
  * json-glib holds numbers as gint64 or double: a uint64 above INT64_MAX
  * fits neither exactly (its parser even wraps such a literal to a
  * negative gint64).  Such a value travels in the tree as a tagged node,
- * an object whose only member is named QMP_UINT_TAG (a key no client
+ * an object whose only member is named JSON_UINT_TAG (a key no input
  * text can produce: it is not UTF-8) with the decimal digits as a string.
- * The output writer (qmp-json.c) prints it as the bare integer; on input,
- * the strict check rewrites every integer literal above INT64_MAX into
- * one (and literals beyond the 64-bit ranges into doubles, so that
- * integer arguments refuse them), and the schema accepts it where an
- * unsigned type is expected.  Code that reads numbers from a tree uses
- * qmp_node_get_uint() / qmp_node_number_text().
+ *
+ * On input, qemu_json_fix_integers() ("DOC: Strict JSON input") rewrites
+ * every integer literal above INT64_MAX into one.  QMP's output writer
+ * (monitor/qmp-json.c) prints it as the bare integer, and its schema
+ * accepts it where an unsigned type is expected ("DOC: QMP JSON rules");
+ * the command line's JSON form (util/keyval.c) passes its digits to the
+ * property parsers.  Code that reads numbers from a tree uses
+ * qemu_json_get_uint() / qemu_json_number_text() (for QMP handlers,
+ * qmp_node_get_uint() / qmp_node_number_text() in monitor/qmp.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
-#include "monitor/qmp.h"
+#include "qemu/json-uint.h"
 
-#define QMP_UINT_TAG "\xff" "uint64"
+#define JSON_UINT_TAG "\xff" "uint64"
 
-JsonNode *qmp_node_uint(uint64_t v)
+JsonNode *qemu_json_uint_node(uint64_t v)
 {
     JsonNode *n;
     JsonObject *tag;
@@ -36,12 +39,14 @@ JsonNode *qmp_node_uint(uint64_t v)
     }
     tag = json_object_new();
     snprintf(digits, sizeof(digits), "%" PRIu64, v);
-    json_object_set_string_member(tag, QMP_UINT_TAG, digits);
-    return qmp_node_object(tag);
+    json_object_set_string_member(tag, JSON_UINT_TAG, digits);
+    n = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(n, tag);
+    return n;
 }
 
 /* The tagged value, if n is a tagged node. */
-static bool qmp_node_get_tagged(JsonNode *n, uint64_t *v)
+static bool json_uint_get_tagged(JsonNode *n, uint64_t *v)
 {
     JsonObject *o;
     JsonNode *digits;
@@ -50,23 +55,23 @@ static bool qmp_node_get_tagged(JsonNode *n, uint64_t *v)
         return false;
     }
     o = json_node_get_object(n);
-    digits = json_object_get_member(o, QMP_UINT_TAG);
+    digits = json_object_get_member(o, JSON_UINT_TAG);
     return digits && json_object_get_size(o) == 1 &&
            JSON_NODE_HOLDS_VALUE(digits) &&
            json_node_get_value_type(digits) == G_TYPE_STRING &&
            qemu_strtou64(json_node_get_string(digits), v);
 }
 
-bool qmp_node_is_uint_tag(JsonNode *n)
+bool qemu_json_is_uint_tag(JsonNode *n)
 {
     uint64_t v;
 
-    return qmp_node_get_tagged(n, &v);
+    return json_uint_get_tagged(n, &v);
 }
 
-bool qmp_node_get_uint(JsonNode *n, uint64_t *v)
+bool qemu_json_get_uint(JsonNode *n, uint64_t *v)
 {
-    if (qmp_node_get_tagged(n, v)) {
+    if (json_uint_get_tagged(n, v)) {
         return true;
     }
     if (n && JSON_NODE_HOLDS_VALUE(n) &&
@@ -78,11 +83,11 @@ bool qmp_node_get_uint(JsonNode *n, uint64_t *v)
     return false;
 }
 
-char *qmp_node_number_text(JsonNode *n)
+char *qemu_json_number_text(JsonNode *n)
 {
     uint64_t v;
 
-    if (qmp_node_get_tagged(n, &v)) {
+    if (json_uint_get_tagged(n, &v)) {
         return g_strdup_printf("%" PRIu64, v);
     }
     if (n && JSON_NODE_HOLDS_VALUE(n) &&
@@ -90,9 +95,4 @@ char *qmp_node_number_text(JsonNode *n)
         return g_strdup_printf("%" PRId64, json_node_get_int(n));
     }
     return NULL;
-}
-
-void qmp_object_set_uint(JsonObject *obj, const char *name, uint64_t v)
-{
-    json_object_set_member(obj, name, qmp_node_uint(v));
 }
