@@ -13,32 +13,10 @@
 #include "qom/qom-qmp.h"
 #include "monitor-internal.h"
 
-/*
- * device_add's arguments for keyval_parse_json(): integers above
- * INT64_MAX as their digits (json-glib's parser would wrap them), which
- * the property parsers take as they take any number.
- */
-static JsonNode *device_add_args(JsonObject *args)
-{
-    JsonObject *copy = json_object_new();
-    JsonObjectIter it;
-    const char *name;
-    JsonNode *member;
-
-    json_object_iter_init(&it, args);
-    while (json_object_iter_next(&it, &name, &member)) {
-        g_autofree char *digits = qmp_node_is_uint_tag(member) ?
-                                  qmp_node_number_text(member) : NULL;
-
-        json_object_set_member(copy, name, digits ? qmp_node_str(digits)
-                                                  : json_node_copy(member));
-    }
-    return qmp_node_object(copy);
-}
-
 static JsonNode *qmp_device_add(JsonObject *args, Error **errp)
 {
-    g_autoptr(JsonNode) node = device_add_args(args);
+    /* -device's JSON form; integers above INT64_MAX are written exactly */
+    g_autoptr(JsonNode) node = qmp_node_object(json_object_ref(args));
     g_autofree char *text = qmp_node_to_text(node);
     g_autoptr(GPtrArray) opts = keyval_parse_json(text, errp);
 

@@ -7,6 +7,8 @@
 #include <json-glib/json-glib.h>
 #include "qapi/error.h"
 #include "qemu/option.h"
+#include "qemu/json-strict.h"
+#include "qemu/json-uint.h"
 
 static void keyval_free(gpointer p)
 {
@@ -125,54 +127,94 @@ char *keyval_take(GPtrArray *kv, const char *key)
     return NULL;
 }
 
-static char *json_scalar_to_string(JsonNode *node)
+/*
+ * A member's value as the string a property parses: a tagged uint64
+ * ("DOC: JSON unsigned integers") as its digits.  A double (1.5, or an
+ * integer literal beyond the 64-bit ranges, which the strict input makes
+ * one) is refused as QMP refuses it for an integer argument.
+ */
+static char *json_member_to_string(const char *name, JsonNode *node,
+                                   Error **errp)
 {
-    GType t = json_node_get_value_type(node);
+    GType t = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node)
+                                          : G_TYPE_INVALID;
 
+    if (qemu_json_is_uint_tag(node) || t == G_TYPE_INT64) {
+        return qemu_json_number_text(node);
+    }
     if (t == G_TYPE_BOOLEAN) {
         return g_strdup(json_node_get_boolean(node) ? "on" : "off");
-    }
-    if (t == G_TYPE_INT64) {
-        return g_strdup_printf("%" PRId64, json_node_get_int(node));
     }
     if (t == G_TYPE_STRING) {
         return g_strdup(json_node_get_string(node));
     }
+    if (t == G_TYPE_DOUBLE) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: integer "
+                   "(from -2^63 to 2^64 - 1)", name);
+    } else {
+        error_setg(errp, "JSON member '%s' must be a string, number or "
+                   "boolean", name);
+    }
     return NULL;
+}
+
+/*
+ * The text's object, checked as QMP checks its input ("DOC: Strict JSON
+ * input": no member twice, integers above INT64_MAX exact), or NULL.
+ */
+static JsonNode *keyval_json_root(JsonParser *parser, const char *str,
+                                  Error **errp)
+{
+    g_autoptr(GError) gerr = NULL;
+    size_t len = strlen(str);
+    const char *why = NULL;
+    JsonNode *root;
+
+    /* An empty document is no object (nor invalid JSON). */
+    if (!str[strspn(str, " \t\n\r")]) {
+        error_setg(errp, "JSON options must be an object");
+        return NULL;
+    }
+    if (!qemu_json_check(str, len, &why)) {
+        error_setg(errp, "invalid JSON: %s", why);
+        return NULL;
+    }
+    if (!json_parser_load_from_data(parser, str, len, &gerr)) {
+        error_setg(errp, "invalid JSON: %s", gerr->message);
+        return NULL;
+    }
+    root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        error_setg(errp, "JSON options must be an object");
+        return NULL;
+    }
+    qemu_json_fix_integers(str, len, root);
+    return root;
 }
 
 GPtrArray *keyval_parse_json(const char *str, Error **errp)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) gerr = NULL;
-    GPtrArray *arr;
+    JsonNode *root = keyval_json_root(parser, str, errp);
     JsonObject *obj;
+    GPtrArray *arr;
     GList *members;
 
-    if (!json_parser_load_from_data(parser, str, -1, &gerr)) {
-        error_setg(errp, "invalid JSON: %s", gerr->message);
+    if (!root) {
         return NULL;
     }
-    /* An empty document parses, with no root at all. */
-    if (!json_parser_get_root(parser) ||
-        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-        error_setg(errp, "JSON options must be an object");
-        return NULL;
-    }
-    obj = json_node_get_object(json_parser_get_root(parser));
+    obj = json_node_get_object(root);
     arr = g_ptr_array_new_with_free_func(keyval_free);
     members = json_object_get_members(obj);
     for (GList *l = members; l; l = l->next) {
-        JsonNode *node = json_object_get_member(obj, l->data);
-        char *v = JSON_NODE_HOLDS_VALUE(node) ?
-                  json_scalar_to_string(node) : NULL;
+        char *v = json_member_to_string(l->data,
+                                        json_object_get_member(obj, l->data),
+                                        errp);
 
         if (!v) {
-            error_setg(errp, "JSON member '%s' must be a string, number or "
-                       "boolean", (char *)l->data);
-            g_list_free(members);
             g_ptr_array_free(arr, true);
-            return NULL;
+            arr = NULL;
+            break;
         }
         keyval_add(arr, g_strdup(l->data), v, NULL);
     }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 #include "libqtest.h"
+#include "libqos/qmp.h"
 #include "libqos/rtas.h"
 
 typedef struct BadCmdline {
@@ -424,6 +425,48 @@ static void test_json_device(void)
     }
 }
 
+/*
+ * issue 13: the JSON form takes integers up to 2^64 - 1 exactly (as QMP
+ * does), refuses one beyond, and refuses a member given twice.
+ */
+static void test_json_uint64(void)
+{
+    static const char *const values[] = {
+        "9223372036854775808", "9223372036854775809", "18446744073709551615",
+    };
+    static const char *const bad[][2] = {
+        { "18446744073709551616", "'memlock-limit'" },
+        { "1, \"id\": \"h1\"", "duplicate key" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(values); i++) {
+        QTestState *s;
+        QMPClient *c = qmp_test_start(&s,
+            "-object '{\"qom-type\": \"vfio-spapr-host-emu\", \"id\": "
+            "\"h0\", \"memlock-limit\": %s}'", values[i]);
+        g_autofree char *want = g_strdup_printf("{\"return\":%s}", values[i]);
+        g_autofree char *got = NULL;
+        const char *get = "{\"execute\": \"qom-get\", \"arguments\": "
+                          "{\"path\": \"/objects/h0\", "
+                          "\"property\": \"memlock-limit\"}}\n";
+
+        qmp_send_raw(c, get, strlen(get));
+        got = qmp_receive_line(c);
+        g_assert_cmpstr(got, ==, want);
+        qmp_test_end(s, c);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-machine none -object '{\"qom-type\": \"vfio-spapr-host-emu\", "
+            "\"id\": \"h0\", \"memlock-limit\": %s}'", bad[i][0]);
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(qtest_run_cmdline(args, NULL, &err), ==, 1);
+        g_assert_true(g_str_has_prefix(err, "spapr-ddw: -object {"));
+        g_assert_nonnull(strstr(err, bad[i][1]));
+    }
+}
+
 /* ",," is a literal comma in option values. */
 static void test_comma_escape(void)
 {
@@ -754,6 +797,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/accepted-options", test_accepted_options);
     g_test_add_func("/cmdline/ram-sizes", test_ram_sizes);
     g_test_add_func("/cmdline/json-device", test_json_device);
+    g_test_add_func("/cmdline/json-uint64", test_json_uint64);
     g_test_add_func("/cmdline/machine-none", test_machine_none);
     g_test_add_func("/cmdline/comma-escape", test_comma_escape);
     g_test_add_func("/cmdline/memory-backend/ram", test_memory_backend_ram);

@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/option.h"
+#include "qemu/json-strict.h"
 
 /* Parses str and asserts the result is the NULL-terminated key/value list. */
 static void assert_parse(const char *str, const char *implied, ...)
@@ -209,6 +210,45 @@ static void test_json_errors(void)
     assert_json_fails("{\"ok\":1,\"a\":1.5}", "'a'");
 }
 
+/* As QMP: integers up to 2^64 - 1 exactly, never wrapped; no key twice. */
+static void test_json_strict(void)
+{
+    assert_json("{\"a\":9223372036854775808,\"b\":9223372036854775809,"
+                "\"c\":18446744073709551615,\"d\":-9223372036854775808}",
+                "a", "9223372036854775808", "b", "9223372036854775809",
+                "c", "18446744073709551615", "d", "-9223372036854775808",
+                NULL);
+    assert_json("{\"a\":0,\"b\":-0}", "a", "0", "b", "0", NULL);
+    assert_json_fails("{\"n\":18446744073709551616}",
+                      "Invalid parameter type for 'n', expected: integer");
+    assert_json_fails("{\"n\":-9223372036854775809}", "'n'");
+    assert_json_fails("{\"n\":36893488147419103232}", "'n'");
+    assert_json_fails("{\"n\":1e3}", "'n'");
+    assert_json_fails("{\"id\":\"a\",\"id\":\"b\"}",
+                      "invalid JSON: duplicate key");
+    assert_json_fails("{\"id\":\"a\",\"\\u0069d\":\"b\"}",
+                      "duplicate key");
+    assert_json_fails("{\"a\":[{\"x\":1,\"x\":2}]}", "duplicate key");
+    /* What json-glib alone would take: trailing comma, trailing data. */
+    assert_json_fails("{\"a\":1,}", "invalid JSON");
+    assert_json_fails("{\"a\":1} x", "invalid JSON");
+    assert_json_fails("{\"a\":01}", "invalid JSON");
+}
+
+/* Nesting beyond QEMU_JSON_MAX_DEPTH is refused before any recursion. */
+static void test_json_deep(void)
+{
+    size_t depth = QEMU_JSON_MAX_DEPTH * 64;
+    g_autofree char *text = g_malloc(2 * depth + 8);
+    char *p = text;
+
+    p += sprintf(p, "{\"a\":");
+    memset(p, '[', depth);
+    memset(p + depth, ']', depth);
+    strcpy(p + 2 * depth, "}");
+    assert_json_fails(text, "nesting too deep");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -219,5 +259,7 @@ int main(int argc, char **argv)
     g_test_add_func("/keyval/get-take", test_get_take);
     g_test_add_func("/keyval/json", test_json);
     g_test_add_func("/keyval/json-errors", test_json_errors);
+    g_test_add_func("/keyval/json-strict", test_json_strict);
+    g_test_add_func("/keyval/json-deep", test_json_deep);
     return g_test_run();
 }
