@@ -358,6 +358,19 @@ static void write_word(uint64_t gpa, uint32_t v)
     address_space_stl_be(&address_space_memory, gpa, v, NULL);
 }
 
+/* What a device doing DMA by host address does (hw/vfio/host-emu). */
+static void dma_fill(uint64_t gpa, uint8_t v, uint64_t len)
+{
+    hwaddr plen;
+    uint8_t *host = address_space_get_ram_ptr(&address_space_memory, gpa,
+                                              &plen, NULL);
+
+    g_assert_nonnull(host);
+    g_assert_cmpuint(plen, >=, len);
+    memset(host, v, len);
+    ram_host_written(host, len);
+}
+
 #define LATER_BASE      0x600000ULL
 #define LATER(n)        (LATER_BASE + (n) * MIG_PAGE_SIZE)
 
@@ -367,7 +380,9 @@ static void write_word(uint64_t gpa, uint32_t v)
  * 0 pre-written, stream, then wholly overwritten; 1 blank, stream, one
  * word; 2 pre-written, stream, one word; 3 pre-written only; 4
  * pre-written, stream only; 5 blank, stream only; 6 stream, wholly
- * overwritten, stream again; 7/8 stream, one word across their border.
+ * overwritten, stream again; 7/8 stream, one word across their border;
+ * 9 stream, then filled by host address (a device's DMA) but its last
+ * word.
  */
 static void later_writes_stream(MigLoad *l)
 {
@@ -376,7 +391,7 @@ static void later_writes_stream(MigLoad *l)
 
     put_header(&w, false);
     put_layout(&w);
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < 10; i++) {
         if (i != 3) {
             put_page(&w, LATER(i), 0x50 + i);
         }
@@ -388,6 +403,7 @@ static void later_writes_stream(MigLoad *l)
     write_word(LATER(2) + 0x20, 0xfeedf00d);
     fill_ram(LATER(6), 0x67, MIG_PAGE_SIZE);
     write_word(LATER(8) - 2, 0x12345678);
+    dma_fill(LATER(9), 0x69, MIG_PAGE_SIZE - 4);
     g_byte_array_set_size(w.buf, 0);
     put_page(&w, LATER(6), 0x5e);
     g_assert_true(savevm_load_feed(l, w.buf->data, w.buf->len, &err));
@@ -421,8 +437,10 @@ static void test_refused_ram_later_writes(void)
     g_assert_cmphex(ram_word(LATER(7) + 0xff8), ==, 0);
     g_assert_cmphex(ram_word(LATER(8) - 2), ==, 0x12345678);
     g_assert_cmphex(ram_word(LATER(8) + 4), ==, 0);
+    g_assert_cmphex(ram_word(LATER(9)), ==, 0x69696969);
+    g_assert_cmphex(ram_word(LATER(9) + 0xffc), ==, 0);
     savevm_load_free(l);
-    fill_ram(LATER_BASE, 0, 9 * MIG_PAGE_SIZE);
+    fill_ram(LATER_BASE, 0, 10 * MIG_PAGE_SIZE);
 }
 
 /* A load that ends stops listening: later writes are just writes. */
