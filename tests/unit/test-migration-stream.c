@@ -443,6 +443,43 @@ static void test_refused_ram_later_writes(void)
     fill_ram(LATER_BASE, 0, 10 * MIG_PAGE_SIZE);
 }
 
+/*
+ * Partial writes after the stream within a one-page copy budget: with
+ * page 0's copy held, page 1 (blank before) cannot get one and keeps
+ * what it holds; once page 0 is wholly overwritten (its copy freed),
+ * page 2 gets one and comes back blank but for the written word.
+ */
+static void test_later_writes_budget(void)
+{
+    MigWriter w = { .buf = g_byte_array_new() };
+    MigLoad *l = savevm_load_new(MIG_LOAD_ALL, 0);
+    Error *err = NULL;
+
+    savevm_load_set_saved_limit(l, MIG_PAGE_SIZE);
+    fill_ram(LATER(0), 0x11, MIG_PAGE_SIZE);
+    put_header(&w, false);
+    put_layout(&w);
+    for (int i = 0; i < 3; i++) {
+        put_page(&w, LATER(i), 0x50 + i);
+    }
+    g_assert_true(savevm_load_feed(l, w.buf->data, w.buf->len, &err));
+    write_word(LATER(1) + 0x10, 0xdeadbeef);
+    fill_ram(LATER(0), 0x66, MIG_PAGE_SIZE);
+    write_word(LATER(2) + 0x20, 0xfeedf00d);
+    g_byte_array_set_size(w.buf, 0);
+    mig_put_u8(&w, 0xee);
+    g_assert_false(savevm_load_feed(l, w.buf->data, w.buf->len, &err));
+    error_free(err);
+    g_assert_cmphex(ram_word(LATER(0)), ==, 0x66666666);
+    g_assert_cmphex(ram_word(LATER(1)), ==, 0x51515151);
+    g_assert_cmphex(ram_word(LATER(1) + 0x10), ==, 0xdeadbeef);
+    g_assert_cmphex(ram_word(LATER(2)), ==, 0);
+    g_assert_cmphex(ram_word(LATER(2) + 0x20), ==, 0xfeedf00d);
+    savevm_load_free(l);
+    fill_ram(LATER_BASE, 0, 3 * MIG_PAGE_SIZE);
+    g_byte_array_unref(w.buf);
+}
+
 /* A load that ends stops listening: later writes are just writes. */
 static void test_loaded_ram_later_writes(void)
 {
@@ -519,6 +556,8 @@ int main(int argc, char **argv)
                     test_refused_ram_restored);
     g_test_add_func("/migration/stream/refused-ram-later-writes",
                     test_refused_ram_later_writes);
+    g_test_add_func("/migration/stream/later-writes-budget",
+                    test_later_writes_budget);
     g_test_add_func("/migration/stream/loaded-ram-later-writes",
                     test_loaded_ram_later_writes);
     g_test_add_func("/migration/stream/saved-limit", test_saved_limit);
