@@ -14,6 +14,12 @@
  * the page is touched, so "refused leaves the destination unchanged"
  * always holds.
  *
+ * What else writes guest RAM while the load goes on (a qtest client, a
+ * device's DMA) is not the stream's to take back: a RAM write notifier
+ * (system/physmem.c), registered from the stream's first page until the
+ * load ends, takes wholly overwritten pages out of the restore set and
+ * copies partial writes into the page's saved copy.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
@@ -36,6 +42,7 @@ bool ram_load_blocks(RamLoadState *rs, MigReader *r, Error **errp)
     uint32_t count = mig_get_be32(r);
     uint64_t saved_max = rs->saved_max;
 
+    ram_load_cleanup(rs);       /* nothing held, nothing hooked */
     memset(rs, 0, sizeof(*rs));
     rs->saved_max = saved_max ? saved_max : MIG_RAM_SAVED_MAX;
     rs->nr_blocks = ram_blocks_collect(rs->blocks);
@@ -81,25 +88,48 @@ static bool ram_load_marked(RamLoadState *rs, unsigned i, uint64_t page)
             1);
 }
 
-/* Keeps what host (not blank, not written by the stream yet) holds. */
-static bool ram_load_save(RamLoadState *rs, uint8_t *host, Error **errp)
+/* A page's worth of room in the copy budget, or NULL. */
+static uint8_t *ram_load_copy_new(RamLoadState *rs, uint8_t *host)
 {
     uint8_t *copy;
 
     if (rs->saved_bytes + MIG_PAGE_SIZE > rs->saved_max ||
         !(copy = g_try_malloc(MIG_PAGE_SIZE))) {
+        return NULL;
+    }
+    if (!rs->saved) {
+        rs->saved = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    }
+    g_hash_table_insert(rs->saved, host, copy);
+    rs->saved_bytes += MIG_PAGE_SIZE;
+    return copy;
+}
+
+/* Keeps what host (not blank, not written by the stream yet) holds. */
+static bool ram_load_save(RamLoadState *rs, uint8_t *host, Error **errp)
+{
+    uint8_t *copy = ram_load_copy_new(rs, host);
+
+    if (!copy) {
         error_setg(errp, "RAM: more pages written on this destination "
                    "before the stream than can be kept (%" PRIu64 " KiB)",
                    rs->saved_max >> 10);
         return false;
     }
-    if (!rs->saved) {
-        rs->saved = g_hash_table_new_full(NULL, NULL, NULL, g_free);
-    }
     memcpy(copy, host, MIG_PAGE_SIZE);
-    g_hash_table_insert(rs->saved, host, copy);
-    rs->saved_bytes += MIG_PAGE_SIZE;
     return true;
+}
+
+static void ram_load_written(RamWriteNotifier *n, MemoryRegion *mr,
+                             hwaddr off, hwaddr len);
+
+static void ram_load_hook(RamLoadState *rs)
+{
+    if (!rs->hooked) {
+        rs->writes.notify = ram_load_written;
+        ram_write_notifier_add(&rs->writes);
+        rs->hooked = true;
+    }
 }
 
 /* Marks a page the stream writes, first keeping what it holds. */
@@ -120,6 +150,7 @@ static bool ram_load_mark(RamLoadState *rs, unsigned i, uint64_t page,
             return false;
         }
         rs->written[i] = p;
+        ram_load_hook(rs);
     }
     if (!ram_page_is_zero(host) && !ram_load_save(rs, host, errp)) {
         return false;
@@ -166,6 +197,85 @@ bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
         memset(host, 0, MIG_PAGE_SIZE);
     }
     return true;
+}
+
+/*
+ * Something other than the stream wrote bytes [from, to) of a page the
+ * stream wrote: a refusal must leave them.  A page wholly overwritten
+ * leaves the restore set; one partly overwritten gets the same bytes in
+ * its copy (a page blank before gets a blank copy first), so a refusal
+ * gives "before the stream, plus the later writes".  With no room for a
+ * copy, the page leaves the restore set as it stands.
+ */
+static void ram_load_overwritten(RamLoadState *rs, unsigned i, uint64_t page,
+                                 uint64_t from, uint64_t to)
+{
+    uint8_t *host = rs->blocks[i].host + (page << MIG_PAGE_SHIFT);
+    uint8_t *copy = rs->saved ? g_hash_table_lookup(rs->saved, host) : NULL;
+    bool whole = to - from == MIG_PAGE_SIZE;
+
+    if (!whole && !copy && (copy = ram_load_copy_new(rs, host))) {
+        memset(copy, 0, MIG_PAGE_SIZE);
+    }
+    trace_migration_ram_overwritten(rs->blocks[i].gpa +
+                                    (page << MIG_PAGE_SHIFT) + from,
+                                    to - from, whole || !copy);
+    if (whole || !copy) {
+        if (copy) {
+            g_hash_table_remove(rs->saved, host);
+            rs->saved_bytes -= MIG_PAGE_SIZE;
+        }
+        rs->written[i][page / BITS_PER_WORD] &= ~(1UL << (page %
+                                                          BITS_PER_WORD));
+        return;
+    }
+    memcpy(copy + from, host + from, to - from);
+}
+
+/* Bytes [lo, hi) of block i were written by someone else. */
+static void ram_load_written_range(RamLoadState *rs, unsigned i, uint64_t lo,
+                                   uint64_t hi)
+{
+    const unsigned long *bm = rs->written[i];
+    uint64_t p = lo >> MIG_PAGE_SHIFT, last = (hi - 1) >> MIG_PAGE_SHIFT;
+
+    while (p <= last) {
+        uint64_t base = p << MIG_PAGE_SHIFT;
+
+        if (!bm[p / BITS_PER_WORD]) {
+            p = p / BITS_PER_WORD * BITS_PER_WORD + BITS_PER_WORD;
+            continue;
+        }
+        if (ram_load_marked(rs, i, p)) {
+            ram_load_overwritten(rs, i, p, MAX(lo, base) - base,
+                                 MIN(hi, base + MIG_PAGE_SIZE) - base);
+        }
+        p++;
+    }
+}
+
+/*
+ * The RAM write notifier, registered from the stream's first page until
+ * the load ends: O(1) per page touched (a bitmap word), nothing for
+ * RAM the stream did not write.
+ */
+static void ram_load_written(RamWriteNotifier *n, MemoryRegion *mr,
+                             hwaddr off, hwaddr len)
+{
+    RamLoadState *rs = container_of(n, RamLoadState, writes);
+
+    for (unsigned i = 0; i < rs->nr_blocks; i++) {
+        RamBlockInfo *b = &rs->blocks[i];
+        uint64_t lo, hi;
+
+        if (b->mr != mr || !rs->written[i] ||
+            off >= b->mr_offset + b->size || off + len <= b->mr_offset) {
+            continue;
+        }
+        lo = MAX(off, b->mr_offset) - b->mr_offset;
+        hi = MIN(off + len, b->mr_offset + b->size) - b->mr_offset;
+        ram_load_written_range(rs, i, lo, hi);
+    }
 }
 
 /* Zeroes [off, off + len) of a block; whole host pages are dropped. */
@@ -231,6 +341,10 @@ void ram_load_discard(RamLoadState *rs)
 
 void ram_load_cleanup(RamLoadState *rs)
 {
+    if (rs->hooked) {
+        ram_write_notifier_remove(&rs->writes);
+        rs->hooked = false;
+    }
     for (unsigned i = 0; i < rs->nr_blocks; i++) {
         if (rs->written[i]) {
             munmap(rs->written[i], ram_load_bitmap_len(&rs->blocks[i]));

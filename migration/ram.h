@@ -66,6 +66,8 @@ typedef struct RamLoadState {
     uint64_t saved_bytes;
     uint64_t saved_max;         /* 0: MIG_RAM_SAVED_MAX */
     uint64_t pages_written;
+    RamWriteNotifier writes;    /* registered while pages are marked */
+    bool hooked;
 } RamLoadState;
 
 /*

@@ -18,6 +18,7 @@
 #include "qemu/mmap-alloc.h"
 #include "exec/memory.h"
 #include "memory-internal.h"
+#include "trace.h"
 
 #define DIRTY_PAGE_SHIFT 12
 #define RAM_ALIGN (2ULL << 20)
@@ -27,6 +28,8 @@ static MemoryRegion system_memory;
 static AddressSpace system_as;
 /* Every RAM region with a host mapping, for questions by host address. */
 static GPtrArray *ram_blocks;
+/* Who is told of RAM writes: usually nobody (see ram_write_notify()). */
+static RamWriteNotifier *ram_write_notifiers;
 
 static void ram_block_add(MemoryRegion *mr)
 {
@@ -199,6 +202,56 @@ void memory_region_set_dirty(MemoryRegion *mr, hwaddr offset, hwaddr len)
     }
 }
 
+void ram_write_notifier_add(RamWriteNotifier *n)
+{
+    trace_ram_write_notifier(n, true);
+    n->next = ram_write_notifiers;
+    ram_write_notifiers = n;
+}
+
+void ram_write_notifier_remove(RamWriteNotifier *n)
+{
+    for (RamWriteNotifier **pp = &ram_write_notifiers; *pp;
+         pp = &(*pp)->next) {
+        if (*pp == n) {
+            trace_ram_write_notifier(n, false);
+            *pp = n->next;
+            n->next = NULL;
+            return;
+        }
+    }
+}
+
+/* One pointer test per write when nobody listens. */
+static void ram_write_notify(MemoryRegion *mr, hwaddr offset, hwaddr len)
+{
+    RamWriteNotifier *n = ram_write_notifiers;
+
+    while (n && len) {
+        RamWriteNotifier *next = n->next;   /* n may remove itself */
+
+        n->notify(n, mr, offset, len);
+        n = next;
+    }
+}
+
+/* host + len is a mapped range (the caller wrote it): no wrap. */
+void ram_host_written(const void *host, uint64_t len)
+{
+    uint64_t start = (uintptr_t)host;
+
+    for (unsigned i = 0; ram_write_notifiers && ram_blocks && len &&
+         i < ram_blocks->len; i++) {
+        MemoryRegion *mr = g_ptr_array_index(ram_blocks, i);
+        uint64_t base = (uintptr_t)mr->ram_ptr;
+        uint64_t lo = MAX(start, base), hi = MIN(start + len, base + mr->size);
+
+        if (lo < hi) {
+            ram_write_notify(mr, lo - base, hi - lo);
+        }
+    }
+}
+
 static const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
 {
     unsigned lo = 0, hi = view->nr;
@@ -250,6 +303,7 @@ static MemTxResult ram_access(MemoryRegion *mr, hwaddr off, uint8_t *buf,
     } else if (!ro) {
         memcpy(mr->ram_ptr + off, buf, len);
         memory_region_set_dirty(mr, off, len);
+        ram_write_notify(mr, off, len);
     }
     return MEMTX_OK;
 }

@@ -288,6 +288,24 @@ void *address_space_get_ram_ptr(AddressSpace *as, hwaddr addr, hwaddr *plen,
 void memory_region_set_dirty_logging(MemoryRegion *mr, bool on);
 void memory_region_set_dirty(MemoryRegion *mr, hwaddr offset, hwaddr len);
 
+/*
+ * Told of every write to guest RAM made through an address space or by a
+ * device's DMA by host address (system/physmem.c), after it landed:
+ * [offset, offset + len) of RAM region mr.  The incoming migration
+ * registers one while a stream's pages may still be taken back, so that
+ * a later write survives a refusal.  No notifier, no cost.
+ */
+typedef struct RamWriteNotifier RamWriteNotifier;
+struct RamWriteNotifier {
+    void (*notify)(RamWriteNotifier *n, MemoryRegion *mr, hwaddr offset,
+                   hwaddr len);
+    RamWriteNotifier *next;     /* private to system/physmem.c */
+};
+void ram_write_notifier_add(RamWriteNotifier *n);
+void ram_write_notifier_remove(RamWriteNotifier *n);
+/* A device wrote [host, host + len) directly (DMA by host address). */
+void ram_host_written(const void *host, uint64_t len);
+
 AddressSpace *address_space_memory_get(void);
 MemoryRegion *get_system_memory(void);
 #define address_space_memory (*address_space_memory_get())

@@ -3,10 +3,16 @@
  * huge counts or runs outside the window.  Each is fed to a fresh
  * destination, which must refuse it with a clear error and stay as it
  * was (inmigrate, RAM and TCEs untouched), and then exit normally.
+ * What a qtest client writes while the stream loads stays after it is
+ * refused (issue 13 item 11).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "libqos/migrate.h"
 #include "libqos/rtas.h"
 
@@ -214,6 +220,110 @@ static void test_compressed_corrupt(void)
     g_free(bad.data);
 }
 
+#define PATTERN_AT(k)   (PATTERN_BASE + (k) * 0x10000ULL)
+#define OTHER_PAGE      (PATTERN_BASE + 0x8000)
+
+/* Offset just past pattern page k's first record in the good stream. */
+static size_t pattern_record_end(int k)
+{
+    uint8_t want[PAGE];
+
+    mig_fill_pattern(want, k);
+    for (size_t i = 0; i + PAGE <= good.len; i++) {
+        if (!memcmp(good.data + i, want, PAGE)) {
+            return i + PAGE;
+        }
+    }
+    g_assert_not_reached();
+}
+
+/* Waits (bounded) until the stream has written pattern pages 0..2. */
+static void wait_patterns(QTestState *qts)
+{
+    uint8_t want[PAGE], got[PAGE];
+
+    for (int k = 0, tries = 0; k < 3; tries++) {
+        g_assert_cmpint(tries, <, WAIT_TRIES);
+        mig_fill_pattern(want, k);
+        qtest_memread(qts, PATTERN_AT(k), got, PAGE);
+        if (memcmp(got, want, PAGE)) {
+            g_usleep(10000);
+        } else {
+            k++;
+        }
+    }
+}
+
+/* Lets cat past the fifo at path (it must have opened it to read). */
+static void open_gate(const char *path)
+{
+    for (int tries = 0; tries < WAIT_TRIES; tries++) {
+        int fd = open(path, O_WRONLY | O_NONBLOCK);
+
+        if (fd >= 0) {
+            close(fd);
+            return;
+        }
+        g_assert_cmpint(errno, ==, ENXIO);
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
+static void check_page(QTestState *qts, uint64_t gpa, const uint8_t *want)
+{
+    uint8_t got[PAGE];
+
+    qtest_memread(qts, gpa, got, PAGE);
+    g_assert_cmpmem(got, PAGE, want, PAGE);
+}
+
+/*
+ * The stream writes pattern pages 0-2 and stalls at a fifo; a qtest
+ * client fills page 0, writes 4 bytes of page 2 and fills a page the
+ * stream does not carry; then one bad byte.  After the refusal: page 0
+ * and the other page hold what qtest wrote, page 1 is blank again, page
+ * 2 is blank but for qtest's 4 bytes.
+ */
+static void test_written_during_load(void)
+{
+    g_autofree char *part = g_strdup_printf("%s/part.mig", dir);
+    g_autofree char *gate = g_strdup_printf("%s/gate", dir);
+    g_autofree char *tail = g_strdup_printf("%s/tail.mig", dir);
+    g_autofree char *incoming = g_strdup_printf(
+        "-incoming 'exec:cat %s %s %s'", part, gate, tail);
+    g_autofree char *st = NULL;
+    static const uint8_t word[4] = { 0x12, 0x34, 0x56, 0x78 };
+    uint8_t want[PAGE];
+    size_t cut = MAX(MAX(pattern_record_end(0), pattern_record_end(1)),
+                     pattern_record_end(2));
+    MigVm *dst;
+
+    g_assert_true(g_file_set_contents(part, (char *)good.data, cut, NULL));
+    g_assert_true(g_file_set_contents(tail, "\xee", 1, NULL));
+    g_assert_cmpint(mkfifo(gate, 0600), ==, 0);
+    dst = mig_vm_start(dir, "dst", "pseries-2.7", incoming);
+    wait_patterns(dst->qts);
+    qtest_memset(dst->qts, PATTERN_AT(0), 0x66, PAGE);
+    qtest_memwrite(dst->qts, PATTERN_AT(2) + 0x100, word, sizeof(word));
+    qtest_memset(dst->qts, OTHER_PAGE, 0x77, PAGE);
+    open_gate(gate);
+    st = mig_wait_end(dst);
+    g_assert_cmpstr(st, ==, "failed");
+    memset(want, 0x66, PAGE);
+    check_page(dst->qts, PATTERN_AT(0), want);
+    memset(want, 0x77, PAGE);
+    check_page(dst->qts, OTHER_PAGE, want);
+    memset(want, 0, PAGE);
+    check_page(dst->qts, PATTERN_AT(1), want);
+    memcpy(want + 0x100, word, sizeof(word));
+    check_page(dst->qts, PATTERN_AT(2), want);
+    mig_vm_quit(dst);
+    unlink(part);
+    unlink(gate);
+    unlink(tail);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -231,6 +341,8 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/hostile/flipped-bytes", test_flipped_bytes);
     g_test_add_func("/migration/hostile/compressed-corrupt",
                     test_compressed_corrupt);
+    g_test_add_func("/migration/hostile/written-during-load",
+                    test_written_during_load);
     ret = g_test_run();
     g_free(good.data);
     g_free(good_z.data);

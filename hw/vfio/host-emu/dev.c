@@ -25,6 +25,7 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include "qemu/bswap.h"
+#include "exec/memory.h"
 #include "internal.h"
 #include "trace.h"
 
@@ -68,6 +69,9 @@ static uint64_t emu_dev_dma_page(VFIOHostEmu *s, uint64_t addr, uint8_t *p,
         void *host = (void *)(uintptr_t)ua;
 
         memcpy(to_memory ? host : p, to_memory ? p : host, chunk);
+        if (to_memory) {
+            ram_host_written(host, chunk);  /* may be guest RAM */
+        }
         return chunk;
     }
     trace_vfio_host_emu_dma_fault(addr, to_memory,
