@@ -4,6 +4,7 @@
 #   make            build/spapr-ddw and the tests
 #   make check      unit tests + qtests ("N passed, N failed" at the end)
 #   make check-slow also the long randomized runs
+#   make check-sanitizers, check-slow-sanitizers   the same under ASAN+UBSAN
 #   make bench      performance figures
 #   make run        the DDW bring-up demo on a 4 GiB pseries-2.7 machine
 #   make check-conformance   compare with real QEMU 7.2 (../shared)
@@ -63,6 +64,9 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
+# A fuzzer of several files: tests/fuzz/NAME/*.c link into NAME too.
+$(foreach b,$(FUZZ_BINS),$(eval $(b): $(patsubst %.c,$(BUILD)/obj/%.o,\
+    $(wildcard tests/fuzz/$(notdir $(b))/*.c))))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
@@ -79,6 +83,7 @@ ALL_CFLAGS = $(QEMU_CFLAGS) $(CPPFLAGS) -MMD -MP
 
 .PHONY: all check check-unit check-qtest check-slow bench run clean \
         check-conformance check-vfio-conformance check-sanitizers \
+        check-slow-sanitizers \
         distclean check-powernv powernv-bins check-libvirt \
         check-qemu-qtests
 all: $(BIN) $(UNIT_BINS) $(QTEST_BINS) $(BENCH_BINS) $(FUZZ_BINS) \
@@ -204,6 +209,11 @@ run: $(BIN) $(BUILD)/tools/ddw-demo
 check-sanitizers:
 	@test -f build-san/config.mak || ./configure --enable-sanitizers --builddir=build-san
 	$(MAKE) BUILD=build-san check
+
+# The long randomized runs under ASAN + UBSAN (each fuzzer within minutes).
+check-slow-sanitizers:
+	@test -f build-san/config.mak || ./configure --enable-sanitizers --builddir=build-san
+	$(MAKE) BUILD=build-san check-slow
 
 check-conformance: $(BIN)
 	$(PYTHON) ../shared/conformance/ddwconf.py --ours $(BIN)
