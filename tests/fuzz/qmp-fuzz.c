@@ -5,7 +5,9 @@
  * valid and hostile mixed, goes through the monitor's framer (in random
  * chunk sizes) and dispatcher.  The process must not abort, and:
  *  - every request gets exactly one reply, a JSON object with either
- *    "return" or "error";
+ *    "return" or "error"; every reply (garbage's too) is valid UTF-8 and
+ *    strict JSON that json-glib parses; a request's "id" (often a random
+ *    JSON value with escapes and non-ASCII) comes back exactly as sent;
  *  - device_add and device_del succeed exactly when a shadow model of the
  *    plugged edu devices and PHBs says they should, and DEVICE_DELETED
  *    comes once per removed device (a PHB takes its edu devices along);
@@ -13,8 +15,9 @@
  *  - STOP and RESUME come exactly on run state changes;
  *  - token soup and random bytes get error replies and nothing else.
  *
- * SPAPR_DDW_FUZZ_SEED=N replays a run; the seed is printed.  20k steps
- * in slow mode, 1500 otherwise.
+ * SPAPR_DDW_FUZZ_SEED=N replays a run (the seed is printed),
+ * SPAPR_DDW_FUZZ_COUNT=N sets the steps: FUZZ_SLOW in slow mode (-m slow,
+ * SPAPR_DDW_SLOW=1), FUZZ_DEFAULT otherwise.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -23,6 +26,9 @@
 #include "monitor/monitor-internal.h"
 #include "fuzz-rng.h"
 
+/* Slow mode under ASAN+UBSAN on 2 shared cores: see the figure below */
+#define FUZZ_SLOW       200000
+#define FUZZ_DEFAULT    1500
 #define NUM_EDU     6
 #define NUM_PHB     5           /* indexes 0..4; 0 is the machine's */
 
@@ -50,6 +56,11 @@ static QmpFuzz fz;
 static uint64_t rnd_below(uint64_t n)
 {
     return fuzz_rng_below(&fz.rng, n);
+}
+
+static bool chance(unsigned percent)
+{
+    return fuzz_rng_chance(&fz.rng, percent);
 }
 
 static void fz_reply(void *opaque, const char *text, size_t len,
@@ -118,17 +129,99 @@ static JsonObject *fz_parse_reply(const char *text)
     return o;
 }
 
+/*
+ * A random request id: any JSON value, its strings with escapes, raw
+ * UTF-8 and surrogate pairs, nested up to depth 3.
+ */
+static void rnd_id(GString *s, int depth)
+{
+    static const char *const pieces[] = {
+        "a", "Z9", " ", "\\n", "\\t", "\\\"", "\\\\", "\\/", "\\u00e9",
+        "\xc3\xa9", "\\u20ac", "\xe2\x82\xac", "\\ud83d\\ude00",
+        "\xf0\x9f\x98\x80", "\\u007f", "'",
+    };
+    static const char *const scalars[] = {
+        "0", "-1", "9223372036854775807", "-9223372036854775808", "0.5",
+        "-2.25", "true", "false", "null", "1e3",
+    };
+    unsigned n = rnd_below(4);
+
+    switch (depth < 3 ? rnd_below(4) : rnd_below(2)) {
+    case 0:
+        g_string_append(s, scalars[rnd_below(G_N_ELEMENTS(scalars))]);
+        break;
+    case 1:
+        g_string_append_c(s, '"');
+        for (unsigned i = 0; i < n * 2; i++) {
+            g_string_append(s, pieces[rnd_below(G_N_ELEMENTS(pieces))]);
+        }
+        g_string_append_c(s, '"');
+        break;
+    case 2:
+        g_string_append_c(s, '[');
+        for (unsigned i = 0; i < n; i++) {
+            g_string_append(s, i ? "," : "");
+            rnd_id(s, depth + 1);
+        }
+        g_string_append_c(s, ']');
+        break;
+    default:
+        g_string_append_c(s, '{');
+        for (unsigned i = 0; i < n; i++) {
+            g_string_append_printf(s, "%s\"k%u%s\":", i ? "," : "", i,
+                                   pieces[rnd_below(G_N_ELEMENTS(pieces))]);
+            rnd_id(s, depth + 1);
+        }
+        g_string_append_c(s, '}');
+    }
+}
+
+/*
+ * The reply carries the request's id exactly as it was sent (its text,
+ * escapes and all, and so JSON-equal), or none.
+ */
+static void fz_check_id(const char *text, JsonObject *reply, const char *id)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    g_autofree char *sent = id ? g_strdup_printf("\"id\":%s}", id) : NULL;
+    JsonNode *got = json_object_get_member(reply, "id");
+
+    if (!id) {
+        g_assert_null(got);
+        return;
+    }
+    if (!g_str_has_suffix(text, sent)) {
+        g_error("id %s not echoed as sent: %s", id, text);
+    }
+    g_assert_true(json_parser_load_from_data(p, id, -1, NULL));
+    if (!got || !json_node_equal(got, json_parser_get_root(p))) {
+        g_error("id %s came back as %s", id,
+                got ? json_to_string(got, false) : "nothing");
+    }
+}
+
 static JsonObject *fz_cmd(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
+/* One request (often with a random id) and its one reply. */
 static JsonObject *fz_cmd(const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *text = NULL;
     g_autofree char *reply = NULL;
+    g_autoptr(GString) id = NULL;
+    JsonObject *r;
 
     va_start(ap, fmt);
     text = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    g_assert_true(g_str_has_prefix(text, "{\"execute\":"));
+    if (chance(40)) {
+        g_autofree char *bare = text;
+
+        id = g_string_new(NULL);
+        rnd_id(id, 0);
+        text = g_strdup_printf("{\"id\":%s,%s", id->str, bare + 1);
+    }
     fz_feed(text, strlen(text));
     if (fz.replies->len != 1) {
         for (guint i = 0; i < fz.replies->len; i++) {
@@ -139,7 +232,9 @@ static JsonObject *fz_cmd(const char *fmt, ...)
                 fz.last_op);
     }
     reply = g_ptr_array_steal_index(fz.replies, 0);
-    return fz_parse_reply(reply);
+    r = fz_parse_reply(reply);
+    fz_check_id(reply, r, id ? id->str : NULL);
+    return r;
 }
 
 static bool fz_ok(const char *what, JsonObject *r)
@@ -391,7 +486,7 @@ static void op_misc(void)
     static const char *const cmds[] = {
         "{\"execute\":\"query-status\"}",
         "{\"execute\":\"query-commands\"}",
-        "{\"execute\":\"query-version\",\"id\":[1,{\"x\":null}]}",
+        "{\"execute\":\"query-version\"}",
         "{\"execute\":\"human-monitor-command\",\"arguments\":"
         "{\"command-line\":\"info qtree\"}}",
         "{\"execute\":\"human-monitor-command\",\"arguments\":"
@@ -506,10 +601,12 @@ static void fuzz_step(void)
 static void test_qmp_fuzz(void)
 {
     const char *env = g_getenv("SPAPR_DDW_FUZZ_SEED");
+    const char *count = g_getenv("SPAPR_DDW_FUZZ_COUNT");
     bool slow = g_test_slow() || g_getenv("SPAPR_DDW_SLOW");
     uint64_t seed = env ? g_ascii_strtoull(env, NULL, 0) :
                           g_get_real_time() ^ ((uint64_t)getpid() << 32);
-    uint64_t steps = slow ? 20000 : 1500;
+    uint64_t steps = count ? g_ascii_strtoull(count, NULL, 0) :
+                     slow ? FUZZ_SLOW : FUZZ_DEFAULT;
 
     g_test_message("seed %" PRIu64 " (SPAPR_DDW_FUZZ_SEED=%" PRIu64
                    " replays it), %" PRIu64 " steps", seed, seed, steps);
