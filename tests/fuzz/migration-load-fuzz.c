@@ -30,7 +30,7 @@
 #include "tests/fuzz/migration-mutate.h"
 
 #define FUZZ_DEFAULT    5000
-#define FUZZ_SLOW       100000
+#define FUZZ_SLOW       50000
 #define STREAM_RAM      0x100000ULL     /* the RAM the stream carries */
 #define STREAM_PAGES    4
 

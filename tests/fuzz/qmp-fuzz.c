@@ -27,7 +27,7 @@
 #include "fuzz-rng.h"
 
 /* Slow mode under ASAN+UBSAN on 2 shared cores: see the figure below */
-#define FUZZ_SLOW       200000
+#define FUZZ_SLOW       150000
 #define FUZZ_DEFAULT    1500
 #define NUM_EDU     6
 #define NUM_PHB     5           /* indexes 0..4; 0 is the machine's */

@@ -42,7 +42,7 @@
 #include "tests/fuzz/spapr-ddw-fuzz/fuzz.h"
 
 #define FUZZ_DEFAULT    4000
-#define FUZZ_SLOW       100000
+#define FUZZ_SLOW       1500000
 
 Fuzz fz;
 

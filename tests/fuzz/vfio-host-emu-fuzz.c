@@ -18,8 +18,9 @@
  *  - edu DMA reads memory where a TCE allows reads and zeros elsewhere,
  *    and writes only where a TCE allows writes.
  *
- * VFIO_EMU_FUZZ_SEED=N replays a run; the seed is printed.  50k steps in
- * slow mode (-m slow, SPAPR_DDW_SLOW=1), 3000 otherwise.
+ * VFIO_EMU_FUZZ_SEED=N replays a run (the seed is printed),
+ * SPAPR_DDW_FUZZ_COUNT=N sets the steps: 500k in slow mode (-m slow,
+ * SPAPR_DDW_SLOW=1), 3000 otherwise.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -671,10 +672,12 @@ static void fuzz_teardown(void)
 static void test_host_emu_fuzz(void)
 {
     const char *env = g_getenv("VFIO_EMU_FUZZ_SEED");
+    const char *count = g_getenv("SPAPR_DDW_FUZZ_COUNT");
     bool slow = g_test_slow() || g_getenv("SPAPR_DDW_SLOW");
     uint64_t seed = env ? g_ascii_strtoull(env, NULL, 0) :
                           g_get_real_time() ^ ((uint64_t)getpid() << 32);
-    uint64_t steps = slow ? 50000 : 3000;
+    uint64_t steps = count ? g_ascii_strtoull(count, NULL, 0) :
+                     slow ? 500000 : 3000;
 
     g_test_message("seed %" PRIu64 " (VFIO_EMU_FUZZ_SEED=%" PRIu64
                    " replays it), %" PRIu64 " steps", seed, seed, steps);
