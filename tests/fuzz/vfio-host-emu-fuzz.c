@@ -19,8 +19,9 @@
  *    and writes only where a TCE allows writes.
  *
  * VFIO_EMU_FUZZ_SEED=N replays a run (the seed is printed),
- * SPAPR_DDW_FUZZ_COUNT=N sets the steps: 500k in slow mode (-m slow,
- * SPAPR_DDW_SLOW=1), 3000 otherwise.
+ * SPAPR_DDW_FUZZ_COUNT=N sets the steps: 3000 in make check; 1 M in slow
+ * mode (-m slow, SPAPR_DDW_SLOW=1), 232 s under ASAN + UBSAN on the
+ * shared 2-core VM (make check-slow-sanitizers; timeout 1800 s).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -677,7 +678,7 @@ static void test_host_emu_fuzz(void)
     uint64_t seed = env ? g_ascii_strtoull(env, NULL, 0) :
                           g_get_real_time() ^ ((uint64_t)getpid() << 32);
     uint64_t steps = count ? g_ascii_strtoull(count, NULL, 0) :
-                     slow ? 500000 : 3000;
+                     slow ? 1000000 : 3000;
 
     g_test_message("seed %" PRIu64 " (VFIO_EMU_FUZZ_SEED=%" PRIu64
                    " replays it), %" PRIu64 " steps", seed, seed, steps);
