@@ -114,9 +114,14 @@ static void shutdown_event(ShutdownCause cause)
     qmp_event_emit("SHUTDOWN", data);
 }
 
+/*
+ * QEMU 7.2 acts on the request before its reply goes out: the client
+ * reads SHUTDOWN, then quit's return.  The main loop then only exits.
+ */
 static JsonNode *qmp_quit(JsonObject *args, Error **errp)
 {
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+    qemu_system_shutdown_act();
     return qmp_return_empty();
 }
 

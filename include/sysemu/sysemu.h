@@ -87,6 +87,7 @@ void qemu_add_shutdown_notifier(void (*fn)(ShutdownCause cause));
  * Called by the main loop: reports the cause, runs the notifiers (the
  * SHUTDOWN event), and returns whether the process exits; with
  * -no-shutdown a guest-initiated shutdown only stops the machine.
+ * Once it has returned true, later calls return true and do nothing.
  */
 bool qemu_system_shutdown_act(void);
 /* -no-shutdown */
