@@ -83,11 +83,6 @@ bool qemu_shutdown_requested(void)
     return shutdown_requested != SHUTDOWN_CAUSE_NONE;
 }
 
-ShutdownCause qemu_shutdown_cause(void)
-{
-    return shutdown_requested;
-}
-
 const char *shutdown_cause_name(ShutdownCause cause)
 {
     static const char *const names[] = {

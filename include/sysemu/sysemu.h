@@ -78,7 +78,6 @@ void qemu_system_shutdown_request(ShutdownCause cause);
 /* From the signal source: logs "terminating on signal N from pid P". */
 void qemu_system_killed(int signal, pid_t pid);
 bool qemu_shutdown_requested(void);
-ShutdownCause qemu_shutdown_cause(void);
 const char *shutdown_cause_name(ShutdownCause cause);
 bool shutdown_caused_by_guest(ShutdownCause cause);
 /* fn(cause) runs once when the main loop acts on a shutdown request. */
