@@ -30,6 +30,12 @@
 
 /* A human monitor line longer than this is dropped. */
 #define HMP_MAX_LINE 4096
+/*
+ * In-band requests held while out-of-band ones are still read, as QEMU's
+ * queue of 8; past it the monitor stops reading (so holds at most 8 MiB,
+ * plus what the last read completed).
+ */
+#define QMP_HELD_MAX 8
 
 typedef struct Monitor {
     Chardev *chr;
@@ -106,7 +112,9 @@ static void qmp_release(void *opaque)
 
 /*
  * Holds a message while a guest call is in flight, if it or an earlier
- * one must wait for it (bounded: the monitor stops reading meanwhile).
+ * one must wait for it.  Without oob nothing could overtake it, so the
+ * monitor stops reading at once; with oob it reads on (out-of-band
+ * requests are answered meanwhile) until QMP_HELD_MAX are held.
  */
 static bool qmp_hold(Monitor *mon, const char *text, size_t len,
                      const char *err)
@@ -119,7 +127,6 @@ static bool qmp_hold(Monitor *mon, const char *text, size_t len,
             return false;
         }
         mon->waiting = g_queue_new();
-        qemu_chr_accept_input(mon->chr, false);
         guest_call_when_done(qmp_release, mon);
         trace_monitor_qmp_hold(mon->chr_id);
     }
@@ -128,14 +135,25 @@ static bool qmp_hold(Monitor *mon, const char *text, size_t len,
     w->len = len;
     w->err = g_strdup(err);
     g_queue_push_tail(mon->waiting, w);
+    if (!mon->sess.oob || g_queue_get_length(mon->waiting) >= QMP_HELD_MAX) {
+        trace_monitor_qmp_queue_full(mon->chr_id,
+                                     g_queue_get_length(mon->waiting));
+        qemu_chr_accept_input(mon->chr, false);
+    }
     return true;
 }
 
+/* An out-of-band request overtakes what is held ("DOC: QMP out-of-band"). */
 static void qmp_stream_message(void *opaque, const char *text, size_t len,
                                const char *err)
 {
     Monitor *mon = opaque;
 
+    if (mon->waiting && !err && qmp_request_is_oob(text, len)) {
+        trace_monitor_qmp_oob(mon->chr_id);
+        qmp_handle(mon, text, len, NULL);
+        return;
+    }
     if (!qmp_hold(mon, text, len, err)) {
         qmp_handle(mon, text, len, err);
     }
@@ -202,6 +220,7 @@ static void monitor_opened(Monitor *mon)
 
     mon->open = true;
     mon->sess.negotiated = false;
+    mon->sess.oob = false;
     if (mon->is_qmp) {
         trace_monitor_qmp_open(mon->chr_id);
         qmp_stream_reset(&mon->stream);
@@ -224,6 +243,7 @@ static void monitor_event(void *opaque, QEMUChrEvent event)
     }
     mon->open = false;
     mon->sess.negotiated = false;
+    mon->sess.oob = false;
     if (mon->waiting) {
         /* a new client starts afresh; qmp_release still runs, on nothing */
         g_queue_clear_full(mon->waiting, qmp_waiting_free);
