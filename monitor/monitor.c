@@ -13,9 +13,14 @@
  *
  * While a long guest call is in flight ("DOC: long guest calls"), a QMP
  * command that would pause vCPUs in QEMU (qmp_request_waits_for_vcpus)
- * waits for it: that monitor stops reading, keeps what it had read, and
- * handles it all in order once the call has ended.  Other monitors, and
- * other commands, are answered meanwhile.
+ * waits for it: the monitor holds it, and every in-band message after
+ * it, and handles them all in order once the call has ended.  Without
+ * the oob capability it stops reading meanwhile (QEMU reads nothing
+ * past an unfinished command then); with oob it reads on, answering
+ * out-of-band requests at once ("DOC: QMP out-of-band execution"), until
+ * QMP_HELD_MAX in-band messages are held, as QEMU's queue of 8.  An
+ * exec-oob request is never held (refused at once if oob is off, as in
+ * QEMU).  Other monitors, and other commands, are answered meanwhile.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -6,12 +6,27 @@
  * DOC: QMP request handling
  *
  * A request is one JSON object {"execute": NAME, "arguments": {...},
- * "id": ANY}; "exec-oob" is refused, any other member is an error.  Until
- * the client has run qmp_capabilities, every other command fails with
- * CommandNotFound, as in QEMU.  The reply is {"return": VALUE} or
- * {"error": {"class": CLASS, "desc": TEXT}}, with "id" copied when the
- * request had one.  Nothing in a request can end the process: every
- * malformed input gets a GenericError reply.
+ * "id": ANY}; any other member is an error.  Until the client has run
+ * qmp_capabilities, every other command fails with CommandNotFound, as in
+ * QEMU.  The reply is {"return": VALUE} or {"error": {"class": CLASS,
+ * "desc": TEXT}}, with "id" copied when the request had one.  Nothing in
+ * a request can end the process: every malformed input gets a
+ * GenericError reply.
+ *
+ * DOC: QMP out-of-band execution
+ *
+ * As QEMU 7.2: the greeting offers the "oob" capability and
+ * qmp_capabilities {"enable": ["oob"]} turns it on for the session.
+ * Then {"exec-oob": NAME, ...} stands for "execute" (both at once
+ * clash) and runs NAME out of band, if its table entry has allow_oob
+ * (migrate-pause, migrate-recover: commands that never wait); any other
+ * command is refused ("The command NAME does not support OOB").  Before
+ * that, "exec-oob" is an unexpected member.  In-band requests need no
+ * "id", as in QEMU 7.2.  Out of band means: the monitor answers it at
+ * once, even while its in-band requests are held for a long guest call
+ * ("DOC: monitor connections"), so its reply may come before theirs;
+ * in-band replies keep their order.  QEMU's x-oob-test (2.12) is gone
+ * from 7.2, and so absent here.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
