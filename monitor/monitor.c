@@ -148,7 +148,7 @@ static bool qmp_hold(Monitor *mon, const char *text, size_t len,
     return true;
 }
 
-/* An out-of-band request overtakes what is held ("DOC: QMP out-of-band"). */
+/* An out-of-band request overtakes what is held (see the DOC above). */
 static void qmp_stream_message(void *opaque, const char *text, size_t len,
                                const char *err)
 {
