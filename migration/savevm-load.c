@@ -40,7 +40,7 @@
 
 #define MIG_INFLATE_CHUNK   (64u << 10)
 #define MIG_COMPACT_AT      (1u << 20)
-/* precopy rounds of the source (migration.c), the first included */
+/* precopy rounds of the source (migration-outgoing.c), the first included */
 #define MIG_MAX_SOURCE_ROUNDS 9
 
 typedef enum MigLoadStage {
