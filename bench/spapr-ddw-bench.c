@@ -14,12 +14,12 @@
 #include "hw/pci-host/spapr.h"
 #include "sysemu/sysemu.h"
 #include "libqtest.h"
+#include "bench-ddw.h"
 
 #define RAM_SIZE        (1ULL << 40)
 #define PAGE_SHIFT      16
 #define NTCES           (RAM_SIZE >> PAGE_SHIFT)        /* 16M */
 #define PER_HCALL       512
-#define SCRATCH         0x1000ULL
 #define LISTS           0x40000000ULL   /* 128 MiB of TCE lists from 1 GiB */
 #define CREATE_ROUNDS   2000
 
@@ -38,48 +38,11 @@ static void row(const char *what, const char *value, const char *target,
            target[0] ? (ok ? "ok" : "MISSED") : "");
 }
 
-static uint32_t rtas(const char *name, uint32_t nargs, const uint32_t *in,
-                     uint32_t nret, uint32_t *out)
-{
-    SpaprRtasArgs a = { .nargs = nargs, .args = SCRATCH, .nret = nret,
-                        .rets = SCRATCH + 0x100 };
-    uint32_t v;
-
-    for (uint32_t i = 0; i < nargs; i++) {
-        v = GUINT32_TO_BE(in[i]);
-        address_space_write(&address_space_memory, SCRATCH + 4 * i,
-                            MEMTXATTRS_UNSPECIFIED, &v, 4);
-    }
-    if (!spapr_rtas_call_by_name(spapr_machine_get(), name, &a)) {
-        abort();
-    }
-    for (uint32_t i = 0; i < nret; i++) {
-        address_space_read(&address_space_memory, SCRATCH + 0x100 + 4 * i,
-                           MEMTXATTRS_UNSPECIFIED, &v, 4);
-        out[i] = GUINT32_FROM_BE(v);
-    }
-    return out[0];
-}
-
-static uint32_t create(uint32_t page_shift, uint32_t window_shift,
-                       uint64_t *start)
-{
-    uint64_t buid = SPAPR_PCI_BASE_BUID;
-    uint32_t in[5] = { 0, buid >> 32, buid, page_shift, window_shift }, out[4];
-
-    if (rtas("ibm,create-pe-dma-window", 5, in, 4, out) != 0) {
-        fprintf(stderr, "create-pe-dma-window failed: %d\n", (int)out[0]);
-        exit(1);
-    }
-    *start = (uint64_t)out[2] << 32 | out[3];
-    return out[1];
-}
-
 static void remove_window(uint32_t liobn)
 {
     uint32_t out[1];
 
-    if (rtas("ibm,remove-pe-dma-window", 1, &liobn, 1, out) != 0) {
+    if (bench_rtas("ibm,remove-pe-dma-window", 1, &liobn, 1, out) != 0) {
         fprintf(stderr, "remove-pe-dma-window failed\n");
         exit(1);
     }
@@ -92,7 +55,7 @@ static void bench_create_remove(void)
     char v[32];
 
     for (int i = 0; i < CREATE_ROUNDS; i++) {
-        remove_window(create(12, 43, &start));   /* 2^31 TCEs */
+        remove_window(bench_create_ddw(12, 43, &start));   /* 2^31 TCEs */
     }
     us = (now_s() - t0) * 1e6 / CREATE_ROUNDS;
     snprintf(v, sizeof(v), "%.2f us", us);
@@ -148,19 +111,6 @@ static bool count_event(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
     return true;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return v[n / 2];
-}
-
 #define ROUNDS  5
 
 /*
@@ -175,7 +125,7 @@ static void bench_map(void)
     char v[48];
 
     for (int i = 0; i < ROUNDS; i++) {
-        uint32_t liobn = create(PAGE_SHIFT, 40, &start);
+        uint32_t liobn = bench_create_ddw(PAGE_SHIFT, 40, &start);
 
         secs[i] = map_all(liobn, start, &hcalls);
         bytes = MAX(bytes, spapr_tce_table_bytes(
@@ -183,13 +133,13 @@ static void bench_map(void)
         again[i] = map_all(liobn, start, &hcalls);
         remove_window(liobn);
     }
-    rate = NTCES / median(secs, ROUNDS) / 1e6;
+    rate = NTCES / bench_median(secs, ROUNDS) / 1e6;
     snprintf(v, sizeof(v), "%.0f M TCE/s", rate);
     row("H_PUT_TCE_INDIRECT, 1 TiB in 64K pages", v, ">= 600 M TCE/s",
         rate >= 600);
     snprintf(v, sizeof(v), "%u x 512, %.1f ms", hcalls, secs[ROUNDS / 2] * 1e3);
     row("  hcalls, wall time (median of 5)", v, "", true);
-    snprintf(v, sizeof(v), "%.0f M TCE/s", NTCES / median(again, ROUNDS) / 1e6);
+    snprintf(v, sizeof(v), "%.0f M TCE/s", NTCES / bench_median(again, ROUNDS) / 1e6);
     row("  again, over the existing map", v, "", true);
     snprintf(v, sizeof(v), "%" PRIu64 " KiB", bytes >> 10);
     row("table memory after the map", v, "<= 64 KiB", bytes <= 64 * 1024);
@@ -198,7 +148,7 @@ static void bench_map(void)
 static void bench_replay(void)
 {
     uint64_t start;
-    uint32_t liobn = create(PAGE_SHIFT, 40, &start);
+    uint32_t liobn = bench_create_ddw(PAGE_SHIFT, 40, &start);
     SpaprTceTable *tcet = spapr_tce_find_by_liobn(liobn);
     unsigned hcalls;
     double secs[ROUNDS], rate;
@@ -215,7 +165,7 @@ static void bench_replay(void)
         memory_region_iommu_replay(spapr_tce_get_iommu(tcet), &c.n);
         secs[i] = now_s() - secs[i];
     }
-    snprintf(v, sizeof(v), "%.3f ms", median(secs, ROUNDS) * 1e3);
+    snprintf(v, sizeof(v), "%.3f ms", bench_median(secs, ROUNDS) * 1e3);
     row("replay of the mapped window to a notifier", v, "", true);
     snprintf(v, sizeof(v), "%" PRIu64 " ev, %" PRIu64 " pg", c.events,
              c.pages);
@@ -225,7 +175,7 @@ static void bench_replay(void)
     for (int i = 0; i < ROUNDS; i++) {
         secs[i] = map_all(liobn, start, &hcalls);
     }
-    rate = NTCES / median(secs, ROUNDS) / 1e6;
+    rate = NTCES / bench_median(secs, ROUNDS) / 1e6;
     snprintf(v, sizeof(v), "%.0f M TCE/s", rate);
     row("H_PUT_TCE_INDIRECT again, notifier on", v, "", true);
     memory_region_unregister_iommu_notifier(spapr_tce_get_iommu(tcet), &c.n);
@@ -293,12 +243,12 @@ static void bench_random(void)
 
     random_lists(r);
     for (int i = 0; i < ROUNDS; i++) {
-        uint32_t liobn = create(PAGE_SHIFT, 36, &start);
+        uint32_t liobn = bench_create_ddw(PAGE_SHIFT, 36, &start);
 
         secs[i] = random_round(liobn, start, r);
         remove_window(liobn);
     }
-    snprintf(v, sizeof(v), "%.1f ms", median(secs, ROUNDS) * 1e3);
+    snprintf(v, sizeof(v), "%.1f ms", bench_median(secs, ROUNDS) * 1e3);
     row("random workload, 200k hcalls, 2^20 TCEs", v, RANDOM_OLD_MS, true);
     g_rand_free(r);
 }
@@ -308,7 +258,7 @@ static void bench_stuff_clear(void)
 {
     Counter c = { 0 };
     uint64_t start;
-    uint32_t liobn = create(12, 43, &start);
+    uint32_t liobn = bench_create_ddw(12, 43, &start);
     SpaprTceTable *tcet = spapr_tce_find_by_liobn(liobn);
     target_ulong args[SPAPR_HCALL_NARGS] = { liobn, start, 0, 1ULL << 31 };
     double secs;

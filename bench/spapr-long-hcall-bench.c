@@ -16,38 +16,12 @@
 #include "hw/pci-host/spapr.h"
 #include "sysemu/guest-call.h"
 #include "sysemu/sysemu.h"
+#include "bench-ddw.h"
 
-#define SCRATCH         0x10000000ULL
 #define WIN_SHIFT       33
 #define PAGE_SHIFT      12
 #define ENTRIES         (1ULL << (WIN_SHIFT - PAGE_SHIFT))
 #define TCE             (0x20000000ULL | 3)
-
-static uint64_t create_ddw(uint32_t *liobn)
-{
-    uint64_t buid = SPAPR_PCI_BASE_BUID;
-    uint32_t args[5] = { 0, buid >> 32, (uint32_t)buid, PAGE_SHIFT,
-                         WIN_SHIFT };
-    SpaprRtasArgs a = { 5, SCRATCH, 4, SCRATCH + 0x100 };
-
-    for (int i = 0; i < 5; i++) {
-        address_space_stl_be(&address_space_memory, SCRATCH + 4 * i,
-                             args[i], NULL);
-    }
-    spapr_rtas_call_by_name(spapr_machine_get(), "ibm,create-pe-dma-window",
-                            &a);
-    if (address_space_ldl_be(&address_space_memory, SCRATCH + 0x100, NULL)) {
-        fprintf(stderr, "spapr-long-hcall-bench: ibm,create-pe-dma-window "
-                "failed\n");
-        exit(1);
-    }
-    *liobn = address_space_ldl_be(&address_space_memory, SCRATCH + 0x104,
-                                  NULL);
-    return (uint64_t)address_space_ldl_be(&address_space_memory,
-                                          SCRATCH + 0x108, NULL) << 32 |
-           address_space_ldl_be(&address_space_memory, SCRATCH + 0x10c,
-                                NULL);
-}
 
 static bool call_done;
 static target_ulong call_ret;
@@ -116,7 +90,7 @@ int main(int argc, char **argv)
     double sliced_s, whole_s, longest_ms;
 
     qemu_init(ARRAY_SIZE(args) - 1, args);
-    start = create_ddw(&liobn);
+    liobn = bench_create_ddw(PAGE_SHIFT, WIN_SHIFT, &start);
     /* the first fill pays the host table's first touch: not measured */
     stuff_whole(liobn, start);
     whole_s = stuff_whole(liobn, start);

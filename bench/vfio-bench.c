@@ -23,43 +23,16 @@
 #include "hw/vfio/host-emu.h"
 #include "qemu/slab.h"
 #include "sysemu/sysemu.h"
+#include "bench-ddw.h"
 
 #define RAM_SIZE        (1ULL << 40)
 #define PAGE_SHIFT      16
-#define SCRATCH         0x10000000ULL
 #define TCE_LIST        0x10010000ULL
 #define TCES_PER_CALL   512
 
 static SpaprPhbState *phb0(void)
 {
     return spapr_pci_find_phb(SPAPR_PCI_BASE_BUID);
-}
-
-static uint64_t create_ddw(uint32_t *liobn)
-{
-    uint64_t buid = SPAPR_PCI_BASE_BUID;
-    uint32_t args[5] = { 0, buid >> 32, (uint32_t)buid, PAGE_SHIFT, 40 };
-    SpaprRtasArgs a = { 5, SCRATCH, 4, SCRATCH + 0x100 };
-    uint32_t st;
-
-    for (int i = 0; i < 5; i++) {
-        address_space_stl_be(&address_space_memory, SCRATCH + 4 * i,
-                             args[i], NULL);
-    }
-    spapr_rtas_call_by_name(spapr_machine_get(), "ibm,create-pe-dma-window",
-                            &a);
-    st = address_space_ldl_be(&address_space_memory, SCRATCH + 0x100, NULL);
-    if (st) {
-        fprintf(stderr, "vfio-bench: ibm,create-pe-dma-window: %d\n",
-                (int32_t)st);
-        exit(1);
-    }
-    *liobn = address_space_ldl_be(&address_space_memory, SCRATCH + 0x104,
-                                  NULL);
-    return (uint64_t)address_space_ldl_be(&address_space_memory,
-                                          SCRATCH + 0x108, NULL) << 32 |
-           address_space_ldl_be(&address_space_memory, SCRATCH + 0x10c,
-                                NULL);
 }
 
 /* Maps all RAM 1:1 into the window; returns the hypercalls made. */
@@ -161,13 +134,6 @@ static uint64_t host_table_bytes(uint64_t start)
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* Touches and frees as many bytes, from huge-page backed slabs. */
 static void warm_up(uint64_t bytes)
 {
@@ -214,8 +180,7 @@ static double first_touch_ms(uint64_t bytes)
         t[r] = (g_get_monotonic_time() - t0) / 1e3;
         qemu_slab_destroy(&slab);
     }
-    qsort(t, 5, sizeof(t[0]), cmp_double);
-    return t[2];
+    return bench_median(t, 5);
 }
 
 int main(int argc, char **argv)
@@ -234,7 +199,7 @@ int main(int argc, char **argv)
     uint64_t host_bytes;
 
     qemu_init(ARRAY_SIZE(args) - 1, args);
-    start = create_ddw(&liobn);
+    liobn = bench_create_ddw(PAGE_SHIFT, 40, &start);
     /* The guest alone, no container: the baseline. */
     t0 = g_get_monotonic_time();
     direct_map(liobn, start);

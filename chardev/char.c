@@ -616,13 +616,6 @@ static void chr_flush_at_exit(Chardev *chr, int64_t deadline_ms)
     }
 }
 
-void qemu_chr_disconnect(Chardev *chr)
-{
-    if (chr->is_socket && chr->in_fd >= 0) {
-        chr_close_peer(chr);
-    }
-}
-
 void qemu_chr_close_all(void)
 {
     int64_t deadline = g_get_monotonic_time() / 1000 + CHR_EXIT_FLUSH_MS;

@@ -101,23 +101,6 @@ static bool secret_complete(Object *obj, Error **errp)
     return true;
 }
 
-bool qcrypto_secret_lookup(const char *id, const uint8_t **data, size_t *len,
-                           Error **errp)
-{
-    Object *obj = object_resolve_path_component(object_get_objects_root(),
-                                                id);
-    QCryptoSecret *s = obj ? (QCryptoSecret *)
-                       object_dynamic_cast(obj, TYPE_QCRYPTO_SECRET) : NULL;
-
-    if (!s) {
-        error_setg(errp, "No secret with id '%s'", id);
-        return false;
-    }
-    *data = s->raw;
-    *len = s->rawlen;
-    return true;
-}
-
 static void secret_init(Object *obj)
 {
     object_property_add_str(obj, "data", secret_get_data, secret_set_data);

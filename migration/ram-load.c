@@ -160,7 +160,7 @@ static bool ram_load_mark(RamLoadState *rs, unsigned i, uint64_t page,
     return true;
 }
 
-bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
+bool ram_load_page(RamLoadState *rs, MigReader *r, bool check_only,
                    Error **errp)
 {
     uint64_t v = mig_get_be64(r);
@@ -180,7 +180,7 @@ bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
         error_setg(errp, "RAM: page 0x%" PRIx64 " is not guest RAM", gpa);
         return false;
     }
-    if (dry_run) {
+    if (check_only) {
         return true;
     }
     host = b->host + (gpa - b->gpa);

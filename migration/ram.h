@@ -78,8 +78,11 @@ typedef struct RamLoadState {
 
 /* The block list record; false if it does not match this machine. */
 bool ram_load_blocks(RamLoadState *rs, MigReader *r, Error **errp);
-/* One page record; with dry_run only checked. */
-bool ram_load_page(RamLoadState *rs, MigReader *r, bool dry_run,
+/*
+ * One page record.  check_only: a pass that checks the stream without
+ * loading RAM (the record is checked, guest RAM not written).
+ */
+bool ram_load_page(RamLoadState *rs, MigReader *r, bool check_only,
                    Error **errp);
 /*
  * Puts back every page the stream wrote: blank ones are zeroed (and

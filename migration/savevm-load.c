@@ -19,7 +19,9 @@
  *   that refuses its state then (a VFIO host rejecting a window) has
  *   every device loaded so far put back from a snapshot taken just
  *   before, and the RAM discarded: a refused stream leaves the
- *   destination as it was.
+ *   destination as it was.  Each of these walks (validating as records
+ *   arrive, applying, putting back) is a load pass of its own, which
+ *   validate() sees and which ends with its walk, whatever the outcome.
  * - The plain stream as a whole is bounded by what the source can send
  *   for this RAM size (every precopy round sending all of RAM, plus the
  *   device state): past it a stream is hostile.
@@ -38,7 +40,7 @@
 
 #define MIG_INFLATE_CHUNK   (64u << 10)
 #define MIG_COMPACT_AT      (1u << 20)
-/* precopy rounds of the source (migration.c), the first included */
+/* precopy rounds of the source (migration-outgoing.c), the first included */
 #define MIG_MAX_SOURCE_ROUNDS 9
 
 typedef enum MigLoadStage {
@@ -69,6 +71,7 @@ struct MigLoad {
     uint64_t raw_bytes, plain_bytes, plain_limit, rec_offset;
     uint64_t device_bytes, device_limit;
     GPtrArray *devices;         /* MigDeviceRec, stream order */
+    VMStateLoadPass *arrival;   /* the pass validating records as they come */
     GHashTable *seen;           /* SaveStateEntry already in the stream */
     RamLoadState ram;
 };
@@ -96,6 +99,7 @@ MigLoad *savevm_load_new(unsigned what, uint64_t device_limit)
     l->pend = g_byte_array_new();
     l->devices = g_ptr_array_new_with_free_func(g_free);
     l->seen = g_hash_table_new(NULL, NULL);
+    l->arrival = vmstate_pass_new();
     l->device_limit = device_limit ? device_limit : MIG_DEVICE_STATE_MAX;
     l->plain_limit = savevm_load_plain_limit(l->device_limit);
     return l;
@@ -133,6 +137,7 @@ static bool savevm_load_refuse(MigLoad *l)
         ram_load_discard(&l->ram);
     }
     ram_load_cleanup(&l->ram);
+    g_clear_pointer(&l->arrival, vmstate_pass_free);
     g_ptr_array_set_size(l->devices, 0);
     g_byte_array_set_size(l->pend, 0);
     l->pend_pos = 0;
@@ -153,6 +158,7 @@ void savevm_load_free(MigLoad *l)
     g_byte_array_unref(l->pend);
     g_ptr_array_unref(l->devices);
     g_hash_table_unref(l->seen);
+    vmstate_pass_free(l->arrival);
     g_free(l);
 }
 
@@ -236,11 +242,13 @@ static bool savevm_record_size(MigLoad *l, const uint8_t *p, size_t avail,
 }
 
 /* One section body, all of it: validated, then applied with apply. */
-static bool savevm_load_section_body(SaveStateEntry *se, MigReader *body,
+static bool savevm_load_section_body(VMStateLoadPass *pass,
+                                     SaveStateEntry *se, MigReader *body,
                                      uint32_t version, bool apply,
                                      Error **errp)
 {
-    return vmstate_load(body, se->vmsd, se->opaque, version, apply, errp);
+    return vmstate_load_in_pass(pass, body, se->vmsd, se->opaque, version,
+                                apply, errp);
 }
 
 /* A device record: validated now, kept for the end. */
@@ -276,7 +284,8 @@ static bool savevm_load_device(MigLoad *l, MigReader *r, Error **errp)
     }
     trace_migration_load_section(name, instance, version, len, true);
     mig_reader_init(&body, data, len);
-    if (!savevm_load_section_body(se, &body, version, false, &err)) {
+    if (!savevm_load_section_body(l->arrival, se, &body, version, false,
+                                  &err)) {
         error_setg(errp, "section %s.%u: %s", name, instance,
                    error_get_pretty(err));
         error_free(err);
@@ -304,6 +313,7 @@ static bool savevm_load_record(MigLoad *l, MigReader *r, Error **errp)
         return savevm_load_device(l, r, errp);
     default:    /* MIG_REC_EOF: savevm_record_size knows no other */
         l->stage = LOAD_END;
+        g_clear_pointer(&l->arrival, vmstate_pass_free);
         return true;
     }
 }
@@ -446,6 +456,8 @@ bool savevm_load_feed(MigLoad *l, const uint8_t *data, size_t len,
 /* Puts back devices [0, upto] from their snapshots. */
 static void savevm_load_rollback(MigLoad *l, GPtrArray *snaps, guint upto)
 {
+    g_autoptr(VMStateLoadPass) pass = vmstate_pass_new();
+
     for (guint i = upto + 1; i-- > 0;) {
         MigDeviceRec *rec = g_ptr_array_index(l->devices, i);
         GByteArray *snap = g_ptr_array_index(snaps, i);
@@ -454,8 +466,9 @@ static void savevm_load_rollback(MigLoad *l, GPtrArray *snaps, guint upto)
 
         trace_migration_load_rollback(rec->se->idstr, rec->se->instance_id);
         mig_reader_init(&r, snap->data, snap->len);
-        if (!savevm_load_section_body(rec->se, &r, rec->se->vmsd->version_id,
-                                      true, &err)) {
+        if (!savevm_load_section_body(pass, rec->se, &r,
+                                      rec->se->vmsd->version_id, true,
+                                      &err)) {
             error_report("migration: %s.%u could not be restored: %s",
                          rec->se->idstr, rec->se->instance_id,
                          error_get_pretty(err));
@@ -469,6 +482,7 @@ static bool savevm_load_apply_devices(MigLoad *l, Error **errp)
 {
     g_autoptr(GPtrArray) snaps =
         g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    g_autoptr(VMStateLoadPass) pass = vmstate_pass_new();
 
     for (guint i = 0; i < l->devices->len; i++) {
         MigDeviceRec *rec = g_ptr_array_index(l->devices, i);
@@ -485,7 +499,7 @@ static bool savevm_load_apply_devices(MigLoad *l, Error **errp)
         trace_migration_load_section(rec->se->idstr, rec->se->instance_id,
                                      rec->version, rec->len, false);
         mig_reader_init(&r, rec->body, rec->len);
-        if (!savevm_load_section_body(rec->se, &r, rec->version, true,
+        if (!savevm_load_section_body(pass, rec->se, &r, rec->version, true,
                                       &err)) {
             error_setg(errp, "section %s.%u: %s", rec->se->idstr,
                        rec->se->instance_id, error_get_pretty(err));

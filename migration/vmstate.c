@@ -178,14 +178,23 @@ static bool vmstate_get_scalar(MigReader *r, const VMStateDescription *vmsd,
     return true;
 }
 
-static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
-                               void *state, const void *live,
+/* What a section's reading carries down into its embedded structs. */
+typedef struct VMStateLoadCtx {
+    MigReader *r;
+    VMStateLoadPass *pass;
+    const void *live;
+} VMStateLoadCtx;
+
+static bool vmstate_load_depth(VMStateLoadCtx *c,
+                               const VMStateDescription *vmsd, void *state,
                                int version_id, int depth, Error **errp);
 
-static bool vmstate_get_field(MigReader *r, const VMStateDescription *vmsd,
-                              const VMStateField *f, void *state,
-                              const void *live, int depth, Error **errp)
+static bool vmstate_get_field(VMStateLoadCtx *c,
+                              const VMStateDescription *vmsd,
+                              const VMStateField *f, void *state, int depth,
+                              Error **errp)
 {
+    MigReader *r = c->r;
     const uint8_t *b;
 
     switch (f->type) {
@@ -198,13 +207,12 @@ static bool vmstate_get_field(MigReader *r, const VMStateDescription *vmsd,
         memcpy((uint8_t *)state + f->offset, b, f->size);
         return true;
     case VMS_STRUCT:
-        return vmstate_load_depth(r, f->vmsd, (uint8_t *)state + f->offset,
-                                  live, f->vmsd->version_id, depth + 1,
-                                  errp);
+        return vmstate_load_depth(c, f->vmsd, (uint8_t *)state + f->offset,
+                                  f->vmsd->version_id, depth + 1, errp);
     case VMS_CUSTOM:
         return f->get(r, state, f, errp);
     default:
-        return vmstate_get_scalar(r, vmsd, f, state, live, errp);
+        return vmstate_get_scalar(r, vmsd, f, state, c->live, errp);
     }
 }
 
@@ -219,11 +227,12 @@ vmstate_find_subsection(const VMStateDescription *vmsd, const char *name)
     return NULL;
 }
 
-static bool vmstate_load_subsections(MigReader *r,
+static bool vmstate_load_subsections(VMStateLoadCtx *c,
                                      const VMStateDescription *vmsd,
-                                     void *state, const void *live,
-                                     int depth, Error **errp)
+                                     void *state, int depth, Error **errp)
 {
+    MigReader *r = c->r;
+
     for (;;) {
         uint8_t tag = mig_get_u8(r);
         const VMStateDescription *sub;
@@ -249,8 +258,7 @@ static bool vmstate_load_subsections(MigReader *r,
             return false;
         }
         version = mig_get_be32(r);
-        if (!vmstate_load_depth(r, sub, state, live, version, depth + 1,
-                                errp)) {
+        if (!vmstate_load_depth(c, sub, state, version, depth + 1, errp)) {
             return false;
         }
     }
@@ -271,8 +279,8 @@ static void vmstate_release(const VMStateDescription *vmsd, void *state)
 }
 
 /* Reads and validates; the device (live) is only read. */
-static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
-                               void *state, const void *live,
+static bool vmstate_load_depth(VMStateLoadCtx *c,
+                               const VMStateDescription *vmsd, void *state,
                                int version_id, int depth, Error **errp)
 {
     bool ok = true;
@@ -285,17 +293,17 @@ static bool vmstate_load_depth(MigReader *r, const VMStateDescription *vmsd,
     }
     trace_vmstate_load(vmsd->name, version_id);
     if (vmsd->init) {
-        vmsd->init(state, live);
+        vmsd->init(state, c->live);
     }
     for (const VMStateField *f = vmsd->fields; ok && f->type != VMS_END;
          f++) {
         if (f->version_id <= version_id) {
-            ok = vmstate_get_field(r, vmsd, f, state, live, depth, errp);
+            ok = vmstate_get_field(c, vmsd, f, state, depth, errp);
         }
     }
-    ok = ok && vmstate_load_subsections(r, vmsd, state, live, depth, errp);
+    ok = ok && vmstate_load_subsections(c, vmsd, state, depth, errp);
     return ok && (!vmsd->validate ||
-                  vmsd->validate(state, live, version_id, errp));
+                  vmsd->validate(state, c->live, version_id, c->pass, errp));
 }
 
 /* post_load: embedded structs first, in field order, then the section. */
@@ -313,11 +321,13 @@ static bool vmstate_apply(const VMStateDescription *vmsd, const void *state,
     return !vmsd->post_load || vmsd->post_load(live, state, version_id, errp);
 }
 
-bool vmstate_load(MigReader *r, const VMStateDescription *vmsd, void *live,
-                  int version_id, bool apply, Error **errp)
+bool vmstate_load_in_pass(VMStateLoadPass *pass, MigReader *r,
+                          const VMStateDescription *vmsd, void *live,
+                          int version_id, bool apply, Error **errp)
 {
+    VMStateLoadCtx c = { .r = r, .pass = pass, .live = live };
     void *state = g_malloc0(vmsd->size);
-    bool ok = vmstate_load_depth(r, vmsd, state, live, version_id, 0, errp);
+    bool ok = vmstate_load_depth(&c, vmsd, state, version_id, 0, errp);
 
     if (ok && mig_remaining(r)) {
         error_setg(errp, "%zu bytes left over", mig_remaining(r));
@@ -327,6 +337,66 @@ bool vmstate_load(MigReader *r, const VMStateDescription *vmsd, void *live,
     vmstate_release(vmsd, state);
     g_free(state);
     return ok;
+}
+
+bool vmstate_load(MigReader *r, const VMStateDescription *vmsd, void *live,
+                  int version_id, bool apply, Error **errp)
+{
+    g_autoptr(VMStateLoadPass) pass = vmstate_pass_new();
+
+    return vmstate_load_in_pass(pass, r, vmsd, live, version_id, apply,
+                                errp);
+}
+
+/* Load passes: scratch objects by owner, destroyed with the pass. */
+
+struct VMStateLoadPass {
+    GHashTable *scratch;        /* owner -> VMStatePassScratch */
+};
+
+typedef struct VMStatePassScratch {
+    void *data;
+    GDestroyNotify destroy;
+} VMStatePassScratch;
+
+static void vmstate_pass_scratch_free(gpointer p)
+{
+    VMStatePassScratch *sc = p;
+
+    sc->destroy(sc->data);
+    g_free(sc);
+}
+
+VMStateLoadPass *vmstate_pass_new(void)
+{
+    VMStateLoadPass *pass = g_new0(VMStateLoadPass, 1);
+
+    pass->scratch = g_hash_table_new_full(NULL, NULL, NULL,
+                                          vmstate_pass_scratch_free);
+    return pass;
+}
+
+void vmstate_pass_free(VMStateLoadPass *pass)
+{
+    if (pass) {
+        g_hash_table_unref(pass->scratch);
+        g_free(pass);
+    }
+}
+
+void *vmstate_pass_scratch(VMStateLoadPass *pass,
+                           const VMStateDescription *owner,
+                           void *(*create)(void), GDestroyNotify destroy)
+{
+    VMStatePassScratch *sc = g_hash_table_lookup(pass->scratch, owner);
+
+    if (!sc) {
+        sc = g_new(VMStatePassScratch, 1);
+        sc->data = create();
+        sc->destroy = destroy;
+        g_hash_table_insert(pass->scratch, (gpointer)owner, sc);
+    }
+    return sc->data;
 }
 
 /*

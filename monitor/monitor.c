@@ -13,9 +13,14 @@
  *
  * While a long guest call is in flight ("DOC: long guest calls"), a QMP
  * command that would pause vCPUs in QEMU (qmp_request_waits_for_vcpus)
- * waits for it: that monitor stops reading, keeps what it had read, and
- * handles it all in order once the call has ended.  Other monitors, and
- * other commands, are answered meanwhile.
+ * waits for it: the monitor holds it, and every in-band message after
+ * it, and handles them all in order once the call has ended.  Without
+ * the oob capability it stops reading meanwhile (QEMU reads nothing
+ * past an unfinished command then); with oob it reads on, answering
+ * out-of-band requests at once ("DOC: QMP out-of-band execution"), until
+ * QMP_HELD_MAX in-band messages are held, as QEMU's queue of 8.  An
+ * exec-oob request is never held (refused at once if oob is off, as in
+ * QEMU).  Other monitors, and other commands, are answered meanwhile.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -30,6 +35,12 @@
 
 /* A human monitor line longer than this is dropped. */
 #define HMP_MAX_LINE 4096
+/*
+ * In-band requests held while out-of-band ones are still read, as QEMU's
+ * queue of 8; past it the monitor stops reading (so holds at most 8 MiB,
+ * plus what the last read completed).
+ */
+#define QMP_HELD_MAX 8
 
 typedef struct Monitor {
     Chardev *chr;
@@ -106,7 +117,9 @@ static void qmp_release(void *opaque)
 
 /*
  * Holds a message while a guest call is in flight, if it or an earlier
- * one must wait for it (bounded: the monitor stops reading meanwhile).
+ * one must wait for it.  Without oob nothing could overtake it, so the
+ * monitor stops reading at once; with oob it reads on (out-of-band
+ * requests are answered meanwhile) until QMP_HELD_MAX are held.
  */
 static bool qmp_hold(Monitor *mon, const char *text, size_t len,
                      const char *err)
@@ -119,7 +132,6 @@ static bool qmp_hold(Monitor *mon, const char *text, size_t len,
             return false;
         }
         mon->waiting = g_queue_new();
-        qemu_chr_accept_input(mon->chr, false);
         guest_call_when_done(qmp_release, mon);
         trace_monitor_qmp_hold(mon->chr_id);
     }
@@ -128,14 +140,25 @@ static bool qmp_hold(Monitor *mon, const char *text, size_t len,
     w->len = len;
     w->err = g_strdup(err);
     g_queue_push_tail(mon->waiting, w);
+    if (!mon->sess.oob || g_queue_get_length(mon->waiting) >= QMP_HELD_MAX) {
+        trace_monitor_qmp_queue_full(mon->chr_id,
+                                     g_queue_get_length(mon->waiting));
+        qemu_chr_accept_input(mon->chr, false);
+    }
     return true;
 }
 
+/* An out-of-band request overtakes what is held (see the DOC above). */
 static void qmp_stream_message(void *opaque, const char *text, size_t len,
                                const char *err)
 {
     Monitor *mon = opaque;
 
+    if (mon->waiting && !err && qmp_request_is_oob(text, len)) {
+        trace_monitor_qmp_oob(mon->chr_id);
+        qmp_handle(mon, text, len, NULL);
+        return;
+    }
     if (!qmp_hold(mon, text, len, err)) {
         qmp_handle(mon, text, len, err);
     }
@@ -202,6 +225,7 @@ static void monitor_opened(Monitor *mon)
 
     mon->open = true;
     mon->sess.negotiated = false;
+    mon->sess.oob = false;
     if (mon->is_qmp) {
         trace_monitor_qmp_open(mon->chr_id);
         qmp_stream_reset(&mon->stream);
@@ -224,6 +248,7 @@ static void monitor_event(void *opaque, QEMUChrEvent event)
     }
     mon->open = false;
     mon->sess.negotiated = false;
+    mon->sess.oob = false;
     if (mon->waiting) {
         /* a new client starts afresh; qmp_release still runs, on nothing */
         g_queue_clear_full(mon->waiting, qmp_waiting_free);

@@ -1,8 +1,8 @@
 /*
  * QMP migration commands, on the API of include/migration/migration.h:
  * migrate, migrate-incoming, migrate_cancel, query-migrate,
- * migrate-set-parameters, migrate-set-capabilities, and the MIGRATION
- * event.
+ * migrate-set-parameters, migrate-set-capabilities, migrate-pause and
+ * migrate-recover (out of band), and the MIGRATION event.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -196,6 +196,26 @@ static void qmp_migration_status_changed(MigrationStatus s)
     qmp_event_emit("MIGRATION", data);
 }
 
+/*
+ * QEMU pauses and recovers only a postcopy migration; postcopy is not
+ * offered (no postcopy-ram capability), so no migration ever reaches the
+ * states these two act in, and they answer as QEMU 7.2 does outside
+ * them.  Both may run out of band ("DOC: QMP out-of-band execution").
+ */
+static JsonNode *qmp_migrate_pause(JsonObject *args, Error **errp)
+{
+    error_setg(errp, "migrate-pause is currently only supported during "
+               "postcopy-active state");
+    return NULL;
+}
+
+static JsonNode *qmp_migrate_recover(JsonObject *args, Error **errp)
+{
+    error_setg(errp, "Migrate recover can only be run when postcopy is "
+               "paused.");
+    return NULL;
+}
+
 static void qmp_migration_register(void)
 {
     migration_add_status_notifier(qmp_migration_status_changed);
@@ -217,6 +237,8 @@ static const QmpCommandInfo qmp_migration_commands[] = {
     { "query-migrate-parameters", qmp_query_migrate_parameters, NULL,
       "MigrationParameters" },
     { "migrate-continue", qmp_migrate_continue, "state:MigrationStatus" },
+    { "migrate-pause", qmp_migrate_pause, .allow_oob = true },
+    { "migrate-recover", qmp_migrate_recover, "uri:str", .allow_oob = true },
 };
 
 static const QmpSchemaTypeInfo qmp_migration_types[] = {

@@ -12,30 +12,13 @@
 
 static RunState last_runstate = RUN_STATE_PRELAUNCH;
 
+/*
+ * The dispatcher has checked "enable" (QMPCapability values) and turns
+ * the session's capabilities on once this has succeeded: "oob" is
+ * "DOC: QMP out-of-band execution".
+ */
 static JsonNode *qmp_qmp_capabilities(JsonObject *args, Error **errp)
 {
-    JsonNode *enable = json_object_get_member(args, "enable");
-    JsonArray *arr;
-
-    if (!enable) {
-        return qmp_return_empty();
-    }
-    if (!JSON_NODE_HOLDS_ARRAY(enable)) {
-        error_setg(errp, "Invalid parameter type for 'enable', expected: "
-                   "array");
-        return NULL;
-    }
-    arr = json_node_get_array(enable);
-    for (guint i = 0; i < json_array_get_length(arr); i++) {
-        JsonNode *cap = json_array_get_element(arr, i);
-
-        if (!JSON_NODE_HOLDS_VALUE(cap) ||
-            json_node_get_value_type(cap) != G_TYPE_STRING ||
-            strcmp(json_node_get_string(cap), "oob")) {
-            error_setg(errp, "Parameter 'enable' does not accept value");
-            return NULL;
-        }
-    }
     return qmp_return_empty();
 }
 
@@ -114,9 +97,14 @@ static void shutdown_event(ShutdownCause cause)
     qmp_event_emit("SHUTDOWN", data);
 }
 
+/*
+ * QEMU 7.2 acts on the request before its reply goes out: the client
+ * reads SHUTDOWN, then quit's return.  The main loop then only exits.
+ */
 static JsonNode *qmp_quit(JsonObject *args, Error **errp)
 {
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+    qemu_system_shutdown_act();
     return qmp_return_empty();
 }
 

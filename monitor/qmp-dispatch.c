@@ -6,12 +6,27 @@
  * DOC: QMP request handling
  *
  * A request is one JSON object {"execute": NAME, "arguments": {...},
- * "id": ANY}; "exec-oob" is refused, any other member is an error.  Until
- * the client has run qmp_capabilities, every other command fails with
- * CommandNotFound, as in QEMU.  The reply is {"return": VALUE} or
- * {"error": {"class": CLASS, "desc": TEXT}}, with "id" copied when the
- * request had one.  Nothing in a request can end the process: every
- * malformed input gets a GenericError reply.
+ * "id": ANY}; any other member is an error.  Until the client has run
+ * qmp_capabilities, every other command fails with CommandNotFound, as in
+ * QEMU.  The reply is {"return": VALUE} or {"error": {"class": CLASS,
+ * "desc": TEXT}}, with "id" copied when the request had one.  Nothing in
+ * a request can end the process: every malformed input gets a
+ * GenericError reply.
+ *
+ * DOC: QMP out-of-band execution
+ *
+ * As QEMU 7.2: the greeting offers the "oob" capability and
+ * qmp_capabilities {"enable": ["oob"]} turns it on for the session.
+ * Then {"exec-oob": NAME, ...} stands for "execute" (both at once
+ * clash) and runs NAME out of band, if its table entry has allow_oob
+ * (migrate-pause, migrate-recover: commands that never wait); any other
+ * command is refused ("The command NAME does not support OOB").  Before
+ * that, "exec-oob" is an unexpected member.  In-band requests need no
+ * "id", as in QEMU 7.2.  Out of band means: the monitor answers it at
+ * once, even while its in-band requests are held for a long guest call
+ * ("DOC: monitor connections"), so its reply may come before theirs;
+ * in-band replies keep their order.  QEMU's x-oob-test (2.12) is gone
+ * from 7.2, and so absent here.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -210,33 +225,57 @@ static char *reply_return(JsonNode *id, JsonNode *ret)
     return reply_text(reply, id);
 }
 
-static bool request_check(JsonObject *req, Error **errp)
+/* Members other than execute, exec-oob (once oob is enabled), arguments, id */
+static bool request_members_known(JsonObject *req, bool oob, Error **errp)
 {
     GList *members = json_object_get_members(req);
-    JsonNode *exec = json_object_get_member(req, "execute");
-    JsonNode *args = json_object_get_member(req, "arguments");
     bool ok = true;
 
     for (GList *l = members; l && ok; l = l->next) {
         const char *m = l->data;
 
         if (strcmp(m, "execute") && strcmp(m, "arguments") &&
-            strcmp(m, "id")) {
+            strcmp(m, "id") && (strcmp(m, "exec-oob") || !oob)) {
             error_setg(errp, "QMP input member '%s' is unexpected", m);
             ok = false;
         }
     }
     g_list_free(members);
-    if (!ok) {
+    return ok;
+}
+
+static bool request_name_ok(JsonObject *req, const char *member,
+                            Error **errp)
+{
+    JsonNode *n = json_object_get_member(req, member);
+
+    if (n && (!JSON_NODE_HOLDS_VALUE(n) ||
+              json_node_get_value_type(n) != G_TYPE_STRING)) {
+        error_setg(errp, "QMP input member '%s' must be a string", member);
         return false;
     }
-    if (!exec) {
+    return true;
+}
+
+/* oob: the session enabled it, so "exec-oob" may stand for "execute". */
+static bool request_check(JsonObject *req, bool oob, Error **errp)
+{
+    JsonNode *args = json_object_get_member(req, "arguments");
+    bool has_exec = json_object_has_member(req, "execute");
+    bool has_oob = json_object_has_member(req, "exec-oob");
+
+    if (!request_members_known(req, oob, errp) ||
+        !request_name_ok(req, "execute", errp) ||
+        !request_name_ok(req, "exec-oob", errp)) {
+        return false;
+    }
+    if (has_exec && has_oob) {
+        error_setg(errp, "QMP input member 'execute' clashes with "
+                   "'exec-oob'");
+        return false;
+    }
+    if (!has_exec && !has_oob) {
         error_setg(errp, "QMP input lacks member 'execute'");
-        return false;
-    }
-    if (!JSON_NODE_HOLDS_VALUE(exec) ||
-        json_node_get_value_type(exec) != G_TYPE_STRING) {
-        error_setg(errp, "QMP input member 'execute' must be a string");
         return false;
     }
     if (args && !JSON_NODE_HOLDS_OBJECT(args)) {
@@ -246,17 +285,17 @@ static bool request_check(JsonObject *req, Error **errp)
     return true;
 }
 
-static JsonNode *command_run(QmpSession *sess, const char *name,
+/*
+ * As QEMU: a command run out of band must allow it; qmp_capabilities,
+ * once negotiation is over, checks its arguments and then refuses.
+ */
+static JsonNode *command_run(QmpSession *sess, const char *name, bool oob,
                              JsonObject *args, Error **errp)
 {
     const QmpCommandInfo *cmd = qmp_command_find(name);
+    bool caps = !strcmp(name, "qmp_capabilities");
 
-    if (!strcmp(name, "qmp_capabilities") && sess->negotiated) {
-        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Capabilities "
-                  "negotiation is already complete, command ignored");
-        return NULL;
-    }
-    if (strcmp(name, "qmp_capabilities") && !sess->negotiated) {
+    if (!caps && !sess->negotiated) {
         error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Expecting "
                   "capabilities negotiation with 'qmp_capabilities'");
         return NULL;
@@ -266,11 +305,35 @@ static JsonNode *command_run(QmpSession *sess, const char *name,
                   "The command %s has not been found", name);
         return NULL;
     }
+    if (oob && !cmd->allow_oob) {
+        error_setg(errp, "The command %s does not support OOB", name);
+        return NULL;
+    }
     if (!qmp_schema_check_members(cmd->args, args, NULL, errp)) {
         return NULL;
     }
-    trace_qmp_command(name);
+    if (caps && sess->negotiated) {
+        error_set(errp, ERROR_CLASS_COMMAND_NOT_FOUND, "Capabilities "
+                  "negotiation is already complete, command ignored");
+        return NULL;
+    }
+    trace_qmp_command(name, oob);
     return cmd->fn(args, errp);
+}
+
+/* qmp_capabilities succeeded: its (checked) "enable" list takes effect. */
+static void session_negotiated(QmpSession *sess, JsonObject *args)
+{
+    JsonNode *enable = json_object_get_member(args, "enable");
+    JsonArray *arr = enable ? json_node_get_array(enable) : NULL;
+
+    sess->negotiated = true;
+    sess->oob = false;
+    for (guint i = 0; arr && i < json_array_get_length(arr); i++) {
+        if (!strcmp(json_array_get_string_element(arr, i), "oob")) {
+            sess->oob = true;
+        }
+    }
 }
 
 static char *request_handle(QmpSession *sess, JsonObject *req)
@@ -281,14 +344,16 @@ static char *request_handle(QmpSession *sess, JsonObject *req)
     JsonObject *args;
     const char *name;
     JsonNode *ret;
+    bool oob;
 
-    if (!request_check(req, &err)) {
+    if (!request_check(req, sess->oob, &err)) {
         return reply_error(id, "GenericError", error_get_pretty(err));
     }
-    name = json_object_get_string_member(req, "execute");
+    oob = json_object_has_member(req, "exec-oob");
+    name = json_object_get_string_member(req, oob ? "exec-oob" : "execute");
     args = json_object_has_member(req, "arguments") ?
            json_object_get_object_member(req, "arguments") : empty;
-    ret = command_run(sess, name, args, &err);
+    ret = command_run(sess, name, oob, args, &err);
     if (!ret) {
         if (!err) {
             error_setg(&err, "command %s failed", name);
@@ -298,7 +363,7 @@ static char *request_handle(QmpSession *sess, JsonObject *req)
                            error_get_pretty(err));
     }
     if (!strcmp(name, "qmp_capabilities")) {
-        sess->negotiated = true;
+        session_negotiated(sess, args);
     }
     return reply_return(id, ret);
 }
@@ -380,6 +445,36 @@ char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
 }
 
 /*
+ * The request object of a text, for a look before it is handled: NULL
+ * when it is not one (it is then refused in band, in order, as QEMU
+ * refuses what it cannot parse).
+ */
+static JsonObject *request_peek(JsonParser *parser, const char *text,
+                                size_t len)
+{
+    const char *err;
+    JsonNode *root;
+
+    if (!g_utf8_validate(text, len, NULL) ||
+        !qemu_json_check(text, len, &err) ||
+        !json_parser_load_from_data(parser, text, len, NULL) ||
+        !(root = json_parser_get_root(parser)) ||
+        !JSON_NODE_HOLDS_OBJECT(root)) {
+        return NULL;
+    }
+    return json_node_get_object(root);
+}
+
+bool qmp_request_is_oob(const char *text, size_t len)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonObject *req = request_peek(parser, text, len);
+
+    return req && json_object_has_member(req, "exec-oob") &&
+           !json_object_has_member(req, "execute");
+}
+
+/*
  * The commands that in QEMU wait for the vCPUs to pause (so for a
  * hypercall in progress to return): see "DOC: long guest calls".
  */
@@ -390,17 +485,12 @@ bool qmp_request_waits_for_vcpus(const char *text, size_t len)
         "device_add", "device_del",
     };
     g_autoptr(JsonParser) parser = json_parser_new();
-    JsonNode *root, *exec;
+    JsonObject *req = request_peek(parser, text, len);
+    JsonNode *exec = req ? json_object_get_member(req, "execute") : NULL;
 
-    if (!json_parser_load_from_data(parser, text, len, NULL) ||
-        !(root = json_parser_get_root(parser)) ||
-        !JSON_NODE_HOLDS_OBJECT(root)) {
-        return false;       /* refused at once, as ever */
-    }
-    exec = json_object_get_member(json_node_get_object(root), "execute");
     if (!exec || !JSON_NODE_HOLDS_VALUE(exec) ||
         json_node_get_value_type(exec) != G_TYPE_STRING) {
-        return false;
+        return false;       /* refused at once, as ever */
     }
     for (size_t i = 0; i < G_N_ELEMENTS(waiting); i++) {
         if (!strcmp(json_node_get_string(exec), waiting[i])) {

@@ -11,7 +11,8 @@
  * takes is what the dispatcher accepts.  As in QEMU, type names other
  * than builtins are masked: each type gets a number, in the order the
  * walk from the commands and events meets it ("0" is the empty object);
- * arrays are "[ELEMENT]".  Optional members carry "default": null.
+ * arrays are "[ELEMENT]".  Optional members carry "default": null.  A
+ * command that may run out of band has "allow-oob": true.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -195,12 +196,29 @@ static bool qmp_array_check(const char *t, JsonNode *n, const char *name,
     JsonArray *arr = json_node_get_array(n);
 
     for (guint i = 0; i < json_array_get_length(arr); i++) {
+        g_autofree char *path = g_strdup_printf("%s[%u]", name, i);
+
         if (!qmp_schema_check_value(elem, json_array_get_element(arr, i),
-                                    name, errp)) {
+                                    path, errp)) {
             return false;
         }
     }
     return true;
+}
+
+/*
+ * QEMU names a refused enumeration value by its member's own name, and
+ * an array element (which has none) 'null': "Parameter 'null' does not
+ * accept value 'foo'" for qmp_capabilities {"enable": ["foo"]}.
+ */
+static const char *qmp_enum_member_name(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+
+    if (path[0] && path[strlen(path) - 1] == ']') {
+        return "null";
+    }
+    return dot ? dot + 1 : path;
 }
 
 bool qmp_schema_check_value(const char *t, JsonNode *n, const char *name,
@@ -218,7 +236,7 @@ bool qmp_schema_check_value(const char *t, JsonNode *n, const char *name,
              json_node_get_value_type(n) == G_TYPE_STRING;
         if (ok && !qmp_enum_has(ti, json_node_get_string(n))) {
             error_setg(errp, "Parameter '%s' does not accept value '%s'",
-                       name, json_node_get_string(n));
+                       qmp_enum_member_name(name), json_node_get_string(n));
             return false;
         }
     } else {
@@ -433,6 +451,10 @@ static void schema_add_command(const char *name, void *opaque)
     json_object_set_string_member(o, "ret-type", c->returns ?
                                   schema_ref(g, c->returns) :
                                   schema_implicit(g, NULL));
+    if (c->allow_oob) {
+        /* as QAPI's SchemaInfoCommand: present only when true */
+        json_object_set_boolean_member(o, "allow-oob", true);
+    }
     json_array_add_object_element(g->out, o);
 }
 

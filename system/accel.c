@@ -18,13 +18,6 @@
 #include "qom/object.h"
 #include "sysemu/accel.h"
 
-static const char *accel_name = "qtest";
-
-const char *current_accel_name(void)
-{
-    return accel_name;
-}
-
 static bool accel_known(const char *name)
 {
     return !strcmp(name, "tcg") || !strcmp(name, "qtest");
@@ -60,7 +53,6 @@ static bool accel_parse_opt(const char *opt, Error **errp)
         error_setg(errp, "-accel %s: thread must be single or multi", opt);
         return false;
     }
-    accel_name = !strcmp(name, "tcg") ? "tcg" : "qtest";
     return true;
 }
 
@@ -71,7 +63,6 @@ static bool accel_parse_list(const char *list, Error **errp)
 
     for (int i = 0; names[i]; i++) {
         if (accel_known(names[i])) {
-            accel_name = !strcmp(names[i], "tcg") ? "tcg" : "qtest";
             return true;
         }
     }
@@ -80,15 +71,14 @@ static bool accel_parse_list(const char *list, Error **errp)
     return false;
 }
 
-bool accel_select(const char *accel_opt, const char *machine_accel,
-                  bool qtest, Error **errp)
+bool accel_check(const char *accel_opt, const char *machine_accel,
+                 Error **errp)
 {
     if (accel_opt && machine_accel) {
         error_setg(errp, "The -accel and \"-machine accel=\" options are "
                    "incompatible");
         return false;
     }
-    accel_name = qtest ? "qtest" : "tcg";
     if (accel_opt) {
         return accel_parse_opt(accel_opt, errp);
     }

@@ -14,6 +14,7 @@ static int shutdown_signal;
 static pid_t shutdown_pid;
 static GList *state_change_cbs;
 static GList *shutdown_cbs;
+static bool shutdown_acted;      /* notifiers ran; the process exits */
 
 RunState runstate_get(void)
 {
@@ -82,11 +83,6 @@ bool qemu_shutdown_requested(void)
     return shutdown_requested != SHUTDOWN_CAUSE_NONE;
 }
 
-ShutdownCause qemu_shutdown_cause(void)
-{
-    return shutdown_requested;
-}
-
 const char *shutdown_cause_name(ShutdownCause cause)
 {
     static const char *const names[] = {
@@ -141,6 +137,9 @@ bool qemu_system_shutdown_act(void)
 {
     ShutdownCause cause = shutdown_requested;
 
+    if (shutdown_acted) {
+        return true;
+    }
     qemu_kill_report();
     shutdown_signal = 0;
     for (GList *l = shutdown_cbs; l; l = l->next) {
@@ -151,5 +150,6 @@ bool qemu_system_shutdown_act(void)
         vm_stop(RUN_STATE_SHUTDOWN);
         return false;
     }
+    shutdown_acted = true;
     return true;
 }

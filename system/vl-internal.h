@@ -8,8 +8,7 @@
 
 void vl_setup_logging(const char *logfile, const char *items,
                       GPtrArray *traces);
-void vl_check_accel(const char *accel, const char *machine_opts,
-                    bool qtest);
+void vl_check_accel(const char *accel, const char *machine_opts);
 /* vl-opts.c: -name, -uuid, -msg, -smp, -cpu, -rtc, -boot, ... */
 void vl_apply_options(GPtrArray *procopts);
 void vl_apply_late_options(void);

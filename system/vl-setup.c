@@ -52,15 +52,14 @@ void vl_setup_logging(const char *logfile, const char *items,
     }
 }
 
-void vl_check_accel(const char *accel, const char *machine_opts,
-                    bool qtest)
+void vl_check_accel(const char *accel, const char *machine_opts)
 {
     g_autoptr(GPtrArray) kv = machine_opts ?
         keyval_parse(machine_opts, "type", NULL) : NULL;
     Error *err = NULL;
 
     /* a malformed -machine is reported by machine_setup_create() */
-    if (!accel_select(accel, keyval_get(kv, "accel"), qtest, &err)) {
+    if (!accel_check(accel, keyval_get(kv, "accel"), &err)) {
         die_err(err);
     }
 }

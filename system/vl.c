@@ -347,7 +347,7 @@ void qemu_init(int argc, char **argv)
     vl_setup_logging(c.logfile, c.logitems, c.traces);
     machine_setup_help(c.machine_opts, c.devices);
     vl_apply_options(c.procopts);
-    vl_check_accel(c.accel, c.machine_opts, c.qtest_spec != NULL);
+    vl_check_accel(c.accel, c.machine_opts);
     if (c.daemonize) {
         vl_check_daemonize(&c);
     }

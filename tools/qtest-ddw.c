@@ -1,6 +1,7 @@
 /*
- * qtest-ddw: a Linux-style DDW bring-up on PHB 1 of a running pseries-2.7
- * machine, through its qtest socket (a machine libvirt started with
+ * qtest-ddw: a Linux-style DDW bring-up on PHB 1 of a running pseries
+ * machine (2.7's PHB placement or the one of 2.8 and later, found by
+ * probing), through its qtest socket (a machine libvirt started with
  * "-qtest unix:PATH,server=on,wait=off" in <qemu:commandline>).
  *
  *   qtest-ddw SOCKET bringup RAM_MIB   scan PHB 1, find edu, query and
@@ -23,8 +24,11 @@
 #include "libqos/ddw.h"
 
 #define PHB1                BUID_PHB(1)
-/* PHB 1's 32-bit MMIO window on pseries-2.7 with <= 1 TiB of RAM */
-#define PHB1_MMIO32_CPU     0x110a0000000ULL
+/*
+ * Where PHB 1's 32-bit MMIO window puts PCI 0x80000000: pseries-2.7 with
+ * <= 1 TiB of RAM (PHB1_MMIO32_CPU), or 2.8 and later (32 TiB + 2 x 2 GiB).
+ */
+#define PHB1_MMIO32_CPU_2_8 ((1ULL << 45) + 2 * (2ULL << 30))
 #define PAGE_SHIFT          16
 #define PATTERN_OFF         0x100000ULL
 
@@ -46,6 +50,23 @@ static uint32_t find_edu(QTestState *s)
         }
     }
     die("no edu device on PHB 1");
+}
+
+/* Maps edu's BAR0 and finds which placement answers with its ident. */
+static uint64_t phb1_mmio32_cpu(QTestState *s, uint32_t cfg)
+{
+    const uint64_t where[] = { PHB1_MMIO32_CPU, PHB1_MMIO32_CPU_2_8 };
+
+    if (qrtas_write_pci_config(s, PHB1, cfg | 0x10, 4, EDU_BAR0_PCI) ||
+        qrtas_write_pci_config(s, PHB1, cfg | 0x04, 2, 6)) {
+        die("edu: config writes refused");
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(where); i++) {
+        if (qtest_readl(s, where[i]) == EDU_IDENT) {
+            return where[i];
+        }
+    }
+    die("edu's BAR0 answers at neither PHB placement (2.7, 2.8+)");
 }
 
 static void pattern(uint8_t *buf, size_t n, uint8_t seed)
@@ -79,7 +100,9 @@ static void bringup(QTestState *s, uint64_t ram)
     uint64_t start;
     unsigned hcalls = 0;
 
-    qedu_init(&e, s, PHB1, find_edu(s), PHB1_MMIO32_CPU);
+    uint32_t cfg = find_edu(s);
+
+    qedu_init(&e, s, PHB1, cfg, phb1_mmio32_cpu(s, cfg));
     if (qrtas_query(s, PHB1, 6, r) != 0 || r[1] == 0 || !(r[4] & 0x2)) {
         die("ibm,query-pe-dma-window: no window or no 64K pages");
     }
@@ -102,6 +125,7 @@ static void verify(QTestState *s, uint64_t ram)
     QEdu e;
     uint8_t want[256], back[256];
     uint64_t tce, last = ram - (1ULL << PAGE_SHIFT);
+    uint32_t cfg;
 
     if (qddw_active(s, PHB1) != 2) {
         die("PHB 1 does not have its two windows");
@@ -117,7 +141,8 @@ static void verify(QTestState *s, uint64_t ram)
         die("RAM does not hold the bytes edu wrote before migrating");
     }
     printf("guest RAM holds the DMA'd bytes\n");
-    qedu_init(&e, s, PHB1, find_edu(s), PHB1_MMIO32_CPU);
+    cfg = find_edu(s);
+    qedu_init(&e, s, PHB1, cfg, phb1_mmio32_cpu(s, cfg));
     dma_check(&e, QDDW_DMA64_START, 0x77);
 }
 

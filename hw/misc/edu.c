@@ -122,7 +122,7 @@ static void edu_export(void *state, const void *live)
 
 /* A running DMA always has its completion pending, and only then. */
 static bool edu_validate(const void *state, const void *live, int version_id,
-                         Error **errp)
+                         VMStateLoadPass *pass, Error **errp)
 {
     const EduMigState *s = state;
 

@@ -343,7 +343,8 @@ static void pci_device_export(void *state, const void *live)
 }
 
 static bool pci_device_validate(const void *state, const void *live,
-                                int version_id, Error **errp)
+                                int version_id, VMStateLoadPass *pass,
+                                Error **errp)
 {
     const PCIDeviceMigState *s = state;
     const PCIDevice *dev = live;

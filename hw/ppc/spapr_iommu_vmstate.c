@@ -212,9 +212,6 @@ static void spapr_tce_table_export(void *state, const void *live)
     out->def_win = tcet->def_win;
 }
 
-static void spapr_tce_incoming_note(uint32_t liobn,
-                                    const SpaprTceMigState *in);
-
 static void spapr_tce_table_init(void *state, const void *live)
 {
     SpaprTceMigState *in = state;
@@ -224,7 +221,6 @@ static void spapr_tce_table_init(void *state, const void *live)
     in->bus_offset = 0;
     in->page_shift = SPAPR_TCE_PAGE_SHIFT;
     in->def_win = tcet->def_win;
-    spapr_tce_incoming_note(tcet->liobn, NULL);
 }
 
 typedef struct TceOwnerSearch {
@@ -255,44 +251,44 @@ static SpaprPhbState *spapr_tce_owner(const SpaprTceTable *tcet)
 }
 
 /*
- * Incoming geometry validated in the current pass over the stream, by
- * LIOBN, so the second window of a PHB is checked against the first as
- * the stream has it.  A pass starts over when a LIOBN comes again.
+ * Incoming geometry validated in the current load pass, by LIOBN, so the
+ * second window of a PHB is checked against the first as the stream has
+ * it.  The pass owns the table (vmstate_pass_scratch()).
  */
 typedef struct TceIncoming {
     uint64_t bus_offset, size;
 } TceIncoming;
 
-static GHashTable *tce_incoming;
+static void *spapr_tce_incoming_new(void)
+{
+    return g_hash_table_new_full(NULL, NULL, NULL, g_free);
+}
 
-/* in: a validated window to remember; NULL: a section starts. */
-static void spapr_tce_incoming_note(uint32_t liobn,
+static GHashTable *spapr_tce_incoming(VMStateLoadPass *pass)
+{
+    return vmstate_pass_scratch(pass, &vmstate_spapr_tce_table,
+                                spapr_tce_incoming_new,
+                                (GDestroyNotify)g_hash_table_unref);
+}
+
+/* Remembers a validated window for the rest of the pass. */
+static void spapr_tce_incoming_note(VMStateLoadPass *pass,
                                     const SpaprTceMigState *in)
 {
-    gpointer key = GUINT_TO_POINTER(liobn);
-    TceIncoming *t;
+    TceIncoming *t = g_new(TceIncoming, 1);
 
-    if (!tce_incoming) {
-        tce_incoming = g_hash_table_new_full(NULL, NULL, NULL, g_free);
-    }
-    if (!in) {
-        if (g_hash_table_contains(tce_incoming, key)) {
-            g_hash_table_remove_all(tce_incoming);
-        }
-        return;
-    }
-    t = g_new(TceIncoming, 1);
     t->bus_offset = in->bus_offset;
     t->size = in->nb_table ? (uint64_t)in->nb_table << in->page_shift : 0;
-    g_hash_table_insert(tce_incoming, key, t);
+    g_hash_table_insert(spapr_tce_incoming(pass),
+                        GUINT_TO_POINTER(in->liobn), t);
 }
 
 /* The other window's range as the stream (or, absent there, the PHB) has it. */
-static void spapr_tce_sibling_range(SpaprTceTable *t, uint64_t *start,
-                                    uint64_t *size)
+static void spapr_tce_sibling_range(VMStateLoadPass *pass, SpaprTceTable *t,
+                                    uint64_t *start, uint64_t *size)
 {
-    TceIncoming *in = tce_incoming ?
-        g_hash_table_lookup(tce_incoming, GUINT_TO_POINTER(t->liobn)) : NULL;
+    TceIncoming *in = g_hash_table_lookup(spapr_tce_incoming(pass),
+                                          GUINT_TO_POINTER(t->liobn));
 
     *start = in ? in->bus_offset : t->bus_offset;
     *size = in ? in->size : (uint64_t)t->nb_table << t->page_shift;
@@ -309,6 +305,7 @@ static void spapr_tce_sibling_range(SpaprTceTable *t, uint64_t *start,
  */
 static bool spapr_tce_mig_phb_geometry_ok(const SpaprTceMigState *in,
                                           const SpaprPhbState *sphb,
+                                          VMStateLoadPass *pass,
                                           Error **errp)
 {
     uint32_t nb = in->nb_table;
@@ -332,7 +329,7 @@ static bool spapr_tce_mig_phb_geometry_ok(const SpaprTceMigState *in,
         if (!t || t->liobn == in->liobn) {
             continue;
         }
-        spapr_tce_sibling_range(t, &start, &other);
+        spapr_tce_sibling_range(pass, t, &start, &other);
         if (other && ranges_overlap(off, size, start, other)) {
             error_setg(errp, "TCE table 0x%x: window at 0x%" PRIx64
                        " overlaps table 0x%x's at 0x%" PRIx64, in->liobn,
@@ -346,7 +343,7 @@ static bool spapr_tce_mig_phb_geometry_ok(const SpaprTceMigState *in,
 /* The page sizes come from the table's PHB: live is the table itself. */
 static bool spapr_tce_mig_geometry_ok(const SpaprTceMigState *in,
                                       const SpaprTceTable *live,
-                                      Error **errp)
+                                      VMStateLoadPass *pass, Error **errp)
 {
     SpaprPhbState *sphb = spapr_tce_owner(live);
     uint64_t pgsz = sphb ? sphb->page_size_mask | SPAPR_PGSZ_4K
@@ -363,7 +360,7 @@ static bool spapr_tce_mig_geometry_ok(const SpaprTceMigState *in,
                    in->page_shift, in->bus_offset);
         return false;
     }
-    return !sphb || spapr_tce_mig_phb_geometry_ok(in, sphb, errp);
+    return !sphb || spapr_tce_mig_phb_geometry_ok(in, sphb, pass, errp);
 }
 
 /* An incoming run as a TCE source for the writer. */
@@ -410,19 +407,20 @@ static bool spapr_tce_mig_budget_ok(const SpaprTceMigState *in,
 }
 
 static bool spapr_tce_table_validate(const void *state, const void *live,
-                                     int version_id, Error **errp)
+                                     int version_id, VMStateLoadPass *pass,
+                                     Error **errp)
 {
     const SpaprTceMigState *in = state;
     GArray *runs = in->runs;
 
     if (!in->nb_table) {
-        spapr_tce_incoming_note(in->liobn, in);
+        spapr_tce_incoming_note(pass, in);
         return true;
     }
-    if (!spapr_tce_mig_geometry_ok(in, live, errp)) {
+    if (!spapr_tce_mig_geometry_ok(in, live, pass, errp)) {
         return false;
     }
-    spapr_tce_incoming_note(in->liobn, in);
+    spapr_tce_incoming_note(pass, in);
     for (unsigned i = 0; runs && i < runs->len; i++) {
         SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
         uint64_t last;

@@ -48,7 +48,6 @@ int qemu_chr_get_msgfd(Chardev *chr);
 typedef void QemuChrInfoFn(const char *label, const char *filename,
                            bool connected, void *opaque);
 void qemu_chr_foreach(QemuChrInfoFn *fn, void *opaque);
-void qemu_chr_disconnect(Chardev *chr);
 void qemu_chr_close_all(void);
 
 #endif

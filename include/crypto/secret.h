@@ -11,8 +11,4 @@
 #define TYPE_QCRYPTO_SECRET "secret"
 OBJECT_DECLARE_SIMPLE_TYPE(QCryptoSecret, QCRYPTO_SECRET)
 
-/* The decoded bytes of secret id (owned by the object). */
-bool qcrypto_secret_lookup(const char *id, const uint8_t **data, size_t *len,
-                           Error **errp);
-
 #endif

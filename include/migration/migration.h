@@ -1,7 +1,8 @@
 /*
  * Live migration: the API the monitor (QMP migrate, migrate-incoming,
  * query-migrate, migrate-set-parameters) and -incoming use.  Implemented
- * in migration/.
+ * in migration/: migration.c (status, query), migration-outgoing.c,
+ * migration-incoming.c and options.c (capabilities, parameters).
  *
  * URIs: tcp:HOST:PORT, unix:PATH, exec:CMD (and "defer" for -incoming).
  *

@@ -27,6 +27,15 @@
  * the only hook that changes the device: embedded structs' first, in field
  * order, then the section's own.  The state struct is then released.
  *
+ * A load pass is one walk over a stream's sections: validating them as
+ * they arrive, applying them at the end, or putting them back after a
+ * refusal.  validate() gets the pass, where a device type that must check
+ * one section against another of the same pass (a PHB's second DMA window
+ * against its first, as the stream has it) keeps scratch data of its own
+ * (vmstate_pass_scratch()).  The loader owns the pass and frees it, and
+ * the scratch data with it, when the pass ends, loaded or refused:
+ * nothing a stream brings outlives its pass.
+ *
  * VMS_STRUCT embeds another description's state struct at offset; its
  * hooks see the same live object (a QOM parent class's description,
  * PCIDevice inside a PCI device).  A subsection is fields only, stored in
@@ -48,6 +57,7 @@
 
 typedef struct VMStateDescription VMStateDescription;
 typedef struct VMStateField VMStateField;
+typedef struct VMStateLoadPass VMStateLoadPass;
 
 typedef enum VMStateType {
     VMS_END,
@@ -93,7 +103,7 @@ struct VMStateDescription {
     void (*init)(void *state, const void *live);
     /* Checks the loaded state as a whole; changes nothing. */
     bool (*validate)(const void *state, const void *live, int version_id,
-                     Error **errp);
+                     VMStateLoadPass *pass, Error **errp);
     /* Applies the validated state to the device. */
     bool (*post_load)(void *live, const void *state, int version_id,
                       Error **errp);
@@ -144,6 +154,23 @@ void vmstate_save(MigWriter *w, const VMStateDescription *vmsd,
  */
 bool vmstate_load(MigReader *r, const VMStateDescription *vmsd, void *live,
                   int version_id, bool apply, Error **errp);
+/* The same, as one section of the load pass pass (vmstate_load: alone). */
+bool vmstate_load_in_pass(VMStateLoadPass *pass, MigReader *r,
+                          const VMStateDescription *vmsd, void *live,
+                          int version_id, bool apply, Error **errp);
+
+VMStateLoadPass *vmstate_pass_new(void);
+/* Ends the pass: every scratch object is destroyed. */
+void vmstate_pass_free(VMStateLoadPass *pass);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VMStateLoadPass, vmstate_pass_free)
+/*
+ * The scratch object of owner (a device type's description) in this
+ * pass: made by create() on first use, destroyed by destroy() when the
+ * pass ends.
+ */
+void *vmstate_pass_scratch(VMStateLoadPass *pass,
+                           const VMStateDescription *owner,
+                           void *(*create)(void), GDestroyNotify destroy);
 
 /*
  * Sections: (idstr, instance_id) name one device's state in the stream.

@@ -42,6 +42,11 @@ typedef struct QmpCommandInfo {
     QmpCommandFn *fn;
     const char *args;           /* "name:TYPE,opt:TYPE?" or NULL */
     const char *returns;        /* TYPE, or NULL for {} */
+    /*
+     * May run out of band ({"exec-oob": NAME}, "DOC: QMP out-of-band
+     * execution"): it must never wait for anything, as QAPI's allow-oob.
+     */
+    bool allow_oob;
 } QmpCommandInfo;
 
 /* An object type (members) or an enumeration (values, comma separated). */
@@ -149,11 +154,18 @@ void qmp_after_response(void (*fn)(void *opaque), void *opaque);
  */
 typedef struct QmpSession {
     bool negotiated;
+    bool oob;                   /* qmp_capabilities enabled "oob" */
 } QmpSession;
 
 char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
                          const char *stream_err);
 void qmp_session_run_deferred(void);
 char *qmp_greeting(void);
+/*
+ * Whether the text is an out-of-band request: an object with "exec-oob"
+ * and without "execute" (it is then handled at once, even while the
+ * session's in-band requests wait; refused unless oob is enabled).
+ */
+bool qmp_request_is_oob(const char *text, size_t len);
 
 #endif

@@ -9,10 +9,11 @@
 #define TYPE_ACCEL "accel"
 #define ACCEL_CLASS_SUFFIX "-accel"
 
-/* From -accel and -machine accel= (at most one of them). */
-bool accel_select(const char *accel_opt, const char *machine_accel,
-                  bool qtest, Error **errp);
-/* "qtest" or "tcg" */
-const char *current_accel_name(void);
+/*
+ * Checks -accel and -machine accel= (at most one of them, naming qtest
+ * or tcg); both behave the same here, so nothing is recorded.
+ */
+bool accel_check(const char *accel_opt, const char *machine_accel,
+                 Error **errp);
 
 #endif

@@ -78,7 +78,6 @@ void qemu_system_shutdown_request(ShutdownCause cause);
 /* From the signal source: logs "terminating on signal N from pid P". */
 void qemu_system_killed(int signal, pid_t pid);
 bool qemu_shutdown_requested(void);
-ShutdownCause qemu_shutdown_cause(void);
 const char *shutdown_cause_name(ShutdownCause cause);
 bool shutdown_caused_by_guest(ShutdownCause cause);
 /* fn(cause) runs once when the main loop acts on a shutdown request. */
@@ -87,6 +86,7 @@ void qemu_add_shutdown_notifier(void (*fn)(ShutdownCause cause));
  * Called by the main loop: reports the cause, runs the notifiers (the
  * SHUTDOWN event), and returns whether the process exits; with
  * -no-shutdown a guest-initiated shutdown only stops the machine.
+ * Once it has returned true, later calls return true and do nothing.
  */
 bool qemu_system_shutdown_act(void);
 /* -no-shutdown */

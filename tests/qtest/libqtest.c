@@ -207,16 +207,9 @@ int qtest_unix_connect(const char *path)
 QTestState *qtest_connect(const char *path)
 {
     QTestState *s = g_new0(QTestState, 1);
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = qtest_unix_connect(path);  /* waits for a starting machine */
 
     signal(SIGPIPE, SIG_IGN);
-    g_assert_cmpuint(strlen(path), <, sizeof(sa.sun_path));
-    strcpy(sa.sun_path, path);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        g_error("cannot connect to qtest socket %s: %s", path,
-                g_strerror(errno));
-    }
     s->to = fdopen(dup(fd), "w");
     s->from = fdopen(fd, "r");
     return s;

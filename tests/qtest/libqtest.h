@@ -21,9 +21,12 @@ QTestState *qtest_init(const char *extra_args);
 QTestState *qtest_initf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Only the qtest plumbing is added to args. */
 QTestState *qtest_init_bare(const char *args);
-/* Connects to a running machine's -qtest unix:PATH socket (no process). */
 /* A connected unix socket; retries while nothing listens yet (bounded). */
 int qtest_unix_connect(const char *path);
+/*
+ * Connects to a machine's -qtest unix:PATH socket (no process of ours),
+ * waiting as qtest_unix_connect() does while it starts.
+ */
 QTestState *qtest_connect(const char *path);
 /* Closes the connection; asserts the process then exits with status 0. */
 void qtest_quit(QTestState *s);

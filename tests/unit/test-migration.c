@@ -73,7 +73,8 @@ static void test_export(void *state, const void *live)
 }
 
 static bool test_validate(const void *state, const void *live,
-                          int version_id, Error **errp)
+                          int version_id, VMStateLoadPass *pass,
+                          Error **errp)
 {
     validated_state = state;
     validated_live = live;
@@ -300,6 +301,93 @@ static void test_tce_validate_only(void)
     spapr_tce_table_disable(ddw);
 }
 
+/* A pass's scratch object: made once on first use, destroyed with it. */
+static int scratch_made, scratch_destroyed;
+
+static void *scratch_new(void)
+{
+    scratch_made++;
+    return g_new0(int, 1);
+}
+
+static void scratch_free(void *p)
+{
+    scratch_destroyed++;
+    g_free(p);
+}
+
+static void test_vmstate_pass_scratch(void)
+{
+    VMStateLoadPass *pass = vmstate_pass_new();
+    int *a = vmstate_pass_scratch(pass, &vmstate_test, scratch_new,
+                                  scratch_free);
+
+    g_assert_true(vmstate_pass_scratch(pass, &vmstate_test, scratch_new,
+                                       scratch_free) == a);
+    g_assert_true(vmstate_pass_scratch(pass, &vmstate_test_extra,
+                                       scratch_new, scratch_free) != a);
+    g_assert_cmpint(scratch_made, ==, 2);
+    g_assert_cmpint(scratch_destroyed, ==, 0);
+    vmstate_pass_free(pass);
+    g_assert_cmpint(scratch_destroyed, ==, 2);
+}
+
+static GByteArray *save_section(SaveStateEntry *se)
+{
+    MigWriter w = { .buf = g_byte_array_new() };
+
+    vmstate_save(&w, se->vmsd, se->opaque);
+    return w.buf;
+}
+
+static bool load_section(VMStateLoadPass *pass, SaveStateEntry *se,
+                         GByteArray *b, bool apply, Error **errp)
+{
+    MigReader r;
+
+    mig_reader_init(&r, b->data, b->len);
+    return pass ? vmstate_load_in_pass(pass, &r, se->vmsd, se->opaque, 2,
+                                       apply, errp)
+                : vmstate_load(&r, se->vmsd, se->opaque, 2, apply, errp);
+}
+
+/*
+ * A PHB's windows are checked against each other as one load pass has
+ * them: the default window at 0 overlaps a DDW the same pass moved to 0,
+ * though not the one here; and a pass that ended (refused) leaves nothing
+ * behind for the next.
+ */
+static void test_tce_windows_in_pass(void)
+{
+    SpaprTceTable *def = spapr_tce_find_by_liobn(LIOBN_DEF);
+    SpaprTceTable *ddw = spapr_tce_find_by_liobn(LIOBN_DDW);
+    SaveStateEntry *se_def = vmstate_find("spapr_iommu", LIOBN_DEF);
+    SaveStateEntry *se_ddw = vmstate_find("spapr_iommu", LIOBN_DDW);
+    g_autoptr(GByteArray) def_at_0 = NULL, ddw_at_0 = NULL;
+    VMStateLoadPass *pass = vmstate_pass_new();
+    Error *err = NULL;
+
+    spapr_tce_table_disable(ddw);
+    def_at_0 = save_section(se_def);
+    spapr_tce_table_disable(def);
+    g_assert_true(spapr_tce_table_enable(ddw, 12, 0, 256, NULL));
+    ddw_at_0 = save_section(se_ddw);
+    /* here: no default window, the DDW at the 64-bit address */
+    spapr_tce_table_disable(ddw);
+    g_assert_true(spapr_tce_table_enable(ddw, 12, DDW_START, 256, NULL));
+    g_assert_true(load_section(pass, se_ddw, ddw_at_0, false, NULL));
+    g_assert_false(load_section(pass, se_def, def_at_0, false, &err));
+    g_assert_nonnull(strstr(error_get_pretty(err), "overlaps"));
+    g_clear_pointer(&err, error_free);
+    vmstate_pass_free(pass);
+    g_assert_true(load_section(NULL, se_def, def_at_0, false, NULL));
+    g_assert_true(load_section(NULL, se_ddw, ddw_at_0, false, NULL));
+    /* back to the default window alone */
+    g_assert_true(load_section(NULL, se_def, def_at_0, true, NULL));
+    g_assert_cmpuint(def->nb_table, !=, 0);
+    spapr_tce_table_disable(ddw);
+}
+
 static void test_round_trip_machine(void)
 {
     SpaprTceTable *def = spapr_tce_find_by_liobn(LIOBN_DEF);
@@ -389,6 +477,10 @@ int main(int argc, char **argv)
                     test_tce_direct_map_size);
     g_test_add_func("/migration/vmstate/tce-validate-only",
                     test_tce_validate_only);
+    g_test_add_func("/migration/vmstate/pass-scratch",
+                    test_vmstate_pass_scratch);
+    g_test_add_func("/migration/vmstate/tce-windows-in-pass",
+                    test_tce_windows_in_pass);
     g_test_add_func("/migration/round-trip", test_round_trip_machine);
     g_test_add_func("/migration/ram-remaining", test_ram_remaining);
     g_test_add_func("/migration/short-fuzz", test_short_fuzz);

@@ -265,7 +265,7 @@ static void test_schema(void)
     assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
                  "{\"caps\": [{\"capability\": \"events\", \"state\": 1}]}}",
                  "{\"error\":{\"class\":\"GenericError\",\"desc\":"
-                 "\"Invalid parameter type for 'caps.state', expected: "
+                 "\"Invalid parameter type for 'caps[0].state', expected: "
                  "boolean\"}}");
     assert_reply(&sess, "{\"execute\": \"test-enum\", \"arguments\": "
                  "{\"status\": \"bogus\"}}",

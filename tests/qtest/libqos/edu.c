@@ -15,13 +15,13 @@ void qedu_init(QEdu *e, QTestState *qts, uint64_t buid, uint32_t cfg_addr,
     e->buid = buid;
     e->cfg_addr = cfg_addr;
     g_assert_cmpint(qrtas_read_pci_config(qts, buid, cfg_addr, 4, &id), ==, 0);
-    g_assert_cmphex(id, ==, 0x11e81234);
+    g_assert_cmphex(id, ==, EDU_ID);
     g_assert_cmpint(qrtas_write_pci_config(qts, buid, cfg_addr | 0x10, 4,
                                            EDU_BAR0_PCI), ==, 0);
     g_assert_cmpint(qrtas_write_pci_config(qts, buid, cfg_addr | 0x04, 2, 6),
                     ==, 0);
     e->mmio = mmio32_cpu;
-    g_assert_cmphex(qtest_readl(qts, e->mmio), ==, 0x010000ed);
+    g_assert_cmphex(qtest_readl(qts, e->mmio), ==, EDU_IDENT);
 }
 
 bool qedu_dma(QEdu *e, uint64_t src, uint64_t dst, uint64_t count,

@@ -13,6 +13,9 @@
 #define EDU_BAR0_PCI        0x80000000ULL
 /* PHB 0's 32-bit MMIO window for PCI 0x80000000, with <= 1 TiB of RAM */
 #define PHB0_MMIO32_CPU     0x100a0000000ULL
+#define PHB1_MMIO32_CPU     0x110a0000000ULL
+#define EDU_ID              0x11e81234U     /* config: vendor, device */
+#define EDU_IDENT           0x010000edU     /* BAR0 + 0: identification */
 
 typedef struct QEdu {
     QTestState *qts;
