@@ -15,9 +15,9 @@
  * write on top, not the stream's data and not its older contents.
  *
  * SPAPR_DDW_FUZZ_COUNT=N sets the inputs: 5000 in make check; 50 k in
- * slow mode (-m slow, SPAPR_DDW_SLOW=1), which took 299 s under ASAN +
- * UBSAN (make check-slow-sanitizers) on the 2-core VM shared with other
- * builds (load 4-5), against the 1800 s slow timeout.  The mutations
+ * slow mode (-m slow, SPAPR_DDW_SLOW=1), which took 192 s (VM idle) to
+ * 299 s (load 4-5) under ASAN + UBSAN (make check-slow-sanitizers) on
+ * the 2-core VM shared with other builds; the slow timeout is 1800 s.  The mutations
  * come from a fixed seed, so a failing input number replays.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

@@ -20,7 +20,7 @@
  *
  * VFIO_EMU_FUZZ_SEED=N replays a run (the seed is printed),
  * SPAPR_DDW_FUZZ_COUNT=N sets the steps: 3000 in make check; 1 M in slow
- * mode (-m slow, SPAPR_DDW_SLOW=1), 232 s under ASAN + UBSAN on the
+ * mode (-m slow, SPAPR_DDW_SLOW=1), 212-232 s under ASAN + UBSAN on the
  * shared 2-core VM (make check-slow-sanitizers; timeout 1800 s).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
