@@ -175,7 +175,6 @@ static void qmp_handle(Monitor *mon, const char *text, size_t len,
     if (reply) {
         monitor_put_line(mon, reply);
     }
-    qmp_session_run_deferred();
 }
 
 static void hmp_line(Monitor *mon)
@@ -216,7 +215,6 @@ static void monitor_read(void *opaque, const uint8_t *buf, size_t len)
     } else {
         hmp_read(mon, buf, len);
     }
-    qmp_session_run_deferred();
 }
 
 static void monitor_opened(Monitor *mon)

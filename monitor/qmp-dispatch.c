@@ -44,13 +44,8 @@ typedef struct QmpCommand {
     char *args;
 } QmpCommand;
 
-typedef struct QmpDeferred {
-    void (*fn)(void *opaque);
-    void *opaque;
-} QmpDeferred;
-
 static GHashTable *qmp_commands;
-static GArray *qmp_deferred;
+
 static void qmp_command_add(QmpCommand *cmd)
 {
     if (!qmp_commands) {
@@ -94,26 +89,6 @@ GList *qmp_command_names(void)
     GList *l = qmp_commands ? g_hash_table_get_keys(qmp_commands) : NULL;
 
     return g_list_sort(l, (GCompareFunc)strcmp);
-}
-
-void qmp_after_response(void (*fn)(void *opaque), void *opaque)
-{
-    QmpDeferred d = { fn, opaque };
-
-    if (!qmp_deferred) {
-        qmp_deferred = g_array_new(false, false, sizeof(QmpDeferred));
-    }
-    g_array_append_val(qmp_deferred, d);
-}
-
-void qmp_session_run_deferred(void)
-{
-    while (qmp_deferred && qmp_deferred->len) {
-        QmpDeferred d = g_array_index(qmp_deferred, QmpDeferred, 0);
-
-        g_array_remove_index(qmp_deferred, 0);
-        d.fn(d.opaque);
-    }
 }
 
 /* Arguments */

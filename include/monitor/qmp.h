@@ -143,9 +143,6 @@ typedef void QmpEventObserver(const char *json, void *opaque);
 void qmp_event_add_observer(QmpEventObserver *fn, void *opaque);
 void qmp_event_remove_observer(QmpEventObserver *fn, void *opaque);
 
-/* Runs fn once the current command's response has been sent. */
-void qmp_after_response(void (*fn)(void *opaque), void *opaque);
-
 /*
  * One connection's protocol state.  qmp_session_handle() takes one
  * complete JSON text (or the framing error the stream reported) and
@@ -159,7 +156,6 @@ typedef struct QmpSession {
 
 char *qmp_session_handle(QmpSession *sess, const char *text, size_t len,
                          const char *stream_err);
-void qmp_session_run_deferred(void);
 char *qmp_greeting(void);
 /*
  * Whether the text is an out-of-band request: an object with "exec-oob"

@@ -67,10 +67,8 @@ static bool chance(unsigned percent)
 static void fz_reply(void *opaque, const char *text, size_t len,
                      const char *err)
 {
-
     g_ptr_array_add(fz.replies,
                     qmp_session_handle(&fz.sess, text, len, err));
-    qmp_session_run_deferred();
 }
 
 static void fz_event(const char *json, void *opaque)
