@@ -29,6 +29,7 @@
 #include "hw/vfio/host-emu.h"
 #include "migration/savevm.h"
 #include "sysemu/sysemu.h"
+#include "tests/fuzz/fuzz-rng.h"
 #include "tests/fuzz/migration-mutate.h"
 
 #define FUZZ_DEFAULT    5000
@@ -71,7 +72,7 @@ static void fuzz_build_machine(void)
     }
 }
 
-static uint64_t fuzz_count = FUZZ_DEFAULT;
+static uint64_t fuzz_count;
 
 static void fuzz_hash_table(GChecksum *ck, uint32_t liobn)
 {
@@ -254,14 +255,8 @@ static void test_load_fuzz(void)
 
 int main(int argc, char **argv)
 {
-    const char *count = g_getenv("SPAPR_DDW_FUZZ_COUNT");
-
     g_test_init(&argc, &argv, NULL);
-    if (count) {
-        fuzz_count = g_ascii_strtoull(count, NULL, 0);
-    } else if (g_getenv("SPAPR_DDW_SLOW") || g_test_slow()) {
-        fuzz_count = FUZZ_SLOW;
-    }
+    fuzz_count = fuzz_run_count(FUZZ_DEFAULT, FUZZ_SLOW);
     fuzz_build_machine();
     g_test_add_func("/migration/load-fuzz", test_load_fuzz);
     return g_test_run();

@@ -599,17 +599,9 @@ static void fuzz_step(void)
 
 static void test_qmp_fuzz(void)
 {
-    const char *env = g_getenv("SPAPR_DDW_FUZZ_SEED");
-    const char *count = g_getenv("SPAPR_DDW_FUZZ_COUNT");
-    bool slow = g_test_slow() || g_getenv("SPAPR_DDW_SLOW");
-    uint64_t seed = env ? g_ascii_strtoull(env, NULL, 0) :
-                          g_get_real_time() ^ ((uint64_t)getpid() << 32);
-    uint64_t steps = count ? g_ascii_strtoull(count, NULL, 0) :
-                     slow ? FUZZ_SLOW : FUZZ_DEFAULT;
+    uint64_t steps = fuzz_run_count(FUZZ_DEFAULT, FUZZ_SLOW);
 
-    g_test_message("seed %" PRIu64 " (SPAPR_DDW_FUZZ_SEED=%" PRIu64
-                   " replays it), %" PRIu64 " steps", seed, seed, steps);
-    fz.rng = seed;
+    fz.rng = fuzz_run_seed("SPAPR_DDW_FUZZ_SEED", steps);
     fuzz_setup();
     for (fz.steps = 0; fz.steps < steps; fz.steps++) {
         fuzz_step();

@@ -672,17 +672,9 @@ static void fuzz_teardown(void)
 
 static void test_host_emu_fuzz(void)
 {
-    const char *env = g_getenv("VFIO_EMU_FUZZ_SEED");
-    const char *count = g_getenv("SPAPR_DDW_FUZZ_COUNT");
-    bool slow = g_test_slow() || g_getenv("SPAPR_DDW_SLOW");
-    uint64_t seed = env ? g_ascii_strtoull(env, NULL, 0) :
-                          g_get_real_time() ^ ((uint64_t)getpid() << 32);
-    uint64_t steps = count ? g_ascii_strtoull(count, NULL, 0) :
-                     slow ? 1000000 : 3000;
+    uint64_t steps = fuzz_run_count(3000, 1000000);
 
-    g_test_message("seed %" PRIu64 " (VFIO_EMU_FUZZ_SEED=%" PRIu64
-                   " replays it), %" PRIu64 " steps", seed, seed, steps);
-    fz.rng = seed;
+    fz.rng = fuzz_run_seed("VFIO_EMU_FUZZ_SEED", steps);
     if (g_getenv("VFIO_EMU_FUZZ_TRACE")) {
         trace_enable_events("vfio_host_emu_*");
     }
