@@ -262,6 +262,20 @@ void mig_check_ram(QTestState *s, bool present)
     }
 }
 
+void mig_check_dst_unchanged(MigVm *dst)
+{
+    g_autofree char *rs = mig_run_status(dst);
+    uint64_t tce;
+
+    g_assert_cmpstr(rs, ==, "inmigrate");
+    mig_check_ram(dst->qts, false);
+    g_assert_cmphex(qh_get_tce(dst->qts, LIOBN_DEF, 0, &tce), ==,
+                    H_SUCCESS_U);
+    g_assert_cmphex(tce, ==, 0);
+    g_assert_cmphex(qh_get_tce(dst->qts, LIOBN_DDW, DDW_START, &tce), ==,
+                    H_PARAMETER_U);
+}
+
 /* Default window: 256 pages mapped, and two strays with one permission. */
 void mig_populate_tces(QTestState *s, bool ddw)
 {

@@ -68,6 +68,11 @@ void mig_map_progression(QTestState *s, uint32_t liobn, uint64_t ioba,
                          uint64_t step);
 void mig_populate_ram(QTestState *s);
 void mig_check_ram(QTestState *s, bool present);
+/*
+ * A destination that refused its stream: still inmigrate, RAM blank, the
+ * default window there and empty, no DDW.
+ */
+void mig_check_dst_unchanged(MigVm *dst);
 void mig_populate_tces(QTestState *s, bool ddw);
 void mig_check_tces(QTestState *s, bool ddw);
 void mig_compare_window(QTestState *a, QTestState *b, uint32_t liobn,
