@@ -38,13 +38,17 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <linux/vfio.h>
 #include "hw/ppc/spapr_tce_store.h"
 #include "migration/migration.h"
 #include "sysemu/sysemu.h"
+#include "hw/vfio/host-emu.h"
 #include "tests/fuzz/spapr-ddw-fuzz/fuzz.h"
 
 #define FUZZ_DEFAULT    4000
 #define FUZZ_SLOW       1500000
+#define FUZZ_VFIO       3000
+#define FUZZ_VFIO_SLOW  300000
 
 Fuzz fz;
 
@@ -58,6 +62,9 @@ static void check_invariants(bool full)
         if (full) {
             check_all_entries(&fz.t[i]);
         }
+    }
+    if (fz.host) {
+        vfio_check(full);
     }
 }
 /* DMA from edu through PHB 0 */
@@ -156,6 +163,11 @@ static void op_migrate(void)
     g_autoptr(GByteArray) s = NULL;
     Error *err = NULL;
 
+    if (fz.host && vfio_load_would_misplace()) {
+        fz.vfio_migrate_skipped++;
+        return;
+    }
+
     fz.refusing = false;
     spapr_machine_get()->tce_budget = FUZZ_BUDGET;
     s = migration_save_to_buffer(chance(50));
@@ -184,7 +196,7 @@ static void op_migrate(void)
 
 /* Setup and the loop */
 
-static void fuzz_setup(void)
+static void fuzz_setup(bool vfio)
 {
     static char *argv[] = {
         (char *)"spapr-ddw", (char *)"-M",
@@ -195,10 +207,21 @@ static void fuzz_setup(void)
         (char *)"-device",
         (char *)"spapr-pci-host-bridge,index=2,id=phb2,ddw=off",
         (char *)"-device", (char *)"edu,dma_mask=0xffffffffffffffff",
+        /* The VFIO mode: a vfio-pci device with the emulated host */
+        (char *)"-object", (char *)"vfio-spapr-host-emu,id=h0",
+        (char *)"-device", (char *)"vfio-pci,host-emu=h0,addr=1",
         NULL,
     };
+    int argc = G_N_ELEMENTS(argv) - (vfio ? 1 : 5);
+    char **args = g_memdup2(argv, sizeof(argv));
+    Error *err = NULL;
 
-    qemu_init(G_N_ELEMENTS(argv) - 1, argv);
+    args[argc] = NULL;
+    qemu_init(argc, args);
+    if (vfio) {
+        fz.host = vfio_host_emu_find("h0", &err);
+        g_assert_nonnull(fz.host);
+    }
     g_assert_cmpuint(spapr_machine_get()->tce_budget, ==, FUZZ_BUDGET);
     for (int i = 0; i < NUM_PHBS; i++) {
         fz.phb[i] = spapr_pci_find_phb(SPAPR_PCI_BASE_BUID + i);
@@ -219,7 +242,8 @@ static void fuzz_step(void)
 {
     uint64_t r = rnd_below(1000);
 
-    fz.refusing = chance(4);
+    /* The real host of the VFIO mode refuses nothing it is given */
+    fz.refusing = !fz.host && chance(4);
     fz.refused_at_op = fz.refused;
     if (chance(1)) {
         op_budget();
@@ -254,12 +278,13 @@ static void fuzz_step(void)
     }
 }
 
-static void test_ddw_fuzz(void)
+static void fuzz_run(bool vfio)
 {
-    uint64_t steps = fuzz_run_count(FUZZ_DEFAULT, FUZZ_SLOW);
+    uint64_t steps = vfio ? fuzz_run_count(FUZZ_VFIO, FUZZ_VFIO_SLOW) :
+                            fuzz_run_count(FUZZ_DEFAULT, FUZZ_SLOW);
 
     fz.rng = fuzz_run_seed("SPAPR_DDW_FUZZ_SEED", steps);
-    fuzz_setup();
+    fuzz_setup(vfio);
     check_invariants(true);
     for (fz.steps = 0; fz.steps < steps; fz.steps++) {
         fuzz_step();
@@ -277,11 +302,37 @@ static void test_ddw_fuzz(void)
                    " main-loop iterations, %" PRIu64 " over %llu entries",
                    fz.long_calls, fz.long_slices, fz.huge_stuffs,
                    FUZZ_LONG_MAX);
+    if (fz.host) {
+        g_test_message("VFIO: %" PRIu64 " full host-versus-guest walks, %"
+                       PRIu64 " migrations skipped (known bug), %" PRIu64
+                       " MAP_DMA, %" PRIu64 " host TCEs at the end",
+                       fz.vfio_full_checks, fz.vfio_migrate_skipped,
+                       vfio_host_emu_ioctl_count(fz.host, VFIO_IOMMU_MAP_DMA),
+                       vfio_mapped_total());
+    }
+}
+
+/*
+ * One machine per process: each mode runs in a child of its own (which
+ * inherits SPAPR_DDW_FUZZ_SEED and _COUNT).
+ */
+static void test_ddw_fuzz(gconstpointer vfio)
+{
+    if (g_test_subprocess()) {
+        fuzz_run(GPOINTER_TO_INT(vfio));
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT |
+                                    G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed();
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/spapr-ddw/fuzz", test_ddw_fuzz);
+    g_test_add_data_func("/spapr-ddw/fuzz/notifier", GINT_TO_POINTER(false),
+                         test_ddw_fuzz);
+    g_test_add_data_func("/spapr-ddw/fuzz/vfio", GINT_TO_POINTER(true),
+                         test_ddw_fuzz);
     return g_test_run();
 }

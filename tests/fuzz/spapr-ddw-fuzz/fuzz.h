@@ -52,6 +52,8 @@ typedef struct Fuzz {
     uint64_t created, removed, hw_errors, migrations, no_mem;
     uint64_t huge_stuffs;       /* > FUZZ_LONG_MAX entries, stored whole */
     uint64_t long_calls, long_slices;   /* sliced H_STUFF_TCE jobs */
+    struct VFIOHost *host;      /* the VFIO mode's emulated host, or NULL */
+    uint64_t vfio_full_checks, vfio_migrate_skipped;
 } Fuzz;
 
 extern Fuzz fz;
@@ -112,5 +114,13 @@ void op_put_get(bool put);
 void op_stuff(void);
 void op_indirect(void);
 void op_random_hcall(void);
+
+/* vfio.c: the VFIO mode's host-versus-guest checks */
+void vfio_check(bool full);
+void vfio_check_touched(FuzzTable *t, uint64_t idx, uint64_t n);
+uint64_t vfio_mapped_total(void);
+bool vfio_load_would_misplace(void);
+bool vfio_refuses(FuzzTable *t, uint64_t fit, const uint64_t *list,
+                  uint64_t val);
 
 #endif

@@ -77,6 +77,11 @@ uint64_t rnd_ioba(FuzzTable *t)
 
 uint64_t rnd_tce(void)
 {
+    if (fz.host) {
+        /* The VFIO mode: in guest RAM, so that the host maps every one */
+        return chance(20) ? 0 : (rnd_below(RAM_SIZE) & ~0xfffULL) |
+                                rnd_below(4);
+    }
     switch (rnd_below(5)) {
     case 0:
         return 0;
@@ -150,7 +155,8 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
                        uint64_t idx, uint64_t fit, const uint64_t *list,
                        uint64_t val)
 {
-    bool refused = fz.refused != fz.refused_at_op;
+    bool host_refuses = vfio_refuses(t, fit, list, val);
+    bool refused = fz.refused != fz.refused_at_op || host_refuses;
 
     if (want == (target_ulong)H_NO_MEM) {
         /* Refused before anything changed */
@@ -165,7 +171,7 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
     g_assert_cmpint(ret == (target_ulong)H_HARDWARE, ==, refused);
     if (refused) {
         fz.hw_errors++;
-        g_assert_true(fz.refusing && fit);
+        g_assert_true((fz.refusing || host_refuses) && fit);
         hcall_refused(t, idx, fit, list, val);
     } else if (list) {
         g_assert_cmpint(ret, ==, want);
@@ -180,6 +186,7 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
     }
     if (fit) {
         check_touched(t, idx, fit);
+        vfio_check_touched(t, idx, fit);
     }
 }
 
