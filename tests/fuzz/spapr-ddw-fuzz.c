@@ -29,11 +29,12 @@
  * Two modes, each in a child process of its own (one machine per
  * process): /spapr-ddw/fuzz/notifier as above, and /spapr-ddw/fuzz/vfio,
  * the same with a vfio-pci device and the emulated POWER host on PHB 0
- * (no refusing notifier; TCEs kept in guest RAM): after every step the
+ * (no refusing notifier; TCEs mostly in guest RAM): after every step the
  * host's windows and mapped counts equal the guest's and a few entries
  * agree, every 512 steps and at the end every host TCE is walked against
- * the guest's entry, and a list entry past RAM gives H_HARDWARE as the
- * refused-run contract says (spapr-ddw-fuzz/vfio.c).
+ * the guest's entry, and a write with a valid TCE past RAM (2 % of
+ * them) gives H_HARDWARE as the refused-run contract says, after which
+ * host and guest still agree (spapr-ddw-fuzz/vfio.c).
  *
  * The parts: spapr-ddw-fuzz/shadow.c (the model and its checks), rtas.c,
  * hcall.c, vfio.c; this file drives them, with DMA, resets and migration.

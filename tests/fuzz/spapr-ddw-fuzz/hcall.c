@@ -78,7 +78,11 @@ uint64_t rnd_ioba(FuzzTable *t)
 uint64_t rnd_tce(void)
 {
     if (fz.host) {
-        /* The VFIO mode: in guest RAM, so that the host maps every one */
+        /* The VFIO mode: mostly in guest RAM, which the host can map */
+        if (chance(2)) {
+            return ((RAM_SIZE + rnd_below(RAM_SIZE)) & ~0xfffULL) |
+                   (1 + rnd_below(3));
+        }
         return chance(20) ? 0 : (rnd_below(RAM_SIZE) & ~0xfffULL) |
                                 rnd_below(4);
     }
@@ -155,11 +159,10 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
                        uint64_t idx, uint64_t fit, const uint64_t *list,
                        uint64_t val)
 {
-    bool host_refuses = vfio_refuses(t, fit, list, val);
-    bool refused = fz.refused != fz.refused_at_op || host_refuses;
+    bool refused = fz.refused != fz.refused_at_op, host_refuses;
 
     if (want == (target_ulong)H_NO_MEM) {
-        /* Refused before anything changed */
+        /* Refused before anything changed, even what the host would map */
         fz.no_mem++;
         g_assert_cmpint(ret, ==, want);
         g_assert_false(refused);
@@ -167,6 +170,9 @@ static void hcall_done(FuzzTable *t, target_ulong ret, target_ulong want,
         return;
     }
 
+    /* The VFIO mode's host refuses TCEs past guest RAM (vfio.c) */
+    host_refuses = vfio_refuses(t, fit, list, val);
+    refused |= host_refuses;
     /* H_HARDWARE exactly when the notifier refused a MAP of this call */
     g_assert_cmpint(ret == (target_ulong)H_HARDWARE, ==, refused);
     if (refused) {
@@ -272,7 +278,8 @@ static target_ulong stuff_async(FuzzTable *t, target_ulong *args,
     while (!async_answered) {
         g_main_context_iteration(NULL, false);
         ++*iterations;
-        if (!async_answered && fz.refused == fz.refused_at_op) {
+        if (!async_answered && fz.refused == fz.refused_at_op &&
+            !vfio_refuses(t, fit, NULL, args[2])) {
             now = spapr_tce_get_entry(t->tcet, idx);
             g_assert_true(now == first || now == args[2]);
             g_assert_cmphex(spapr_tce_get_entry(t->tcet, idx + fit - 1), ==,
