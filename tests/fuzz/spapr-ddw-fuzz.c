@@ -225,9 +225,10 @@ static void fuzz_setup(bool vfio)
         NULL,
     };
     int argc = G_N_ELEMENTS(argv) - (vfio ? 1 : 5);
-    char **args = g_memdup2(argv, sizeof(argv));
+    static char *args[G_N_ELEMENTS(argv)];     /* qemu_init keeps it */
     Error *err = NULL;
 
+    memcpy(args, argv, sizeof(argv));
     args[argc] = NULL;
     qemu_init(argc, args);
     if (vfio) {
