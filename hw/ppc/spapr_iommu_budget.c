@@ -53,10 +53,12 @@ uint64_t spapr_tce_budget(void)
     return total;
 }
 
-/* What a source can add to a table at most. */
-uint64_t spapr_tce_source_cost(const SpaprTceSource *src)
+/* The run a source is priced as, at index start. */
+static SpaprTceRun spapr_tce_source_pricing(const SpaprTceSource *src,
+                                           uint64_t start)
 {
-    SpaprTceRun run = { .count = src->count, .first = src->value };
+    SpaprTceRun run = { .start = start, .count = src->count,
+                        .first = src->value };
 
     if (src->kind == TCE_SRC_LIST || src->kind == TCE_SRC_LIST_BE) {
         run.first = 1;  /* a list may hold anything: priced as leaves */
@@ -64,7 +66,24 @@ uint64_t spapr_tce_source_cost(const SpaprTceSource *src)
     } else if (src->kind == TCE_SRC_PROG && src->count > 1) {
         run.step = src->page_size;
     }
+    return run;
+}
+
+/* What a source can add to a table at most. */
+uint64_t spapr_tce_source_cost(const SpaprTceSource *src)
+{
+    SpaprTceRun run = spapr_tce_source_pricing(src, 0);
+
     return spapr_tce_store_run_cost(&run);
+}
+
+/* Adds a source written at start to runs priced one after another. */
+void spapr_tce_source_cost_add(SpaprTceCost *c, const SpaprTceSource *src,
+                               uint64_t start)
+{
+    SpaprTceRun run = spapr_tce_source_pricing(src, start);
+
+    spapr_tce_store_cost_add(c, &run);
 }
 
 bool spapr_tce_budget_reserve(const SpaprTceTable *tcet, uint64_t cost,

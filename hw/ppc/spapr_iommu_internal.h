@@ -9,6 +9,7 @@
 #include "hw/pci-host/spapr.h"
 #include "migration/vmstate.h"
 #include "hw/ppc/spapr_tce_source.h"
+#include "hw/ppc/spapr_tce_store.h"
 
 static inline uint64_t tce_page_size(SpaprTceTable *tcet)
 {
@@ -52,6 +53,8 @@ uint64_t spapr_tce_budget(void);
 /* Bytes held by every TCE table of the VM. */
 uint64_t spapr_tce_tables_bytes(void);
 uint64_t spapr_tce_source_cost(const SpaprTceSource *src);
+void spapr_tce_source_cost_add(SpaprTceCost *c, const SpaprTceSource *src,
+                               uint64_t start);
 /* Whether cost more bytes fit the budget; errp names it if not. */
 bool spapr_tce_budget_reserve(const SpaprTceTable *tcet, uint64_t cost,
                               Error **errp);

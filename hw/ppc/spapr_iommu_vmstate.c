@@ -387,22 +387,25 @@ static void spapr_tce_mig_source(const SpaprTceMigState *in,
  * Whether the incoming entries fit the TCE budget, the table's present
  * entries (which they replace) set aside: priced run by run in O(runs), so
  * a 2^31-entry progression costs one extent and a refusal allocates
- * nothing.
+ * nothing; neighbouring short runs share their leaves, as they will in
+ * the table (thousands of scattered entries are a few leaves, not a
+ * leaf and directory each).
  */
 static bool spapr_tce_mig_budget_ok(const SpaprTceMigState *in,
                                     const SpaprTceTable *live, Error **errp)
 {
     GArray *runs = in->runs;
-    uint64_t cost = 0, have = spapr_tce_table_bytes(live);
+    SpaprTceCost price = { 0 };
+    uint64_t cost, have = spapr_tce_table_bytes(live);
 
     for (unsigned i = 0; runs && i < runs->len; i++) {
         SpaprTceMigRun *run = &g_array_index(runs, SpaprTceMigRun, i);
         SpaprTceSource src;
 
         spapr_tce_mig_source(in, run, &src);
-        cost += spapr_tce_source_cost(&src);    /* runs <= 2^32: no wrap */
+        spapr_tce_source_cost_add(&price, &src, run->start);
     }
-    cost = cost > have ? cost - have : 0;
+    cost = price.bytes > have ? price.bytes - have : 0;
     return !cost || spapr_tce_budget_reserve(live, cost, errp);
 }
 

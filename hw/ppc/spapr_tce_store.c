@@ -506,6 +506,30 @@ uint64_t spapr_tce_store_run_cost(const SpaprTceRun *r)
     return cost;
 }
 
+void spapr_tce_store_cost_add(SpaprTceCost *c, const SpaprTceRun *r)
+{
+    uint64_t last, l0, l1, d0, d1, add = TCE_EXTENT_BYTES * 2;
+
+    if (r->start > UINT32_MAX || r->count > (1ULL << 32)) {
+        c->bytes = UINT64_MAX;      /* no table is that big: refused */
+        return;
+    }
+    if (r->count && !run_is_extent(r) && (r->first || r->step)) {
+        last = r->start + r->count - 1;
+        l0 = r->start / TCE_LEAF_SIZE;
+        l1 = last / TCE_LEAF_SIZE;
+        d0 = l0 / TCE_DIR_SIZE;
+        d1 = l1 / TCE_DIR_SIZE;
+        add += (l1 - l0 + 1 - (l0 + 1 == c->leaf_end)) * sizeof(TceLeaf) +
+               (d1 - d0 + 1 - (d0 + 1 == c->dir_end)) * sizeof(TceDir);
+        c->leaf_end = l1 + 1;
+        c->dir_end = d1 + 1;
+    }
+    if (uadd64_overflow(c->bytes, add, &c->bytes)) {
+        c->bytes = UINT64_MAX;
+    }
+}
+
 int spapr_tce_store_foreach_leaf(const SpaprTceStore *s,
                                  int (*fn)(uint64_t first,
                                            const uint64_t *entries,

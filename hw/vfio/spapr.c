@@ -16,9 +16,12 @@
  * the same size and the largest host page size not above the guest's
  * nor above the page size backing guest RAM (refused if none); the table
  * levels are computed as QEMU 4.0+ does and retried upward on failure,
- * never beyond what the host reports.  The host chooses the bus address:
- * a window not placed where the guest's is gets removed again and the
- * guest window is refused (its RTAS call then fails).
+ * never beyond what the host reports.  The host chooses the bus address
+ * by slot (its first free one): a lower free slot is filled with a small
+ * placeholder window while the guest's is created, so a DDW at 1 << 59
+ * whose default window is gone can still be re-created (migration,
+ * hot-plug); a window the host still places elsewhere is removed again
+ * and the guest window is refused (its RTAS call then fails).
  *
  * v1: VFIO_IOMMU_ENABLE, one fixed host window (the 32-bit one, 4K
  * pages); guest windows must fall inside it, so DDW is refused cleanly.
@@ -406,6 +409,64 @@ static int vfio_spapr_tce_create(VFIOContainer *c, uint32_t page_shift,
     return ret;
 }
 
+/*
+ * A placeholder for the host's lowest free window slot: 4K pages, one
+ * host page of table, so that it costs the least the host can charge.
+ */
+static int vfio_spapr_tce_placeholder(VFIOContainer *c, uint64_t *start)
+{
+    uint64_t hps = vfio_host_page_size(c->host);
+    struct vfio_iommu_spapr_tce_create create = {
+        .argsz = sizeof(create),
+        .page_shift = 12,
+        .window_size = (hps / sizeof(uint64_t)) << 12,
+        .levels = 1,
+    };
+    int ret = vfio_container_ioctl(c, VFIO_IOMMU_SPAPR_TCE_CREATE, &create);
+
+    trace_vfio_spapr_create_window(12, create.window_size, 1,
+                                   create.start_addr, ret);
+    *start = create.start_addr;
+    return ret;
+}
+
+/*
+ * The host puts a new window in its first free slot, and the slot fixes
+ * the bus address (slot 0 at the 32-bit window's, slot 1 at bit 59 on
+ * POWER8/9).  A guest window at 1 << 59 whose default window was removed
+ * after it was made (then migrated, or a device plugged in) would land in
+ * slot 0: each lower slot the host picks is filled with a placeholder
+ * until the window lands where the guest has it, then they go.  Returns
+ * 0 with the window at iova, -errno, or 1 if the host placed it
+ * elsewhere (*start says where; that window is removed already).
+ */
+static int vfio_spapr_tce_create_at(VFIOContainer *c, hwaddr iova,
+                                    uint32_t page_shift, uint64_t size,
+                                    uint64_t *start, uint32_t *levels)
+{
+    uint64_t fill[VFIO_SPAPR_MAX_WINDOWS];
+    unsigned nfill = 0;
+    int ret;
+
+    for (;;) {
+        ret = vfio_spapr_tce_create(c, page_shift, size, start, levels);
+        if (ret || *start == iova) {
+            break;
+        }
+        vfio_spapr_tce_remove(c, *start);
+        ret = 1;
+        if (*start > iova || nfill == ARRAY_SIZE(fill) ||
+            vfio_spapr_tce_placeholder(c, &fill[nfill])) {
+            break;
+        }
+        nfill++;
+    }
+    while (nfill) {
+        vfio_spapr_tce_remove(c, fill[--nfill]);
+    }
+    return ret;
+}
+
 /* Whether the host has a free window slot for [iova, iova + size). */
 static bool vfio_spapr_window_free(VFIOContainer *c, hwaddr iova,
                                    uint64_t size, Error **errp)
@@ -432,8 +493,8 @@ bool vfio_spapr_create_window(VFIOContainer *c, MemoryRegionSection *s,
     hwaddr iova = s->offset_within_address_space;
     hwaddr last = iova + s->size - 1;
     uint64_t ps = vfio_spapr_window_pagesize(c, s, errp);
-    uint64_t start;
-    uint32_t levels;
+    uint64_t start = 0;
+    uint32_t levels = 0;
     int ret;
 
     if (!ps) {
@@ -445,15 +506,15 @@ bool vfio_spapr_create_window(VFIOContainer *c, MemoryRegionSection *s,
     if (!vfio_spapr_window_free(c, iova, s->size, errp)) {
         return false;
     }
-    ret = vfio_spapr_tce_create(c, ctz64(ps), s->size, &start, &levels);
-    if (ret) {
+    ret = vfio_spapr_tce_create_at(c, iova, ctz64(ps), s->size, &start,
+                                   &levels);
+    if (ret < 0) {
         error_setg_errno(errp, -ret, "vfio: the host could not create a DMA "
                          "window of 0x%" PRIx64 " bytes in 0x%" PRIx64
                          " pages", s->size, ps);
         return false;
     }
-    if (start != iova) {
-        vfio_spapr_tce_remove(c, start);
+    if (ret) {
         error_setg(errp, "vfio: host doesn't support DMA window at 0x%"
                    PRIx64 ", it placed it at 0x%" PRIx64, iova, start);
         return false;

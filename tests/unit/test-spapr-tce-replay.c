@@ -7,6 +7,10 @@
  * tables exactly as the guest has it, and the replay must have cost one
  * MAP_DMA per run of valid entries, not one per entry.
  *
+ * Then the default window goes, leaving the DDW at 1 << 59 in the host's
+ * slot 1, and the machine's state is saved and loaded: re-created while
+ * slot 0 is free, the host window must still land at 1 << 59.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
@@ -16,6 +20,7 @@
 #include "qemu/option.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/vfio/host-emu.h"
+#include "migration/migration.h"
 #include "sysemu/sysemu.h"
 
 #define RAM_SIZE    (2ULL << 30)
@@ -32,24 +37,31 @@ static target_ulong hcall(target_ulong op, uint64_t a0, uint64_t a1,
     return spapr_hypercall(spapr_machine_get(), op, args);
 }
 
+/* An RTAS call that must succeed; returns its second return word. */
+static uint32_t rtas_ok(const char *name, uint32_t nargs, const uint32_t *in,
+                        uint32_t nret)
+{
+    SpaprRtasArgs a = { nargs, SCRATCH, nret, SCRATCH + 0x100 };
+
+    for (uint32_t i = 0; i < nargs; i++) {
+        address_space_stl_be(&address_space_memory, SCRATCH + 4 * i, in[i],
+                             NULL);
+    }
+    g_assert_true(spapr_rtas_call_by_name(spapr_machine_get(), name, &a));
+    g_assert_cmpint(address_space_ldl_be(&address_space_memory,
+                                         SCRATCH + 0x100, NULL), ==, 0);
+    return nret > 1 ? address_space_ldl_be(&address_space_memory,
+                                           SCRATCH + 0x104, NULL) : 0;
+}
+
 static SpaprTceTable *create_ddw(void)
 {
     uint64_t buid = SPAPR_PCI_BASE_BUID;
     uint32_t args[5] = { 0, buid >> 32, (uint32_t)buid, DDW_SHIFT,
                          DDW_SHIFT + 14 };
-    SpaprRtasArgs a = { 5, SCRATCH, 4, SCRATCH + 0x100 };
 
-    for (int i = 0; i < 5; i++) {
-        address_space_stl_be(&address_space_memory, SCRATCH + 4 * i, args[i],
-                             NULL);
-    }
-    g_assert_true(spapr_rtas_call_by_name(spapr_machine_get(),
-                                          "ibm,create-pe-dma-window", &a));
-    g_assert_cmpint(address_space_ldl_be(&address_space_memory,
-                                         SCRATCH + 0x100, NULL), ==, 0);
-    return spapr_tce_find_by_liobn(address_space_ldl_be(&address_space_memory,
-                                                        SCRATCH + 0x104,
-                                                        NULL));
+    return spapr_tce_find_by_liobn(rtas_ok("ibm,create-pe-dma-window", 5,
+                                           args, 4));
 }
 
 /* A TCE of a page inside RAM with some permission. */
@@ -182,6 +194,38 @@ static void test_replay_mixed(void)
     g_rand_free(r);
 }
 
+/*
+ * The guest made its DDW (1 << 59, host slot 1) and then removed the
+ * default window: a load re-creates the DDW while the host's slot 0 is
+ * free, where the host would put it at 0 without VFIO's placeholder.
+ */
+static void test_only_64bit_window_migrates(void)
+{
+    SpaprPhbState *phb = spapr_pci_find_phb(SPAPR_PCI_BASE_BUID);
+    SpaprTceTable *def = phb->tcet[0], *ddw = phb->tcet[1];
+    GRand *r = g_rand_new_with_seed(1203);
+    g_autoptr(GByteArray) stream = NULL;
+    Error *err = NULL;
+    VFIOHost *h = vfio_host_emu_find("h0", &err);
+    VFIOHostEmuWindow w[2];
+
+    g_assert_nonnull(h);            /* vf0, plugged by the replay case */
+    g_assert_true(def->nb_table && ddw->nb_table);
+    rtas_ok("ibm,remove-pe-dma-window", 1, &def->liobn, 1);
+    scribble(ddw, r, 100);
+    stream = migration_save_to_buffer(false);
+    scribble(ddw, r, 100);          /* the load must put it all back */
+    if (!migration_load_from_buffer(stream->data, stream->len, &err)) {
+        g_error("own stream refused: %s", error_get_pretty(err));
+    }
+    g_assert_cmpuint(vfio_host_emu_windows(h, w, 2), ==, 1);
+    g_assert_cmphex(w[0].start, ==, ddw->bus_offset);
+    g_assert_cmphex(ddw->bus_offset, ==, 1ULL << 59);
+    g_assert_cmpuint(compare_window(h, ddw), ==,
+                     spapr_tce_table_mapped(ddw) << (DDW_SHIFT - w[0].page_shift));
+    g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
     char *qargv[] = {
@@ -196,5 +240,7 @@ int main(int argc, char **argv)
     qemu_init(G_N_ELEMENTS(qargv) - 1, qargv);
     g_test_add_func("/tce-replay/mixed-into-emulated-host",
                     test_replay_mixed);
+    g_test_add_func("/tce-replay/only-64bit-window-migrates",
+                    test_only_64bit_window_migrates);
     return g_test_run();
 }

@@ -497,6 +497,34 @@ static void test_source_runs(void)
     g_assert_cmpuint(run.step, ==, 0);
 }
 
+/*
+ * A stream's scattered entries (every other index, as runs of one) are
+ * priced as the leaves they fill together, not a leaf and directory per
+ * run; out of order, never less than in order.
+ */
+static void test_store_cost_scattered(void)
+{
+    SpaprTceStore *s = spapr_tce_store_new(1 << 16, 4096);
+    SpaprTceCost in_order = { 0 }, reversed = { 0 };
+    const unsigned n = 8192;
+
+    for (unsigned i = 0; i < n; i++) {
+        SpaprTceRun run = { .start = 2 * i, .count = 1,
+                            .first = (uint64_t)i << 12 | 3 };
+
+        spapr_tce_store_cost_add(&in_order, &run);
+        spapr_tce_store_put_run(s, &run);
+        run.start = 2 * (n - 1 - i);
+        spapr_tce_store_cost_add(&reversed, &run);
+    }
+    /* 16384 indexes: 32 leaves and one directory, plus per-run extents */
+    g_assert_cmpuint(spapr_tce_store_bytes(s), <=, in_order.bytes);
+    g_assert_cmpuint(in_order.bytes, <=, spapr_tce_store_bytes(s) +
+                     n * spapr_tce_store_run_cost(&(SpaprTceRun){ 0 }));
+    g_assert_cmpuint(reversed.bytes, >=, in_order.bytes);
+    spapr_tce_store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -516,5 +544,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tce-store/extent-constant", test_store_extent_constant);
     g_test_add_func("/tce-store/runs-model", test_store_runs_model);
     g_test_add_func("/tce-source/runs", test_source_runs);
+    g_test_add_func("/tce-store/cost-of-scattered-runs",
+                    test_store_cost_scattered);
     return g_test_run();
 }

@@ -85,6 +85,17 @@ uint64_t spapr_tce_store_extents(const SpaprTceStore *s);
  */
 uint64_t spapr_tce_store_run_cost(const SpaprTceRun *run);
 /*
+ * The same for runs stored one after another (run->start set) into
+ * entries being replaced, as a migration stream's: a leaf or directory
+ * the previous run ended in is counted once.  Exact for runs in index
+ * order; runs out of order are priced higher, never lower.
+ */
+typedef struct SpaprTceCost {
+    uint64_t bytes;
+    uint64_t leaf_end, dir_end;     /* 1 + the previous run's last ones */
+} SpaprTceCost;
+void spapr_tce_store_cost_add(SpaprTceCost *c, const SpaprTceRun *run);
+/*
  * Calls fn for each allocated leaf in index order with its first index
  * and entries (n <= TCE_LEAF_SIZE, clipped to the table size); extents
  * are not visited.  Stops and returns fn's value when it is non-zero.

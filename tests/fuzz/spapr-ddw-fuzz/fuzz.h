@@ -53,7 +53,7 @@ typedef struct Fuzz {
     uint64_t huge_stuffs;       /* > FUZZ_LONG_MAX entries, stored whole */
     uint64_t long_calls, long_slices;   /* sliced H_STUFF_TCE jobs */
     struct VFIOHost *host;      /* the VFIO mode's emulated host, or NULL */
-    uint64_t vfio_full_checks, vfio_migrate_skipped;
+    uint64_t vfio_full_checks, vfio_migrate_high_only;
 } Fuzz;
 
 extern Fuzz fz;
@@ -119,7 +119,7 @@ void op_random_hcall(void);
 void vfio_check(bool full);
 void vfio_check_touched(FuzzTable *t, uint64_t idx, uint64_t n);
 uint64_t vfio_mapped_total(void);
-bool vfio_load_would_misplace(void);
+bool vfio_only_high_window(void);
 bool vfio_refuses(FuzzTable *t, uint64_t fit, const uint64_t *list,
                   uint64_t val);
 

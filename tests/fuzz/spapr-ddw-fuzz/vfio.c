@@ -188,15 +188,13 @@ bool vfio_refuses(FuzzTable *t, uint64_t fit, const uint64_t *list,
 }
 
 /*
- * A known bug, left to its owner: with PHB 0's only window at the 64-bit
- * address (the default window removed after a DDW was created), loading
- * a stream re-creates that window first; the host puts its first window
- * at its 32-bit start (slot 0, as Linux does), VFIO refuses the misplaced
- * window and the load fails ("host doesn't support DMA window at
- * 0x800000000000000, it placed it at 0x0").  Live, the host window keeps
- * its slot 1, so only migration trips over it.
+ * PHB 0's only window at the 64-bit address (the default window removed
+ * after a DDW was created): loading a stream re-creates it while the
+ * host's slot 0 is free, which VFIO fills with a placeholder so that the
+ * window lands in slot 1 (hw/vfio/spapr.c).  Counted, to show the state
+ * is reached.
  */
-bool vfio_load_would_misplace(void)
+bool vfio_only_high_window(void)
 {
     bool low = false, high = false;
 
